@@ -1,0 +1,97 @@
+"""Reading and writing files: the one place where tables touch the disk.
+
+Tables are written as CSV (UTF-8, ``\\n`` line ends, for people and spreadsheets) and Parquet
+(typed, for code), deterministically: the same frame gives the same bytes. Every output folder
+has a ``provenance.json`` that records what produced each file.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import platform
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+
+#: packages whose versions are recorded in provenance
+TRACKED_PACKAGES = ("qualpipe", "pandas", "numpy", "scikit-learn", "scipy", "spacy", "simplemma", "bertopic",
+                    "umap-learn", "hdbscan", "sentence-transformers", "torch", "krippendorff", "matplotlib",
+                    "jinja2", "pydantic", "pyarrow", "python-docx", "webvtt-py", "srt")
+
+
+def sha256_file(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_table(frame: pd.DataFrame, folder: str | Path, name: str,
+                formats: Iterable[str] = ("csv", "parquet")) -> list[Path]:
+    """Write ``frame`` as ``folder/name.csv`` and ``folder/name.parquet``; returns the paths."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for fmt in formats:
+        path = folder / f"{name}.{fmt}"
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        if fmt == "csv":
+            frame.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
+        elif fmt == "parquet":
+            frame.to_parquet(tmp, index=False, engine="pyarrow", compression="zstd")
+        else:
+            raise ValueError(f"unknown table format {fmt!r}")
+        os.replace(tmp, path)  # never leave a half-written file behind
+        written.append(path)
+    return written
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    path = Path(path)
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path)
+    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+
+
+def write_json(data: Any, path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def package_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in TRACKED_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+def run_date() -> str:
+    """Today's date (UTC), or the one given by ``SOURCE_DATE_EPOCH`` for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc) if epoch else _dt.datetime.now(_dt.timezone.utc)
+    return moment.date().isoformat()
+
+
+def update_provenance(folder: str | Path, stage: str, record: dict[str, Any]) -> Path:
+    """Merge one stage's record into ``folder/provenance.json``.
+
+    A record names the stage's inputs (with sha256), settings, seeds, the codebook version and
+    the files it wrote; package versions and the date are added here.
+    """
+    path = Path(folder) / "provenance.json"
+    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    data.setdefault("stages", {})[stage] = record
+    data["packages"] = package_versions()
+    data["date"] = run_date()
+    return write_json(data, path)
