@@ -207,6 +207,15 @@ def _read_all(study: "Study") -> tuple[list[Problem], list[tuple[dict, Transcrip
                          "Write turns as 'Label: text' lines, or check the file is the transcript.")
             continue
         report.problems.extend(transcript.warnings)
+        labels = _options(study, row).interviewer_labels
+        if transcript.labelled and path.suffix.lower() not in {".csv", ".tsv", ".xlsx"} and not any(
+                _is_interviewer(t.speaker, labels) for t in transcript.turns):
+            speakers = sorted({t.speaker for t in transcript.turns})
+            report.warn(f"{study.manifest_path}:{row['_line']}[interviewer]",
+                        f"no interviewer turns recognised in {name} (speakers: {', '.join(speakers[:8])}); "
+                        "all its turns count as respondent turns.",
+                        "If one of them is the interviewer or moderator, put that label in the manifest's "
+                        "'interviewer' column (or in interviewer_labels).")
         read.append((row, transcript, data))
     if folder.is_dir():
         for path in sorted(folder.iterdir()):

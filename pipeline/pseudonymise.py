@@ -169,11 +169,11 @@ class Pseudonymiser:
                 if len(part) >= self.min_name_part and part[0].isupper() and part not in replacements:
                     replacements[part] = pseudonym
         self.replacements_ = replacements
-        if replacements:
-            alternatives = sorted(replacements, key=lambda s: (-len(s), s))
-            self.pattern_ = re.compile(r"(?<![\w@])(?:" + "|".join(map(re.escape, alternatives)) + r")(?![\w@])")
-        else:
-            self.pattern_ = None
+        self.folded_ = {k.casefold(): v for k, v in replacements.items() if not _is_word(k)}
+        self.pattern_ = _alternation(replacements, 0)
+        # names that are no word of English or Dutch are also replaced when typed in lower case
+        # ("jabouri"); names that are words too (Hope, Mark, Els) only when capitalised
+        self.folded_pattern_ = _alternation(self.folded_, re.IGNORECASE)
 
     # -- applying ------------------------------------------------------------------------------
     def pseudonymise_text(self, text: str) -> str:
@@ -184,6 +184,8 @@ class Pseudonymiser:
         text = PHONE.sub("[PHONE]", text)
         if self.pattern_ is not None:
             text = self.pattern_.sub(lambda m: self.replacements_[m.group(0)], text)
+        if self.folded_pattern_ is not None:
+            text = self.folded_pattern_.sub(lambda m: self.folded_[m.group(0).casefold()], text)
         return text
 
     def speaker(self, label: str) -> str:
@@ -230,6 +232,21 @@ class Pseudonymiser:
         frame = pd.DataFrame([(o, p, k) for o, (p, k) in self.key_.items()],
                              columns=["original", "pseudonym", "kind"])
         frame.to_csv(self.key_path, index=False, lineterminator="\n")
+
+
+def _is_word(name: str) -> bool:
+    """True if every part of ``name`` is a known English or Dutch word (simplemma's lexicons)."""
+    import simplemma
+
+    return all(simplemma.is_known(p.lower(), lang="en") or simplemma.is_known(p.lower(), lang="nl")
+               for p in re.split(r"[\s-]+", name) if p)
+
+
+def _alternation(replacements: dict[str, str], flags: int) -> re.Pattern | None:
+    if not replacements:
+        return None
+    alternatives = sorted(replacements, key=lambda s: (-len(s), s))
+    return re.compile(r"(?<![\w@])(?:" + "|".join(map(re.escape, alternatives)) + r")(?![\w@])", flags)
 
 
 def pseudonymise(documents: pd.DataFrame, segments: pd.DataFrame, names: Iterable[str] = (),

@@ -209,3 +209,11 @@ def test_oral_histories_ingest_with_warnings(tmp_path, shared):
     corpus = pipeline.ingest(tmp_path / "study.yaml")
     assert len(corpus.documents) == 3 and len(corpus.segments) > 100
     assert sum("no speaker labels" in w.message for w in corpus.warnings) == 3
+
+
+def test_document_without_recognised_interviewer_is_reported(tmp_path):
+    docs = {"zoom": ("zoom.vtt", "mixed", "en", "")}
+    problems = validate(load_study(make_study(tmp_path, docs)))
+    warning = [p for p in problems if p.severity == "warning" and "no interviewer turns" in p.message]
+    assert warning and warning[0].where.endswith("manifest.csv:2[interviewer]")
+    assert "Sara Peeters" in warning[0].message
