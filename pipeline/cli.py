@@ -79,7 +79,7 @@ def validate(study: Path = StudyOption) -> None:
 @friendly
 def ingest(study: Path = StudyOption) -> None:
     """Read and pseudonymise the transcripts; write documents and segments tables."""
-    from pipeline.api import ingest_study
+    from pipeline.api import ingest as ingest_study
 
     started = time.perf_counter()
     result = ingest_study(_load(study))

@@ -3,9 +3,11 @@
 Replaces personal names, e-mail addresses and phone numbers with stable pseudonyms, the same in
 every document:
 
-- speaker labels that are names become ``<Role>-NN`` by the document's role (``Mentee-07``,
+- speaker labels that are names become ``<Role>-NN`` by the speaker's role (``Mentee-07``,
   ``Mentor-02``, ``Coordinator-01``, ``Participant-03`` in a mixed group) or ``Interviewer-NN``;
-  the parts of a speaker's name (first name, surname) are replaced wherever they occur;
+  a speaker is one person within one document (the same first name in two interviews is two
+  people); the name and its parts (first name, surname) become that pseudonym in the speaker's
+  own document and a ``Person-NN`` elsewhere;
 - names in the study's list of known names (``pseudonymise.names``, ``pseudonymise.names_files``)
   become ``Person-NN``;
 - names found by a trained spaCy NER pipeline, when one is installed and ``ner`` allows it;
@@ -96,31 +98,40 @@ class Pseudonymiser:
     enabled = True
 
     # -- fitting -------------------------------------------------------------------------------
-    def _load_key(self) -> dict[str, tuple[str, str]]:
+    # The key maps (scope, original) to (pseudonym, kind). A speaker is scoped to its document
+    # (two mentees called Nadia in two interviews are two people); names in running text are
+    # study-wide (scope ""), so a coordinator who mentions "Nadia" gets the same Person-NN in
+    # every document.
+    def _load_key(self) -> dict[tuple[str, str], tuple[str, str]]:
         if self.key_path is None or not self.key_path.exists():
             return {}
         frame = pd.read_csv(self.key_path, dtype=str, keep_default_na=False)
-        return {r.original: (r.pseudonym, r.kind) for r in frame.itertuples(index=False)}
+        if "scope" not in frame:
+            raise InputError(Problem(str(self.key_path), "the pseudonym key has no 'scope' column.",
+                                     "It was written by an older version: move it away and ingest again."))
+        return {(r.scope, r.original): (r.pseudonym, r.kind) for r in frame.itertuples(index=False)}
 
-    def _assign(self, original: str, prefix: str, kind: str) -> str:
-        if original in self.key_:
-            return self.key_[original][0]
+    def _assign(self, scope: str, original: str, prefix: str, kind: str) -> str:
+        if (scope, original) in self.key_:
+            return self.key_[(scope, original)][0]
         used = {p for p, _ in self.key_.values() if p.startswith(prefix + "-")}
         number = len(used) + 1
         while f"{prefix}-{number:02d}" in used:
             number += 1
         pseudonym = f"{prefix}-{number:02d}"
-        self.key_[original] = (pseudonym, kind)
+        self.key_[(scope, original)] = (pseudonym, kind)
         return pseudonym
 
     def fit(self, documents: pd.DataFrame, segments: pd.DataFrame) -> "Pseudonymiser":
         self.key_ = self._load_key()
         self.warnings_: list[Problem] = []
         if not self.enabled:
+            self.patterns_ = {}
             return self
         roles = dict(zip(documents["doc_id"], documents.get("role", pd.Series(dtype=str))))
         tables = set(documents.loc[documents["format"].isin(["csv", "tsv", "xlsx"]), "doc_id"]) \
             if "format" in documents else set()
+        speakers = []
         for seg in segments.itertuples(index=False):  # document order: first seen, first numbered
             label = seg.speaker
             if seg.doc_id in tables or GENERIC_LABEL.match(label.strip()):
@@ -130,12 +141,14 @@ class Pseudonymiser:
             else:
                 role = getattr(seg, "role", None) or roles.get(seg.doc_id, "")
                 prefix = ROLE_PREFIX.get(str(role), "Participant")
-            self._assign(label, prefix, "speaker")
-        ordered = list(dict.fromkeys(self.names + self._ner_names(documents, segments)))
-        for name in ordered:  # the study's list first, in its order; then NER finds, sorted
-            if name and name not in self.key_:
-                self._assign(name, "Person", "name")
-        self._build_patterns()
+            self._assign(seg.doc_id, label, prefix, "speaker")
+            speakers.append(label)
+        # the study's list first, in its order; then speakers' names (mentioned elsewhere); then NER finds
+        ordered = list(dict.fromkeys(self.names + speakers + self._ner_names(documents, segments)))
+        for name in ordered:
+            if name:
+                self._assign("", name, "Person", "name")
+        self._build_patterns(documents["doc_id"].tolist())
         return self
 
     def _ner_names(self, documents: pd.DataFrame, segments: pd.DataFrame) -> list[str]:
@@ -160,48 +173,61 @@ class Pseudonymiser:
                 found |= {e.text.strip() for e in doc.ents if e.label_ in ("PERSON", "PER")}
         return sorted(n for n in found if len(n) >= self.min_name_part and not GENERIC_LABEL.match(n))
 
-    def _build_patterns(self) -> None:
-        replacements: dict[str, str] = {}
-        for original, (pseudonym, _) in self.key_.items():
-            replacements[original] = pseudonym
-        for original, (pseudonym, _) in self.key_.items():  # name parts: "Amal" of "Amal Haddad"
+    def _replacements(self, scope: str) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for (where, original), (pseudonym, _) in self.key_.items():
+            if where == scope:
+                out[original] = pseudonym
+        for (where, original), (pseudonym, _) in self.key_.items():  # name parts: "Amal" of "Amal Haddad"
+            if where != scope:
+                continue
             for part in re.split(r"[\s-]+", original):
-                if len(part) >= self.min_name_part and part[0].isupper() and part not in replacements:
-                    replacements[part] = pseudonym
-        self.replacements_ = replacements
-        self.folded_ = {k.casefold(): v for k, v in replacements.items() if not _is_word(k)}
-        self.pattern_ = _alternation(replacements, 0)
-        # names that are no word of English or Dutch are also replaced when typed in lower case
-        # ("jabouri"); names that are words too (Hope, Mark, Els) only when capitalised
-        self.folded_pattern_ = _alternation(self.folded_, re.IGNORECASE)
+                if len(part) >= self.min_name_part and part[0].isupper() and part not in out:
+                    out[part] = pseudonym
+        return out
+
+    def _build_patterns(self, doc_ids: list[str]) -> None:
+        """One replacement table per document: its own speakers first, then study-wide names."""
+        study_wide = self._replacements("")
+        self.patterns_: dict[str, tuple] = {}
+        for doc_id in doc_ids:
+            table = {**study_wide, **self._replacements(doc_id)}
+            # names that are no word of English or Dutch are also replaced in lower case
+            # ("jabouri"); names that are words too (Hope, Mark, Els) only when capitalised
+            folded = {k.casefold(): v for k, v in table.items() if not _is_word(k)}
+            self.patterns_[doc_id] = (table, _alternation(table, 0), folded, _alternation(folded, re.IGNORECASE))
+        table = study_wide
+        folded = {k.casefold(): v for k, v in table.items() if not _is_word(k)}
+        self.patterns_[""] = (table, _alternation(table, 0), folded, _alternation(folded, re.IGNORECASE))
 
     # -- applying ------------------------------------------------------------------------------
-    def pseudonymise_text(self, text: str) -> str:
-        """Replace e-mails, phone numbers and known names in one text."""
+    def pseudonymise_text(self, text: str, doc_id: str = "") -> str:
+        """Replace e-mails, phone numbers and names in one text of document ``doc_id``."""
         if not self.enabled or not isinstance(text, str):
             return text
         text = EMAIL.sub("[EMAIL]", text)
         text = PHONE.sub("[PHONE]", text)
-        if self.pattern_ is not None:
-            text = self.pattern_.sub(lambda m: self.replacements_[m.group(0)], text)
-        if self.folded_pattern_ is not None:
-            text = self.folded_pattern_.sub(lambda m: self.folded_[m.group(0).casefold()], text)
+        table, pattern, folded, folded_pattern = self.patterns_.get(doc_id) or self.patterns_[""]
+        if pattern is not None:
+            text = pattern.sub(lambda m: table[m.group(0)], text)
+        if folded_pattern is not None:
+            text = folded_pattern.sub(lambda m: folded[m.group(0).casefold()], text)
         return text
 
-    def speaker(self, label: str) -> str:
-        if label in self.key_:
-            return self.key_[label][0]
-        return self.pseudonymise_text(label)
+    def speaker(self, label: str, doc_id: str = "") -> str:
+        if (doc_id, label) in self.key_:
+            return self.key_[(doc_id, label)][0]
+        return self.pseudonymise_text(label, doc_id)
 
     def transform(self, documents: pd.DataFrame, segments: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         from pipeline.ingest import render_document
 
         documents = documents.copy()
         segments = segments.copy()
-        segments["speaker"] = [self.speaker(s) for s in segments["speaker"]]
-        segments["text"] = [self.pseudonymise_text(t) for t in segments["text"]]
-        documents["preamble"] = [self.pseudonymise_text(t) for t in documents["preamble"]]
-        documents["file"] = [self.pseudonymise_text(t) for t in documents["file"]]
+        segments["speaker"] = [self.speaker(s, d) for s, d in zip(segments["speaker"], segments["doc_id"])]
+        segments["text"] = [self.pseudonymise_text(t, d) for t, d in zip(segments["text"], segments["doc_id"])]
+        documents["preamble"] = [self.pseudonymise_text(t, d) for t, d in zip(documents["preamble"], documents["doc_id"])]
+        documents["file"] = [self.pseudonymise_text(t, d) for t, d in zip(documents["file"], documents["doc_id"])]
         texts: dict[str, str] = {}
         preambles = dict(zip(documents["doc_id"], documents["preamble"]))
         start_char = segments["start_char"].copy()
@@ -229,8 +255,8 @@ class Pseudonymiser:
         gitignore = self.key_path.parent / ".gitignore"
         if not gitignore.exists():
             gitignore.write_text("# pseudonym keys are personal data\n*\n", encoding="utf-8")
-        frame = pd.DataFrame([(o, p, k) for o, (p, k) in self.key_.items()],
-                             columns=["original", "pseudonym", "kind"])
+        frame = pd.DataFrame([(scope, o, p, k) for (scope, o), (p, k) in self.key_.items()],
+                             columns=["scope", "original", "pseudonym", "kind"])
         frame.to_csv(self.key_path, index=False, lineterminator="\n")
 
 

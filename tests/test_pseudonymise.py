@@ -35,8 +35,21 @@ def test_pseudonyms_are_stable_across_runs_and_new_names_extend_the_key(tmp_path
     docs2, segs2 = tables([("Interviewer", "Hello", "interviewer"), ("Lina", "Omar told me about Koen.", "respondent")],
                           doc_id="d0")
     _, out = Pseudonymiser(names=["Koen"], key_path=key).fit_transform(docs2, segs2)
-    assert out.loc[1, "speaker"] == "Mentee-02"  # Omar keeps Mentee-01 from the first run
-    assert out.loc[1, "text"] == "Mentee-01 told me about Person-01."
+    assert out.loc[1, "speaker"] == "Mentee-02"  # Mentee-01 stays Omar's, from the first run
+    # Omar is a speaker of another document: here he is a person mentioned, as everywhere else
+    assert out.loc[1, "text"] == "Person-02 told me about Person-01."
+    key_rows = pd.read_csv(key)
+    assert set(key_rows.columns) == {"scope", "original", "pseudonym", "kind"}
+    assert key_rows.query("original == 'Omar' and scope == 'd1'")["pseudonym"].item() == "Mentee-01"
+
+
+def test_same_first_name_in_two_documents_is_two_people(tmp_path):
+    d1, s1 = tables([("Interviewer", "Hello Nadia", "interviewer"), ("Nadia", "Hi.", "respondent")], doc_id="a")
+    d2, s2 = tables([("Interviewer", "Hello Nadia", "interviewer"), ("Nadia", "Hey.", "respondent")], doc_id="b")
+    docs, segs = pd.concat([d1, d2], ignore_index=True), pd.concat([s1, s2], ignore_index=True)
+    _, out = Pseudonymiser(key_path=tmp_path / "k.csv").fit_transform(docs, segs)
+    assert out["speaker"].tolist() == ["Interviewer", "Mentee-01", "Interviewer", "Mentee-02"]
+    assert out["text"].tolist()[::2] == ["Hello Mentee-01", "Hello Mentee-02"]
 
 
 def test_role_prefixes_and_generic_labels(tmp_path):
