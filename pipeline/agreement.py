@@ -24,6 +24,8 @@ document, never by segment) and :func:`holdout_evaluate` fit a coder and evaluat
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from itertools import combinations
 from typing import Any, Callable, Iterable
 
@@ -46,6 +48,10 @@ class AgreementSettings(StrictModel):
         default_factory=list, description="held-out documents for evaluation; empty = k-fold CV")
     train_docs: list[str] = Field(
         default_factory=list, description="training documents with test_docs; empty = all other coded documents")
+    split: Path | None = Field(
+        None, description="CSV with columns doc_id, split (train | heldout): a fixed split by document, "
+                          "used instead of test_docs/train_docs; optional boolean column first4 marks a "
+                          "small training subset for the 'realistic start' figure")
 
 
 # -- statistics on a coders x units matrix ----------------------------------------------------

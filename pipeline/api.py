@@ -90,3 +90,234 @@ def ingest(study: Study | str | Path, write: bool = True) -> IngestResult:
             "n_documents": len(corpus.documents), "n_segments": len(corpus.segments),
         })
     return result
+
+
+# -- coding ------------------------------------------------------------------------------------
+
+def _files_hash(study: Study, paths) -> dict[str, str]:
+    return {str(p): sha256_file(study.resolve(p)) for p in paths if study.resolve(p).exists()}
+
+
+def human_codings(study: Study, codebook, segments: pd.DataFrame) -> pd.DataFrame | None:
+    """Every human codings file of the study, validated against codebook and segments, merged."""
+    from pipeline.review import merge_human, read_human_codings
+
+    merged = None
+    for path in study.human_codings:
+        frame = read_human_codings(study.resolve(path), codebook=codebook, segments=segments)
+        merged = frame if merged is None else merge_human(merged, frame)
+    return merged
+
+
+def training_data(study: Study, codebook) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Human-coded segments of other studies named under ``training_data``, ids prefixed
+    with ``<n>/`` so they never collide with this study's."""
+    from pipeline.io import read_table
+    from pipeline.review import read_human_codings
+
+    segments, codings = [], []
+    for i, source in enumerate(study.training_data):
+        seg = read_table(study.resolve(source.segments))
+        prefix = f"train{i}/"
+        seg = seg.assign(segment_id=prefix + seg["segment_id"].astype(str), doc_id=prefix + seg["doc_id"].astype(str))
+        for path in source.codings:
+            cod = read_human_codings(study.resolve(path), codebook=codebook)
+            codings.append(cod.assign(segment_id=prefix + cod["segment_id"].astype(str)))
+        segments.append(seg)
+    if not segments:
+        return None
+    return pd.concat(segments, ignore_index=True), pd.concat(codings, ignore_index=True)
+
+
+@dataclass
+class CodeResult:
+    codings: pd.DataFrame
+    coded_segments: pd.DataFrame
+    code_status: pd.DataFrame | None
+    coder: str
+    notes: list[str]
+    output: Path
+    cached: bool = False
+
+
+def code(study: Study | str | Path, write: bool = True) -> CodeResult:
+    """Code every respondent turn against the codebook (``qualpipe code``).
+
+    Writes ``coded_segments`` (CSV, Parquet), ``codings.csv`` (long form) and ``code_status.csv``.
+    Human codings always win; a re-run never overwrites them.
+    """
+    import joblib
+
+    from pipeline.cache import cached_stage
+    from pipeline.codebook import load_codebook
+    from pipeline.coding import code as run_coding
+    from pipeline.coding import codebook_version
+
+    study = as_study(study)
+    corpus = ingest(study, write=write)
+    codebook = load_codebook(study.codebook_path)
+    segments = corpus.segments
+    key = (joblib.hash(segments), sha256_file(study.codebook_path),
+           _files_hash(study, study.human_codings),
+           [(_files_hash(study, [s.segments]), _files_hash(study, s.codings)) for s in study.training_data],
+           study.coding.model_dump(mode="json"))
+
+    def compute():
+        human = human_codings(study, codebook, segments)
+        extra = training_data(study, codebook)
+        training = None
+        if extra is not None:
+            own = human if human is not None else pd.DataFrame(columns=["segment_id", "code", "coder"])
+            training = (pd.concat([segments, extra[0]], ignore_index=True),
+                        pd.concat([own, extra[1]], ignore_index=True))
+        return run_coding(segments, codebook, study.coding, human_codings=human, training=training)
+
+    result, hit = cached_stage(study, "code", compute, *key)
+    out = study.output_dir
+    if write:
+        written = write_table(result.coded_segments, out, "coded_segments")
+        written += write_table(result.codings, out, "codings", formats=("csv",))
+        if result.code_status is not None:
+            written += write_table(result.code_status, out, "code_status", formats=("csv",))
+        update_provenance(out, "code", {
+            "inputs": {"codebook": sha256_file(study.codebook_path),
+                       **{f"human_codings/{k}": v for k, v in _files_hash(study, study.human_codings).items()}},
+            "codebook": {"name": codebook.name, "version": codebook.version,
+                         "content_version": codebook_version(codebook)},
+            "coder": result.coder, "settings": study.coding.model_dump(mode="json"), "notes": result.notes,
+            "outputs": [p.name for p in written],
+        })
+    return CodeResult(result.codings, result.coded_segments, result.code_status, result.coder, result.notes,
+                      out, hit)
+
+
+# -- evaluation and agreement ------------------------------------------------------------------
+
+def _split(study: Study) -> pd.DataFrame | None:
+    if study.agreement.split is None:
+        return None
+    path = study.resolve(study.agreement.split)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = {"doc_id", "split"} - set(frame.columns)
+    if missing:
+        from pipeline.errors import InputError
+
+        raise InputError(Problem(f"{path}[header]", f"missing column(s) {sorted(missing)}.",
+                                 "The split file needs 'doc_id' and 'split' (train | heldout)."))
+    bad = frame[~frame["split"].isin(["train", "heldout"])]
+    if len(bad):
+        from pipeline.errors import InputError
+
+        row = bad.index[0] + 2
+        raise InputError(Problem(f"{path}:{row}[split]", f"{bad['split'].iloc[0]!r} is not a split.",
+                                 "Use 'train' or 'heldout'."))
+    return frame
+
+
+@dataclass
+class EvaluationResult:
+    scores: pd.DataFrame  # evaluate() rows plus a 'setting' column
+    design: str
+
+
+def evaluate(study: Study | str | Path, write: bool = True) -> EvaluationResult:
+    """Precision, recall, F1 and kappa of the machine coder against human codes (``qualpipe evaluate``).
+
+    With ``agreement.split`` (or ``test_docs``): train on the training documents, score the
+    held-out ones, plus a coder trained on the ``first4`` documents only. Otherwise k-fold
+    cross-validation by document.
+    """
+    from pipeline.agreement import cross_validate, holdout_evaluate
+    from pipeline.codebook import load_codebook
+    from pipeline.coding import _codable, make_coder
+
+    study = as_study(study)
+    corpus = ingest(study, write=write)
+    codebook = load_codebook(study.codebook_path)
+    segments = corpus.segments[_codable(corpus.segments, study.coding)].reset_index(drop=True)
+    gold = human_codings(study, codebook, corpus.segments)
+    if gold is None or gold.empty:
+        from pipeline.errors import ConfigError
+
+        raise ConfigError(Problem(study.where("human_codings"), "no human codings to evaluate against.",
+                                  "Name files of human codings under 'human_codings:'."))
+    if study.agreement.gold_coders:
+        gold = gold[gold["coder"].isin(study.agreement.gold_coders)]
+    kind = study.coding.coder
+    frames = []
+    split = _split(study)
+    if split is not None or study.agreement.test_docs:
+        if split is not None:
+            train = split.loc[split["split"] == "train", "doc_id"].tolist()
+            test = split.loc[split["split"] == "heldout", "doc_id"].tolist()
+        else:
+            test = list(study.agreement.test_docs)
+            train = list(study.agreement.train_docs) or sorted(
+                set(segments.loc[segments["segment_id"].isin(gold["segment_id"]), "doc_id"]) - set(test))
+        design = f"held-out: trained on {len(train)} documents, scored on {len(test)}"
+        runs = [(f"{kind}, {len(train)} training documents", kind, train)]
+        if split is not None and "first4" in split:
+            first = split.loc[split["first4"].str.lower().isin(["true", "1", "yes"]), "doc_id"].tolist()
+            if first:
+                runs.append((f"{kind}, {len(first)} training documents", kind, first))
+        if kind != "rule":
+            runs.append(("rule (no training)", "rule", train))
+        for label, coder_kind, docs in runs:
+            scores = holdout_evaluate(lambda k=coder_kind: make_coder(codebook, study.coding, k), segments, gold,
+                                      codebook, docs, test)
+            frames.append(scores.assign(setting=label, n_train_docs=len(docs), n_test_docs=len(test)))
+    else:
+        design = f"{study.agreement.n_splits}-fold cross-validation by document"
+        scores = cross_validate(lambda: make_coder(codebook, study.coding), segments, gold, codebook,
+                                n_splits=study.agreement.n_splits, seed=study.seed)
+        frames.append(scores.assign(setting=f"{kind}, cross-validated"))
+    result = pd.concat(frames, ignore_index=True)
+    if write:
+        out = study.output_dir
+        write_table(result, out, "evaluation", formats=("csv",))
+        update_provenance(out, "evaluate", {"design": design, "coder": kind,
+                                            "settings": study.agreement.model_dump(mode="json")})
+    return EvaluationResult(result, design)
+
+
+def agreement(study: Study | str | Path, coders: list[str] | None = None, with_machine: bool = False,
+              write: bool = True) -> pd.DataFrame:
+    """Agreement between coders (``qualpipe agreement``): percent agreement, Cohen's kappa and
+    Krippendorff's alpha per code, theme and overall, on the turns every compared coder coded.
+
+    Default coders: every human coder (``agreement.coders`` narrows it); ``with_machine`` adds
+    the machine coder's codes, compared on the documents the humans coded.
+    """
+    from pipeline.agreement import agreement as compute_agreement
+    from pipeline.codebook import load_codebook
+
+    study = as_study(study)
+    corpus = ingest(study, write=write)
+    codebook = load_codebook(study.codebook_path)
+    human = human_codings(study, codebook, corpus.segments)
+    frames = [] if human is None else [human.assign(source="human")]
+    if with_machine:
+        coded = code(study, write=write)
+        machine = coded.codings[coded.codings["source"] != "human"]
+        frames.append(machine[["segment_id", "code", "coder", "source"]])
+    if not frames:
+        from pipeline.errors import ConfigError
+
+        raise ConfigError(Problem(study.where("human_codings"), "no codings to compare.",
+                                  "Name files of human codings under 'human_codings:'."))
+    codings = pd.concat(frames, ignore_index=True)
+    coders = coders or study.agreement.coders
+    if coders:
+        table = compute_agreement(codings, corpus.segments, codebook, coders=coders)
+    else:  # every pair of coders that coded at least one document in common
+        doc_of = dict(zip(corpus.segments["segment_id"], corpus.segments["doc_id"]))
+        docs = {c: set(g["segment_id"].map(doc_of)) for c, g in codings.groupby("coder")}
+        machine = set(codings.loc[codings["source"] != "human", "coder"])
+        names = sorted(docs)
+        pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1:]
+                 if (docs[a] & docs[b]) or a in machine or b in machine]
+        tables = [compute_agreement(codings, corpus.segments, codebook, coders=list(p)) for p in pairs]
+        table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+    if write:
+        write_table(table, study.output_dir, "agreement", formats=("csv",))
+    return table

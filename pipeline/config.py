@@ -23,12 +23,14 @@ from typing import Any
 import yaml
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from pipeline.agreement import AgreementSettings
 from pipeline.coding import CodingSettings
 from pipeline.compare import CompareSettings
 from pipeline.errors import ConfigError, Problem
 from pipeline.ingest import IngestSettings
 from pipeline.pseudonymise import PseudonymiseSettings
 from pipeline.report import ReportSettings
+from pipeline.review import ReviewSettings
 from pipeline.settings import StrictModel
 from pipeline.topics import TopicsSettings
 
@@ -41,6 +43,14 @@ DEFAULT_INTERVIEWER_LABELS = (
     "interviewer", "int", "i", "q", "question", "moderator", "mod", "facilitator", "researcher",
     "onderzoeker", "interviewster", "gespreksleider", "begeleider", "vraag", "v", "moderatrice",
 )
+
+
+class TrainingSource(StrictModel):
+    """Human-coded segments of another study: its ``segments`` table (CSV or Parquet, as written
+    by ``qualpipe ingest``) and one or more codings files (``segment_id, code, coder``)."""
+
+    segments: Path
+    codings: list[Path]
 
 
 class Study(StrictModel):
@@ -58,11 +68,17 @@ class Study(StrictModel):
         default_factory=dict,
         description="allowed values per document attribute (manifest column)",
     )
-    human_codings: list[Path] = Field(default_factory=list)
+    human_codings: list[Path] = Field(default_factory=list,
+                                      description="CSV or xlsx files of human codings (segment_id, code, coder)")
+    training_data: list[TrainingSource] = Field(
+        default_factory=list,
+        description="human-coded segments of another study (e.g. the last wave) to train the model on too")
     seed: int = 42
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     pseudonymise: PseudonymiseSettings = Field(default_factory=PseudonymiseSettings)
     coding: CodingSettings = Field(default_factory=CodingSettings)
+    review: ReviewSettings = Field(default_factory=ReviewSettings)
+    agreement: AgreementSettings = Field(default_factory=AgreementSettings)
     topics: TopicsSettings = Field(default_factory=TopicsSettings)
     compare: CompareSettings = Field(default_factory=CompareSettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
