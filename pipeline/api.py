@@ -7,6 +7,8 @@ recomputed (see :mod:`pipeline.cache`).
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +21,97 @@ from pipeline.io import sha256_file, update_provenance, write_table
 
 def as_study(study: Study | str | Path) -> Study:
     return study if isinstance(study, Study) else load_study(study)
+
+
+# Within one ``run`` (or ``report``) each stage is computed once and shared by the stages after
+# it; across runs the disk cache (pipeline.cache) skips stages whose inputs did not change.
+_MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("qualpipe_memo", default=None)
+
+
+@contextlib.contextmanager
+def session():
+    """Share stage results between the API calls made inside the ``with`` block."""
+    token = _MEMO.set({}) if _MEMO.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _MEMO.reset(token)
+
+
+def _memo(study: Study, key: tuple, compute):
+    memo = _MEMO.get()
+    if memo is None:
+        return compute()
+    key = (str(study.source), id(study)) + key
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def ingest(study: Study | str | Path, write: bool = True) -> "IngestResult":
+    """Read, check and pseudonymise a study's transcripts (``qualpipe ingest``).
+
+    Writes ``documents`` and ``segments`` (CSV and Parquet) to the output folder, pseudonymised.
+    """
+    study = as_study(study)
+    return _memo(study, ("ingest", write), lambda: _ingest(study, write))
+
+
+def code(study: Study | str | Path, write: bool = True) -> "CodeResult":
+    """Code every respondent turn against the codebook (``qualpipe code``).
+
+    Writes ``coded_segments`` (CSV, Parquet), ``codings.csv`` (long form) and ``code_status.csv``.
+    Human codings always win; a re-run never overwrites them.
+    """
+    study = as_study(study)
+    return _memo(study, ("code", write), lambda: _code(study, write))
+
+
+def evaluate(study: Study | str | Path, write: bool = True) -> "EvaluationResult":
+    """Precision, recall, F1 and kappa of the machine coder against human codes (``qualpipe evaluate``).
+
+    With ``agreement.split`` (or ``test_docs``): train on the training documents, score the
+    held-out ones, plus a coder trained on the ``first4`` documents only, and the rule coder
+    alone. Otherwise k-fold cross-validation by document.
+    """
+    study = as_study(study)
+    return _memo(study, ("evaluate", write), lambda: _evaluate(study, write))
+
+
+def agreement(study: Study | str | Path, coders: list[str] | None = None, with_machine: bool = False,
+              write: bool = True) -> pd.DataFrame:
+    """Agreement between coders (``qualpipe agreement``): percent agreement, Cohen's kappa and
+    Krippendorff's alpha per code, theme and overall, on the turns every compared coder coded.
+
+    Default: every pair of human coders who coded a document in common (``agreement.coders``
+    narrows it); ``with_machine`` adds the machine coder, compared on the human-coded documents.
+    """
+    study = as_study(study)
+    key = ("agreement", tuple(coders or ()), with_machine, write)
+    return _memo(study, key, lambda: _agreement(study, coders, with_machine, write))
+
+
+def topics(study: Study | str | Path, write: bool = True, with_stability: bool = True) -> "TopicsOutput":
+    """Fit the topic model on respondent turns and hold it against the codebook (``qualpipe topics``).
+
+    Writes ``topics.csv``, ``segment_topics.csv``, ``topic_shares_by_attribute.csv``,
+    ``topic_themes.csv``, ``topic_codes.csv``, ``topic_flags.csv``, ``topic_stability.csv``, the
+    figures under ``figures/`` and the fitted model under ``topic_model/``. Embeddings are cached
+    by content, so changing only clustering settings does not re-embed.
+    """
+    study = as_study(study)
+    return _memo(study, ("topics", write, with_stability), lambda: _topics(study, write, with_stability))
+
+
+def compare(study: Study | str | Path, write: bool = True, with_topics: bool = True):
+    """Compare groups (default: implementation model) on every theme and code (``qualpipe compare``).
+
+    Writes ``prevalence.csv``, ``differences.csv``, ``cooccurrence.csv``, ``framework_matrix.csv``,
+    ``corpus.csv`` and, with topics, ``topic_shares.csv``.
+    """
+    study = as_study(study)
+    return _memo(study, ("compare", write, with_topics), lambda: _compare(study, write, with_topics))
 
 
 @dataclass
@@ -67,7 +160,7 @@ def _ingest_settings(study: Study) -> dict:
                                                   "ingest", "pseudonymise"})
 
 
-def ingest(study: Study | str | Path, write: bool = True) -> IngestResult:
+def _ingest(study: Study | str | Path, write: bool = True) -> IngestResult:
     """Read, check and pseudonymise a study's transcripts (``qualpipe ingest``).
 
     Writes ``documents`` and ``segments`` (CSV and Parquet) to the output folder, pseudonymised.
@@ -140,7 +233,7 @@ class CodeResult:
     cached: bool = False
 
 
-def code(study: Study | str | Path, write: bool = True) -> CodeResult:
+def _code(study: Study | str | Path, write: bool = True) -> CodeResult:
     """Code every respondent turn against the codebook (``qualpipe code``).
 
     Writes ``coded_segments`` (CSV, Parquet), ``codings.csv`` (long form) and ``code_status.csv``.
@@ -220,13 +313,7 @@ class EvaluationResult:
     design: str
 
 
-def evaluate(study: Study | str | Path, write: bool = True) -> EvaluationResult:
-    """Precision, recall, F1 and kappa of the machine coder against human codes (``qualpipe evaluate``).
-
-    With ``agreement.split`` (or ``test_docs``): train on the training documents, score the
-    held-out ones, plus a coder trained on the ``first4`` documents only. Otherwise k-fold
-    cross-validation by document.
-    """
+def _evaluate(study: Study | str | Path, write: bool = True) -> EvaluationResult:
     from pipeline.agreement import cross_validate, holdout_evaluate
     from pipeline.codebook import load_codebook
     from pipeline.coding import _codable, make_coder
@@ -243,44 +330,55 @@ def evaluate(study: Study | str | Path, write: bool = True) -> EvaluationResult:
                                   "Name files of human codings under 'human_codings:'."))
     if study.agreement.gold_coders:
         gold = gold[gold["coder"].isin(study.agreement.gold_coders)]
-    kind = study.coding.coder
-    frames = []
+    import joblib
+
+    from pipeline.cache import cached_stage
+
     split = _split(study)
-    if split is not None or study.agreement.test_docs:
-        if split is not None:
-            train = split.loc[split["split"] == "train", "doc_id"].tolist()
-            test = split.loc[split["split"] == "heldout", "doc_id"].tolist()
+    key = (joblib.hash((segments, gold)), sha256_file(study.codebook_path), study.coding.model_dump(mode="json"),
+           study.agreement.model_dump(mode="json"), None if split is None else joblib.hash(split))
+
+    def compute():
+        kind = study.coding.coder
+        frames = []
+        if split is not None or study.agreement.test_docs:
+            if split is not None:
+                train = split.loc[split["split"] == "train", "doc_id"].tolist()
+                test = split.loc[split["split"] == "heldout", "doc_id"].tolist()
+            else:
+                test = list(study.agreement.test_docs)
+                train = list(study.agreement.train_docs) or sorted(
+                    set(segments.loc[segments["segment_id"].isin(gold["segment_id"]), "doc_id"]) - set(test))
+            design = f"held-out: trained on {len(train)} documents, scored on {len(test)}"
+            runs = [(f"{kind}, {len(train)} training documents", kind, train)]
+            if split is not None and "first4" in split:
+                first = split.loc[split["first4"].str.lower().isin(["true", "1", "yes"]), "doc_id"].tolist()
+                if first:
+                    runs.append((f"{kind}, {len(first)} training documents", kind, first))
+            if kind != "rule":
+                runs.append(("rule (no training)", "rule", train))
+            for label, coder_kind, docs in runs:
+                scores = holdout_evaluate(lambda k=coder_kind: make_coder(codebook, study.coding, k), segments, gold,
+                                          codebook, docs, test)
+                frames.append(scores.assign(setting=label, n_train_docs=len(docs), n_test_docs=len(test)))
         else:
-            test = list(study.agreement.test_docs)
-            train = list(study.agreement.train_docs) or sorted(
-                set(segments.loc[segments["segment_id"].isin(gold["segment_id"]), "doc_id"]) - set(test))
-        design = f"held-out: trained on {len(train)} documents, scored on {len(test)}"
-        runs = [(f"{kind}, {len(train)} training documents", kind, train)]
-        if split is not None and "first4" in split:
-            first = split.loc[split["first4"].str.lower().isin(["true", "1", "yes"]), "doc_id"].tolist()
-            if first:
-                runs.append((f"{kind}, {len(first)} training documents", kind, first))
-        if kind != "rule":
-            runs.append(("rule (no training)", "rule", train))
-        for label, coder_kind, docs in runs:
-            scores = holdout_evaluate(lambda k=coder_kind: make_coder(codebook, study.coding, k), segments, gold,
-                                      codebook, docs, test)
-            frames.append(scores.assign(setting=label, n_train_docs=len(docs), n_test_docs=len(test)))
-    else:
-        design = f"{study.agreement.n_splits}-fold cross-validation by document"
-        scores = cross_validate(lambda: make_coder(codebook, study.coding), segments, gold, codebook,
-                                n_splits=study.agreement.n_splits, seed=study.seed)
-        frames.append(scores.assign(setting=f"{kind}, cross-validated"))
-    result = pd.concat(frames, ignore_index=True)
+            design = f"{study.agreement.n_splits}-fold cross-validation by document"
+            scores = cross_validate(lambda: make_coder(codebook, study.coding), segments, gold, codebook,
+                                    n_splits=study.agreement.n_splits, seed=study.seed)
+            frames.append(scores.assign(setting=f"{kind}, cross-validated"))
+
+        return pd.concat(frames, ignore_index=True), design
+
+    (result, design), _ = cached_stage(study, "evaluate", compute, *key)
     if write:
         out = study.output_dir
         write_table(result, out, "evaluation", formats=("csv",))
-        update_provenance(out, "evaluate", {"design": design, "coder": kind,
+        update_provenance(out, "evaluate", {"design": design, "coder": study.coding.coder,
                                             "settings": study.agreement.model_dump(mode="json")})
     return EvaluationResult(result, design)
 
 
-def agreement(study: Study | str | Path, coders: list[str] | None = None, with_machine: bool = False,
+def _agreement(study: Study | str | Path, coders: list[str] | None = None, with_machine: bool = False,
               write: bool = True) -> pd.DataFrame:
     """Agreement between coders (``qualpipe agreement``): percent agreement, Cohen's kappa and
     Krippendorff's alpha per code, theme and overall, on the turns every compared coder coded.
@@ -321,3 +419,178 @@ def agreement(study: Study | str | Path, coders: list[str] | None = None, with_m
     if write:
         write_table(table, study.output_dir, "agreement", formats=("csv",))
     return table
+
+
+# -- topics ------------------------------------------------------------------------------------
+
+@dataclass
+class TopicsOutput:
+    topics: pd.DataFrame
+    segment_topics: pd.DataFrame
+    shares: pd.DataFrame
+    info: dict
+    theme_table: pd.DataFrame
+    code_table: pd.DataFrame
+    flags: pd.DataFrame
+    stability: dict | None
+    output: Path
+    cached: bool = False
+
+
+def _topics(study: Study | str | Path, write: bool = True, with_stability: bool = True) -> TopicsOutput:
+    """Fit the topic model on respondent turns and hold it against the codebook (``qualpipe topics``).
+
+    Writes ``topics.csv``, ``segment_topics.csv``, ``topic_shares_by_attribute.csv``,
+    ``topic_themes.csv``, ``topic_codes.csv``, ``topic_flags.csv``, ``topic_stability.csv``, the
+    figures under ``figures/`` and the fitted model under ``topic_model/``. Embeddings are cached
+    by content, so changing only clustering settings does not re-embed.
+    """
+    import joblib
+
+    from pipeline.cache import cache_dir, cached_stage
+    from pipeline.codebook import load_codebook
+
+    study = as_study(study)
+    corpus = ingest(study, write=write)
+    coded = code(study, write=write)
+    codebook = load_codebook(study.codebook_path)
+    settings = study.topics
+    segments = corpus.segments
+    embeddings = cache_dir(study) / "embeddings"
+    out = study.output_dir
+    seg_key = joblib.hash(segments)
+
+    def fit():
+        from pipeline.topics import fit_topics
+
+        result = fit_topics(segments, settings, cache_dir=embeddings)
+        if write:
+            result.save(out / "topic_model")
+        return {"topics": result.topics, "segment_topics": result.segment_topics, "shares": result.shares,
+                "info": result.info}
+
+    fitted, hit = cached_stage(study, "topics", fit, seg_key, settings.model_dump(mode="json"))
+    stab = None
+    if with_stability and settings.stability_seeds:
+        def run_stability():
+            from pipeline.topics import stability
+
+            result = stability(segments, settings, seeds=tuple(settings.stability_seeds), cache_dir=embeddings)
+            return {"mean_ari": result.mean_ari, "runs": result.runs, "topics": result.topics}
+
+        stab, _ = cached_stage(study, "topic_stability", run_stability, seg_key, settings.model_dump(mode="json"))
+    from pipeline.topics import topic_code_table
+
+    final = coded.codings[coded.codings["final"].astype(bool)] if "final" in coded.codings else coded.codings
+    themes, codes_, flags = topic_code_table(fitted["segment_topics"], final, codebook)
+    if write:
+        write_table(fitted["topics"], out, "topics", formats=("csv",))
+        write_table(fitted["segment_topics"], out, "segment_topics", formats=("csv",))
+        write_table(fitted["shares"], out, "topic_shares_by_attribute", formats=("csv",))
+        write_table(themes, out, "topic_themes", formats=("csv",))
+        write_table(codes_, out, "topic_codes", formats=("csv",))
+        write_table(flags, out, "topic_flags", formats=("csv",))
+        if stab is not None:
+            write_table(stab["runs"], out, "topic_stability", formats=("csv",))
+            write_table(stab["topics"], out, "topic_stability_by_topic", formats=("csv",))
+        _topic_figures(fitted, out / "figures", settings)
+        update_provenance(out, "topics", {"settings": settings.model_dump(mode="json"), "seed": settings.seed,
+                                          "info": fitted["info"],
+                                          "stability_mean_ari": None if stab is None else stab["mean_ari"]})
+    return TopicsOutput(fitted["topics"], fitted["segment_topics"], fitted["shares"], fitted["info"], themes,
+                        codes_, flags, stab, out, hit)
+
+
+def _topic_figures(fitted: dict, folder: Path, settings) -> None:
+    from types import SimpleNamespace
+
+    from pipeline.topics import plot_topic_shares, plot_topic_sizes
+
+    result = SimpleNamespace(**fitted)
+    folder.mkdir(parents=True, exist_ok=True)
+    plot_topic_sizes(result, folder / "topic_sizes")
+    for attribute in settings.share_attributes:
+        if (fitted["shares"]["attribute"] == attribute).any():
+            plot_topic_shares(result, attribute, folder / f"topic_shares_by_{attribute}")
+
+
+# -- comparison and report ---------------------------------------------------------------------
+
+def _compare(study: Study | str | Path, write: bool = True, with_topics: bool = True):
+    """Compare groups (default: implementation model) on every theme and code (``qualpipe compare``).
+
+    Writes ``prevalence.csv``, ``differences.csv``, ``cooccurrence.csv``, ``framework_matrix.csv``,
+    ``corpus.csv`` and, with topics, ``topic_shares.csv``.
+    """
+    import joblib
+
+    from pipeline.cache import cached_stage
+    from pipeline.codebook import load_codebook
+    from pipeline.compare import compare as run_compare
+
+    study = as_study(study)
+    coded = code(study, write=write)
+    codebook = load_codebook(study.codebook_path)
+    seg_topics = topics(study, write=write).segment_topics if with_topics else None
+    key = (joblib.hash((coded.coded_segments, coded.codings, seg_topics)), sha256_file(study.codebook_path),
+           study.compare.model_dump(mode="json"))
+    comparison, hit = cached_stage(
+        study, "compare", lambda: run_compare(coded.coded_segments, coded.codings, codebook, study.compare,
+                                              segment_topics=seg_topics), *key)
+    if write:
+        out = study.output_dir
+        for name, table in comparison.tables().items():
+            write_table(table, out, name, formats=("csv",))
+        update_provenance(out, "compare", {"settings": study.compare.model_dump(mode="json"),
+                                           "seed": study.compare.seed, "tables": sorted(comparison.tables())})
+    return comparison
+
+
+def report(study: Study | str | Path, out: Path | None = None) -> Path:
+    """Render the self-contained HTML report (``qualpipe report``); returns its path."""
+    study = as_study(study)
+    with session():
+        return _report(study, out)
+
+
+def _report(study: Study, out: Path | None) -> Path:
+    import json
+
+    from pipeline.codebook import load_codebook
+    from pipeline.report import render_report
+
+    coded = code(study)
+    comparison = compare(study)
+    topic_out = topics(study)
+    codebook = load_codebook(study.codebook_path)
+    folder = study.output_dir
+    from pipeline.errors import QualpipeError
+
+    notes = list(coded.notes)
+    agreement_table = evaluation_table = None
+    try:
+        agreement_table = agreement(study)
+    except QualpipeError as exc:  # e.g. a study without human codings
+        notes.append(f"Agreement figures are not available: {exc.problems[0].message}")
+    try:
+        evaluation_table = evaluate(study).scores
+    except QualpipeError as exc:
+        notes.append(f"Evaluation figures are not available: {exc.problems[0].message}")
+    provenance = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
+    provenance["codebook"] = {"name": codebook.name, "version": codebook.version}
+    provenance["study"] = study.name
+    html = render_report(comparison, codebook, study.report, segments=coded.coded_segments,
+                         topics=topic_out.topics, topic_flags=topic_out.flags, topic_info=topic_out.info,
+                         stability=topic_out.stability, agreement=agreement_table, evaluation=evaluation_table,
+                         provenance=provenance, coding_notes=notes)
+    path = out or folder / "index.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+def run(study: Study | str | Path) -> Path:
+    """Every stage, each recomputed only when its inputs, code or settings changed (``qualpipe run``)."""
+    study = as_study(study)
+    with session():
+        return report(study)
