@@ -1,0 +1,93 @@
+"""Charts of the report (matplotlib), returned as ``data:`` URIs of SVG with alt text.
+
+Output is deterministic: a fixed ``svg.hashsalt``, no date or creator in the metadata, text drawn
+as paths (no font files needed by the reader). Colours are the Okabe-Ito colour-blind-safe
+palette, with hatching so groups stay apart in black-and-white print.
+"""
+from __future__ import annotations
+
+import base64
+import io
+import textwrap
+
+import numpy as np
+import pandas as pd
+
+#: Okabe & Ito (2008), ordered for contrast on white
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
+HATCHES = ["", "//", "..", "xx", "\\\\", "oo", "--", "++"]
+RC = {"svg.hashsalt": "qualpipe", "svg.fonttype": "path", "font.family": "DejaVu Sans", "font.size": 9,
+      "axes.spines.top": False, "axes.spines.right": False, "hatch.linewidth": 0.6}
+
+
+def pct(value: float) -> str:
+    return "n/a" if value is None or pd.isna(value) else f"{100 * value:.0f}%"
+
+
+def interval(low: float, high: float) -> str:
+    if pd.isna(low) or pd.isna(high):
+        return "no interval"
+    return f"{100 * low:.0f}\u2013{100 * high:.0f}%"
+
+
+def svg_uri(fig) -> str:
+    """The figure as a ``data:image/svg+xml;base64`` URI (deterministic bytes)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def prevalence_chart(rows: pd.DataFrame, groups: list[str], attribute: str, title: str,
+                     ci: float = 0.95) -> tuple[str, str]:
+    """Horizontal bars: share of respondents mentioning each item (rows of the prevalence table
+    for one attribute and stratum, with ``label``), one bar per group, bootstrap interval as
+    error bars, n in the legend. Returns ``(data_uri, alt_text)``."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    items = list(dict.fromkeys(rows["label"]))
+    n_items, n_groups = len(items), max(len(groups), 1)
+    height = 0.8 / n_groups
+    alt_parts = []
+    with plt.rc_context(RC):
+        fig, ax = plt.subplots(figsize=(7.5, 0.45 + n_items * (0.22 + 0.2 * n_groups)))
+        for g, group in enumerate(groups):
+            sub = rows[rows["group"] == group].set_index("label").reindex(items)
+            share = sub["share_respondents"].to_numpy(float)
+            low = np.nan_to_num(share - sub["respondents_low"].to_numpy(float))
+            high = np.nan_to_num(sub["respondents_high"].to_numpy(float) - share)
+            y = np.arange(n_items) + (g - (n_groups - 1) / 2) * height
+            n_resp = int(sub["n_respondents"].max()) if len(sub) else 0
+            n_docs = int(sub["n_docs"].max()) if len(sub) else 0
+            ax.barh(y, np.nan_to_num(share), height=height * 0.92, color=PALETTE[g % len(PALETTE)],
+                    hatch=HATCHES[g % len(HATCHES)], edgecolor="white", linewidth=0.4,
+                    label=f"{group} (n = {n_resp} respondents, {n_docs} documents)")
+            ax.errorbar(np.nan_to_num(share), y, xerr=[np.clip(low, 0, None), np.clip(high, 0, None)],
+                        fmt="none", ecolor="#333333", elinewidth=0.9, capsize=2)
+        ax.set_yticks(np.arange(n_items))
+        ax.set_yticklabels(["\n".join(textwrap.wrap(i, 34)) for i in items])
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1)
+        ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+        ax.set_xlabel(f"share of respondents mentioning it (bars: {ci:.0%} bootstrap interval by document)")
+        ax.set_title(title, loc="left", fontsize=10)
+        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+        ax.set_axisbelow(True)
+        ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.16 - 0.6 / max(n_items, 1)), ncol=1, frameon=False,
+                  title=attribute, fontsize=8, title_fontsize=8, alignment="left")
+        uri = svg_uri(fig)
+        plt.close(fig)
+    for item in items:
+        sub = rows[rows["label"] == item].set_index("group")
+        parts = []
+        for group in groups:
+            if group in sub.index:
+                r = sub.loc[group]
+                parts.append(f"{group} {pct(r['share_respondents'])} ({int(r['respondents_mentioning'])} of "
+                             f"{int(r['n_respondents'])}, {ci:.0%} CI {interval(r['respondents_low'], r['respondents_high'])})")
+        alt_parts.append(f"{item}: " + ", ".join(parts))
+    alt = (f"Bar chart: {title}. Share of respondents mentioning each item, by {attribute}. "
+           + "; ".join(alt_parts) + ".")
+    return uri, alt
