@@ -20,7 +20,9 @@ app = typer.Typer(help="qualpipe: a code-first pipeline for qualitative evaluati
 codebook_app = typer.Typer(help="Check and show codebooks; exchange them with QDA software.", no_args_is_help=True)
 export_app = typer.Typer(help="Export the study to other tools.", no_args_is_help=True)
 import_app = typer.Typer(help="Import projects from other tools.", no_args_is_help=True)
-review_app = typer.Typer(help="Human review of machine codings.", no_args_is_help=True)
+review_app = typer.Typer(help="Human review of machine codings: `qualpipe review` writes a review sheet, "
+                              "`qualpipe review import SHEET` records the decisions.",
+                         invoke_without_command=True)
 app.add_typer(codebook_app, name="codebook")
 app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
@@ -117,6 +119,195 @@ def codebook_show(path: Optional[Path] = typer.Argument(None, help="codebook fil
         typer.echo(f"{'  ' * (depth + 1)}{code.id}: {code.text('label', language)}")
         if full and code.text("definition", language):
             typer.echo(f"{'  ' * (depth + 2)}{code.text('definition', language)}")
+
+
+@codebook_app.command("export")
+@friendly
+def codebook_export(out: Path = typer.Argument(..., help="the .qdc file to write"),
+                    study: Path = StudyOption,
+                    language: Optional[str] = typer.Option(None, help="language of names and descriptions")) -> None:
+    """Write the study's codebook as a REFI-QDA .qdc file (NVivo, ATLAS.ti, MAXQDA, QualCoder)."""
+    from pipeline.codebook import load_codebook
+    from pipeline.refi import write_qdc
+
+    summary = write_qdc(load_codebook(_load(study).codebook_path), out, language=language)
+    typer.echo(summary.to_text())
+
+
+@codebook_app.command("import")
+@friendly
+def codebook_import(source: Path = typer.Argument(..., help="a REFI-QDA .qdc file"),
+                    out: Path = typer.Option(..., "--out", help="the YAML codebook to write"),
+                    language: str = typer.Option("en", help="language the names and descriptions are in")) -> None:
+    """Turn a REFI-QDA .qdc codebook into a qualpipe YAML codebook."""
+    from pipeline.refi import read_qdc, write_codebook_yaml
+
+    if out.exists():
+        raise QualpipeError(Problem(str(out), "the file exists; qualpipe never overwrites a codebook.",
+                                    "Choose another --out path or move the file away."))
+    book = read_qdc(source, language=language)
+    write_codebook_yaml(book, out)
+    typer.echo(f"{len(book.code_ids)} codes -> {out}")
+
+
+@app.command()
+@friendly
+def code(study: Path = StudyOption) -> None:
+    """Code every respondent turn against the codebook; write coded_segments and codings."""
+    from pipeline.api import code as run_code
+
+    started = time.perf_counter()
+    result = run_code(_load(study))
+    n_coded = (result.coded_segments["codes"].fillna("") != "").sum()
+    for note in result.notes:
+        typer.secho(f"note: {note}", fg=typer.colors.YELLOW)
+    typer.echo(f"{result.coder}: {n_coded} of {len(result.coded_segments)} turns carry a code "
+               f"({time.perf_counter() - started:.1f} s{', cached' if result.cached else ''}) -> {result.output}")
+
+
+@review_app.callback()
+@friendly
+def review_export(ctx: typer.Context, study: Path = StudyOption,
+                  n: Optional[int] = typer.Option(None, help="suggestions in the sheet (default: review.n)")) -> None:
+    """Write a review sheet (xlsx and csv) of machine suggestions, most uncertain first."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from pipeline.api import review_sheet
+
+    xlsx, csv_, count = review_sheet(_load(study), n=n)
+    typer.echo(f"{count} suggestions -> {xlsx} and {csv_}")
+    typer.echo("Fill the 'decision' column (accept / reject / other code ids) and the reviewer, then run "
+               "`qualpipe review import SHEET`.")
+
+
+@review_app.command("import")
+@friendly
+def review_import(sheet: Path = typer.Argument(..., help="the filled review sheet (.xlsx or .csv)"),
+                  study: Path = StudyOption,
+                  reviewer: Optional[str] = typer.Option(None, help="coder id for rows without a reviewer"),
+                  into: Optional[Path] = typer.Option(None, help="human codings CSV to add the decisions to "
+                                                              "(default: reviews.csv beside the study's first "
+                                                              "human codings file)")) -> None:
+    """Record the decisions of a filled review sheet as human codings (never overwriting earlier ones)."""
+    from pipeline.api import import_review
+
+    path, added, blank = import_review(_load(study), sheet, reviewer=reviewer, into=into)
+    typer.echo(f"{added} decisions recorded in {path} ({blank} rows left blank).")
+
+
+app.add_typer(review_app, name="review")
+
+
+@app.command()
+@friendly
+def agreement(study: Path = StudyOption,
+              coders: Optional[str] = typer.Option(None, help="comma-separated coder ids (default: every pair "
+                                                            "of coders with documents in common)"),
+              with_machine: bool = typer.Option(False, help="also compare the machine coder with the humans")) -> None:
+    """Percent agreement, Cohen's kappa and Krippendorff's alpha per code, theme and overall."""
+    from pipeline.api import agreement as run_agreement
+
+    table = run_agreement(_load(study), coders=coders.split(",") if coders else None, with_machine=with_machine)
+    if table.empty:
+        typer.echo("No two coders coded a document in common.")
+        return
+    view = table[table["level"].isin(["theme", "overall"])]
+    cols = [c for c in ("level", "code", "theme", "coders", "n_units", "percent_agreement", "cohen_kappa",
+                        "krippendorff_alpha") if c in view.columns]
+    typer.echo(view[cols].to_string(index=False, float_format=lambda x: f"{x:.2f}"))
+
+
+@app.command()
+@friendly
+def evaluate(study: Path = StudyOption) -> None:
+    """Precision, recall, F1 and kappa of the machine coder against the human codes."""
+    from pipeline.api import evaluate as run_evaluate
+
+    result = run_evaluate(_load(study))
+    typer.echo(result.design)
+    table = result.scores
+    rows = table[table["code"].isin(["(micro)", "(macro)"])] if "code" in table else table
+    cols = [c for c in ("setting", "level", "code", "precision", "recall", "f1", "kappa", "support") if c in rows]
+    typer.echo(rows[cols].to_string(index=False, float_format=lambda x: f"{x:.2f}"))
+
+
+@app.command()
+@friendly
+def topics(study: Path = StudyOption,
+           stability: bool = typer.Option(True, help="refit under several seeds to measure stability")) -> None:
+    """Fit the topic model (BERTopic, offline) and hold its topics against the codebook."""
+    from pipeline.api import topics as run_topics
+
+    started = time.perf_counter()
+    result = run_topics(_load(study), with_stability=stability)
+    flags = result.flags.set_index("topic")["status"].to_dict() if "status" in result.flags else {}
+    for row in result.topics.itertuples():
+        typer.echo(f"{row.topic:>3}  {row.size:>4}  {flags.get(row.topic, ''):<14} {row.label}")
+    if result.stability is not None:
+        typer.echo(f"stability: mean adjusted Rand index over seeds {result.stability['mean_ari']:.2f}")
+    typer.echo(f"{time.perf_counter() - started:.1f} s -> {result.output}")
+
+
+@app.command()
+@friendly
+def compare(study: Path = StudyOption) -> None:
+    """Compare groups (default: dual vs centralised) on every theme and code; write tidy tables."""
+    from pipeline.api import compare as run_compare
+
+    comparison = run_compare(_load(study))
+    for name, table in comparison.tables().items():
+        typer.echo(f"{name}.csv: {len(table)} rows")
+
+
+@app.command()
+@friendly
+def report(study: Path = StudyOption) -> None:
+    """Render the self-contained HTML report (index.html in the output folder)."""
+    from pipeline.api import report as run_report
+
+    typer.echo(f"report -> {run_report(_load(study))}")
+
+
+@app.command()
+@friendly
+def run(study: Path = StudyOption) -> None:
+    """Run every stage; stages whose inputs, code and settings did not change are not recomputed."""
+    from pipeline.api import run as run_all
+
+    started = time.perf_counter()
+    path = run_all(_load(study))
+    typer.echo(f"done in {time.perf_counter() - started:.1f} s: {path}")
+
+
+@export_app.command("refi")
+@friendly
+def export_refi(out: Path = typer.Option(..., "--out", help="the .qdpx file to write"),
+                study: Path = StudyOption,
+                include_all: bool = typer.Option(False, help="also export machine suggestions overridden by people"),
+                language: Optional[str] = typer.Option(None, help="language of code names")) -> None:
+    """Export the coded study as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder."""
+    from pipeline.api import export_refi as run_export
+
+    summary = run_export(_load(study), out, include_all=include_all, language=language)
+    typer.echo(summary.to_text())
+
+
+@import_app.command("refi")
+@friendly
+def import_refi(source: Path = typer.Argument(..., help="a .qdpx (or .qde) project from a QDA tool"),
+                into: Path = typer.Option(Path("data/imported"), help="folder for the imported tables"),
+                study: Optional[Path] = typer.Option(None, "--study", "-s",
+                                                     help="a study whose interviewer labels to use")) -> None:
+    """Import a REFI-QDA project: documents, segments, codebook and human codings."""
+    from pipeline.refi import import_refi as run_import
+    from pipeline.refi import write_import
+
+    labels = _load(study).interviewer_labels if study else None
+    result = run_import(source, interviewer_labels=labels)
+    _echo_problems(result.problems)
+    written = write_import(result, into)
+    typer.echo(f"{len(result.documents)} documents, {len(result.segments)} segments, "
+               f"{len(result.human_codings)} codings -> {into} ({len(written)} files)")
 
 
 def main() -> None:  # pragma: no cover

@@ -29,6 +29,7 @@ from pipeline.compare import CompareSettings
 from pipeline.errors import ConfigError, Problem
 from pipeline.ingest import IngestSettings
 from pipeline.pseudonymise import PseudonymiseSettings
+from pipeline.refi import RefiSettings
 from pipeline.report import ReportSettings
 from pipeline.review import ReviewSettings
 from pipeline.settings import StrictModel
@@ -82,6 +83,7 @@ class Study(StrictModel):
     topics: TopicsSettings = Field(default_factory=TopicsSettings)
     compare: CompareSettings = Field(default_factory=CompareSettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
+    refi: RefiSettings = Field(default_factory=RefiSettings)
 
     # set by load_study; not a key of the file
     root: Path = Field(default=Path("."), exclude=True)
