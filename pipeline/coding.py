@@ -1,8 +1,307 @@
-"""Stage: coding (being written)."""
+"""Stage: coding. Applies the codebook to every respondent turn; human codings always win.
+
+``code(segments, codebook, settings, human_codings=None, training=None) -> CodingResult``
+
+Input ``segments``: one row per speaker turn (``segment_id, doc_id, turn, speaker,
+speaker_role, text, ...`` and the document attributes, among them ``language`` and ``role``).
+Interviewer turns (``speaker_role == "interviewer"``) are context and are not coded unless
+``code_interviewer_turns`` is set.
+
+Input ``human_codings`` (as :mod:`pipeline.review` reads them): ``segment_id, code, coder``
+and optional ``decision``. HUMAN CODINGS ALWAYS WIN:
+
+- rows with a blank ``decision`` come from coding whole documents: such a document is fully
+  coded by its coder(s), its final codes are the human ones (the union over coders), its
+  respondent turns without a row carry no code, and every machine row for it is kept as a
+  suggestion only (``final`` False);
+- ``accept``/``reject`` rows (review sheets) decide one segment+code: an accepted code becomes
+  a final human row, a rejected one is no code; the machine row for that pair is kept with
+  ``final`` False, and the rest of the document stays machine-coded.
+
+Which coder (``settings.coder``):
+
+- ``rule``: :class:`~pipeline.coders.RuleCoder`, the codebook's cues.
+- ``model``: :class:`~pipeline.coders.LearnedCoder` trained on the human codings (or
+  ``training``): the codable turns of fully coded documents plus every reviewed turn. Codes with
+  too few examples, or whose model does not beat the rules in cross-validation, fall back to
+  the rules.
+- ``combined`` (default): the model blended with the rule score (``rule_weight``) where it has
+  enough training data and beats the rules, the rules elsewhere (:class:`~pipeline.coders.CombinedCoder`).
+  ``model`` and ``combined`` fall back to ``rule`` when there are no human codings.
+
+Output :class:`CodingResult`:
+
+- ``codings`` (long form): ``segment_id, doc_id, code, theme, source`` ("rule", "model",
+  "human"), ``score`` (0-1), ``evidence`` (cue words with character offsets in the segment
+  text, e.g. ``"network@34-41; meet people@80-91"``, and for the model its strongest terms),
+  ``coder`` (``rule@0.1.0``, ``combined@0.1.0``, or a person's id), ``codebook_version``,
+  ``final`` (False for machine suggestions that a person's coding or review overrides).
+- ``coded_segments``: the segments' columns plus ``coded_by`` (``human:<ids>``, the machine
+  coder id, that id + ``+review:<ids>`` for a reviewed turn, or "" for turns not coded), ``codes`` (final code ids, sorted, ';'-joined),
+  ``themes`` (their themes, same form) and ``score_<code_id>`` per leaf code (machine score;
+  empty for turns not coded).
+- ``code_status``: per code ``code, theme, n_positive, n_documents, mode`` ("rule", "model" or
+  "combined"), ``threshold, cv_precision, cv_recall, cv_f1`` (of the mode used, by-document
+  cross-validation), ``rule_precision, rule_recall, rule_f1`` (the rules on the same segments),
+  ``model_f1`` (NaN if not trained) and ``reason`` (why the rules decide); ``None`` for ``rule``.
+- ``coder``: the coder id used; ``notes``: what the stage decided on its own (e.g. a fallback).
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import Field
+
+from pipeline.codebook import Codebook
+from pipeline.coders._common import CODING_COLUMNS, check_segments, codebook_version
+from pipeline.errors import InputError, Problem
 from pipeline.settings import StrictModel
+
+__all__ = ["CodingResult", "CodingSettings", "code", "codebook_version", "make_coder"]
 
 
 class CodingSettings(StrictModel):
     """Settings of the coding stage (key 'coding' of the study file)."""
+
+    coder: Literal["rule", "model", "combined"] = Field(
+        "combined", description="rule: cues only; model: learned from human codings; combined: "
+        "model blended with cues where trained, cues elsewhere. Without human codings: rule.")
+    code_interviewer_turns: bool = Field(False, description="also code interviewer/moderator turns")
+    window: int = Field(2, ge=0, description="max tokens between the words of a multi-word cue")
+    negation: bool = Field(True, description="a cue preceded by a negator in its clause does not count")
+    negation_exempt: list[str] = Field(
+        default_factory=list, description="codes (or themes/parents: all codes below) whose meaning "
+        "is itself an absence, so negated cues still count, e.g. [process.stalled]")
+    negators: dict[str, list[str]] | None = Field(
+        None, description="negator words per language; default: pipeline.coders.DEFAULT_NEGATORS")
+    fallback_languages: bool = Field(
+        True, description="a code without cues in a segment's language uses its other languages' cues")
+    mixed_roles: list[str] = Field(
+        default_factory=lambda: ["mixed"],
+        description="document roles for which every code applies, whatever its applies_to")
+    rule_threshold: float = Field(0.5, gt=0, le=1, description="rule score needed to apply a code "
+                                  "(0.5: one cue word; 0.75: two cue words or a two-word cue)")
+    thresholds: dict[str, float] = Field(
+        default_factory=dict, description="fixed thresholds per code id, overriding the ones chosen "
+        "by cross-validation")
+    min_threshold: float = Field(0.2, ge=0, lt=1, description="lowest threshold the cross-"
+                                 "validation may choose for a model score")
+    model_must_beat_rules: bool = Field(True, description="keep the model for a code only when its "
+                                        "cross-validated F1 beats the rules' on the same segments")
+    min_positives: int = Field(8, ge=2, description="human-coded segments a code needs before the "
+                               "model is trained for it (else the rules decide)")
+    min_documents: int = Field(2, ge=1, description="documents its positives must come from")
+    cv_folds: int = Field(5, ge=2, description="folds of the by-document cross-validation")
+    rule_weight: float = Field(0.3, ge=0, le=1, description="weight of the rule score in 'combined'")
+    inverse_regularisation: float = Field(1.0, gt=0, description="C of the logistic regressions")
+    max_ngram: int = Field(2, ge=1, le=3, description="longest lemma n-gram used as a model feature")
+    seed: int = Field(42, description="random seed of the model")
+
+
+@dataclass
+class CodingResult:
+    codings: pd.DataFrame
+    coded_segments: pd.DataFrame
+    code_status: pd.DataFrame | None
+    coder: str
+    notes: list[str] = field(default_factory=list)
+
+
+def make_coder(codebook: Codebook, settings: CodingSettings, kind: str | None = None):  # noqa: ANN201
+    """The coder object ``settings`` describe (``kind`` overrides ``settings.coder``)."""
+    from pipeline.coders import CombinedCoder, LearnedCoder, RuleCoder
+
+    kind = kind or settings.coder
+    rule = RuleCoder(codebook, window=settings.window, negation=settings.negation,
+                     negation_exempt=settings.negation_exempt, negators=settings.negators,
+                     fallback_languages=settings.fallback_languages,
+                     threshold=settings.rule_threshold, thresholds=settings.thresholds,
+                     mixed_roles=settings.mixed_roles)
+    if kind == "rule":
+        return rule
+    cls, extra = (LearnedCoder, {"rule_weight": 0.0}) if kind == "model" else \
+        (CombinedCoder, {"rule_weight": settings.rule_weight})
+    return cls(codebook, rule_coder=rule, min_positives=settings.min_positives,
+               min_documents=settings.min_documents, cv_folds=settings.cv_folds,
+               C=settings.inverse_regularisation, max_ngram=settings.max_ngram,
+               thresholds=settings.thresholds, min_threshold=settings.min_threshold,
+               must_beat_rule=settings.model_must_beat_rules, seed=settings.seed, **extra)
+
+
+def code(segments: pd.DataFrame, codebook: Codebook, settings: CodingSettings | None = None,
+         human_codings: pd.DataFrame | None = None,
+         training: pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame] | None = None) -> CodingResult:
+    """Code ``segments`` against ``codebook`` (see the module docstring).
+
+    ``training``: codings to train the model on instead of ``human_codings`` (rows refer to
+    ``segments``), or a ``(segments, codings)`` pair from another corpus coded with the same
+    codebook. Human codings decide the final codes either way.
+    """
+    settings = settings or CodingSettings()
+    check_segments(segments, ("segment_id", "doc_id", "text"))
+    segments = segments.reset_index(drop=True)
+    seg_ids = segments["segment_id"].astype(str)
+    codable = _codable(segments, settings)
+    notes: list[str] = []
+
+    human = _check_codings(human_codings, seg_ids, codebook, "human codings")
+    if isinstance(training, tuple):
+        train_segments, train_codings = training
+        check_segments(train_segments, ("segment_id", "doc_id", "text"), where="training segments")
+        train_segments = train_segments.reset_index(drop=True)
+        train_codings = _check_codings(train_codings, train_segments["segment_id"].astype(str),
+                                       codebook, "training codings")
+    else:
+        train_segments = segments
+        train_codings = human if training is None else _check_codings(training, seg_ids, codebook,
+                                                                      "training codings")
+
+    kind = settings.coder
+    if kind != "rule" and (train_codings is None or train_codings.empty):
+        notes.append(f"coder '{kind}' needs human codings to learn from and there are none: "
+                     "the rule coder was used.")
+        kind = "rule"
+    coder = make_coder(codebook, settings, kind)
+    if kind == "rule":
+        coder.fit(segments)
+    else:
+        coder.fit(*_training_set(train_segments, train_codings, settings))
+    to_code = segments[codable]
+    machine = coder.predict(to_code)
+    proba = coder.predict_proba(to_code) if len(to_code) else None
+    status = getattr(coder, "code_status_", None)
+    if status is not None and (status["mode"] == "rule").all():
+        notes.append("no code had enough human-coded examples for the model "
+                     f"(min_positives={settings.min_positives}, min_documents="
+                     f"{settings.min_documents}): every code was decided by the rules.")
+
+    doc_of = dict(zip(seg_ids, segments["doc_id"].astype(str)))
+    human_docs, decided = _human_cover(human, doc_of)
+    machine.insert(1, "doc_id", machine["segment_id"].map(doc_of).astype("string"))
+    pairs = zip(machine["segment_id"].astype(str), machine["code"].astype(str))
+    machine["final"] = (~machine["doc_id"].isin(human_docs).to_numpy(dtype=bool)
+                        & np.array([p not in decided for p in pairs], dtype=bool))
+    frames = [machine]
+    if human is not None:
+        frames.append(_human_rows(human[human["decision"] != "reject"], doc_of, codebook))
+    codings = pd.concat(frames, ignore_index=True)
+    order = {s: i for i, s in enumerate(seg_ids)}
+    codings = (codings.assign(_o=codings["segment_id"].map(order),
+                              _h=(codings["source"] != "human").astype(int))
+               .sort_values(["_o", "_h", "code", "coder"], kind="mergesort")
+               .drop(columns=["_o", "_h"]).reset_index(drop=True))
+    coded = _coded_segments(segments, codable, codings, proba, codebook, coder.coder_id, human)
+    return CodingResult(codings, coded, status, coder.coder_id, notes)
+
+
+def _codable(segments: pd.DataFrame, settings: CodingSettings) -> pd.Series:
+    if settings.code_interviewer_turns or "speaker_role" not in segments.columns:
+        return pd.Series(True, index=segments.index)
+    role = segments["speaker_role"].astype("object").fillna("").astype(str).str.lower()
+    return role != "interviewer"
+
+
+def _check_codings(codings: pd.DataFrame | None, seg_ids: pd.Series, codebook: Codebook,
+                   where: str) -> pd.DataFrame | None:
+    """Validated, de-duplicated codings with ``coder`` and a normalised ``decision`` column."""
+    from pipeline.coders.learned import decisions
+
+    if codings is None:
+        return None
+    for col in ("segment_id", "code"):
+        if col not in codings.columns:
+            raise InputError(Problem(where, f"missing column '{col}'.",
+                                     "Human codings need the columns segment_id, code, coder."))
+    codings = codings.copy()
+    codings["decision"] = decisions(codings, where)
+    codings["segment_id"] = codings["segment_id"].astype(str)
+    codings["code"] = codings["code"].astype(str).str.strip()
+    codings["coder"] = (codings["coder"].astype("object").fillna("human").astype(str)
+                        if "coder" in codings.columns else "human")
+    known, leaves = set(seg_ids), set(codebook.code_ids)
+    for seg, code_id in zip(codings["segment_id"], codings["code"]):
+        if seg not in known:
+            raise InputError(Problem(f"{where}[{seg}]", f"segment id {seg!r} is not among the "
+                                     "segments.", "Check the codings belong to these transcripts "
+                                     "(ids are '{doc_id}:{turn}'); re-run ingest if they changed."))
+        if code_id not in leaves:
+            raise InputError(Problem(f"{where}[{seg}]", f"code {code_id!r} is not a leaf code of "
+                                     f"codebook '{codebook.name}'.", "Use the codebook's code ids "
+                                     "(leaves, not themes)."))
+    return codings.drop_duplicates(["segment_id", "code", "coder"]).reset_index(drop=True)
+
+
+def _training_set(segments: pd.DataFrame, codings: pd.DataFrame,
+                  settings: CodingSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The codable turns of fully coded documents, plus every turn that carries a coding."""
+    ids = segments["segment_id"].astype(str)
+    full = codings.loc[codings["decision"] == "", "segment_id"]
+    docs = set(segments.loc[ids.isin(set(full)), "doc_id"].astype(str))
+    keep = ((segments["doc_id"].astype(str).isin(docs) & _codable(segments, settings))
+            | ids.isin(set(codings["segment_id"])))
+    return segments[keep].reset_index(drop=True), codings
+
+
+def _human_cover(human: pd.DataFrame | None, doc_of: dict[str, str]) -> tuple[set[str], set[tuple[str, str]]]:
+    """Documents coded whole by a person (rows with a blank decision) and the segment+code pairs
+    a reviewer decided (accept or reject)."""
+    if human is None:
+        return set(), set()
+    blank = human["decision"] == ""
+    docs = {doc_of[s] for s in human.loc[blank, "segment_id"]}
+    decided = set(zip(human.loc[~blank, "segment_id"], human.loc[~blank, "code"]))
+    return docs, decided
+
+
+def _human_rows(human: pd.DataFrame, doc_of: dict[str, str], codebook: Codebook) -> pd.DataFrame:
+    version = codebook_version(codebook)
+    note = next((c for c in ("evidence", "note") if c in human.columns), None)
+    evidence = human[note] if note else pd.Series("", index=human.index)
+    out = pd.DataFrame({
+        "segment_id": human["segment_id"].astype("string"),
+        "doc_id": human["segment_id"].map(doc_of).astype("string"),
+        "code": human["code"].astype("string"),
+        "theme": human["code"].map(codebook.theme_of).astype("string"),
+        "source": pd.array(["human"] * len(human), dtype="string"),
+        "score": 1.0,
+        "evidence": evidence.astype("object").fillna("").astype("string"),
+        "coder": human["coder"].astype("string"),
+        "codebook_version": pd.array([version] * len(human), dtype="string"),
+        "final": True,
+    })
+    return out[["segment_id", "doc_id", *CODING_COLUMNS[1:], "final"]]
+
+
+def _coded_segments(segments: pd.DataFrame, codable: pd.Series, codings: pd.DataFrame,
+                    proba: pd.DataFrame | None, codebook: Codebook, coder_id: str,
+                    human: pd.DataFrame | None) -> pd.DataFrame:
+    out = segments.copy()
+    seg_ids = out["segment_id"].astype(str)
+    final = codings[codings["final"]]
+    codes = final.groupby("segment_id")["code"].agg(lambda c: ";".join(sorted(set(c))))
+    out["codes"] = seg_ids.map(codes).fillna("").astype("string")
+    out["themes"] = out["codes"].map(
+        lambda c: ";".join(sorted({codebook.theme_of(x) for x in c.split(";")})) if c else ""
+    ).astype("string")
+    by = pd.Series(np.where(codable, coder_id, ""), index=out.index, dtype="object")
+    if human is not None:
+        doc_of = dict(zip(seg_ids, out["doc_id"].astype(str)))
+        full = human[human["decision"] == ""]
+        who = full.assign(doc=full["segment_id"].map(doc_of)).groupby("doc")["coder"].agg(
+            lambda c: "human:" + ",".join(sorted(set(c))))
+        reviewed = human[human["decision"] != ""].groupby("segment_id")["coder"].agg(
+            lambda c: "+review:" + ",".join(sorted(set(c))))
+        extra = seg_ids.map(reviewed).astype("object").fillna("")
+        by = by.where(~seg_ids.isin(reviewed.index), by + extra)
+        in_human = out["doc_id"].astype(str).map(who)
+        by = in_human.where(in_human.notna() & (codable | seg_ids.isin(set(full["segment_id"]))), by)
+    out["coded_by"] = by.astype("string")
+    for code_id in codebook.code_ids:
+        col = np.full(len(out), np.nan)
+        if proba is not None:
+            col[np.nonzero(codable.to_numpy())[0]] = proba[code_id].to_numpy()
+        out[f"score_{code_id}"] = np.round(col, 6)
+    return out

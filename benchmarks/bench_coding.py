@@ -1,0 +1,79 @@
+"""Speed of the coders on SYNTHETIC segments (benchmark; prints figures).
+
+Segments are strung together from the codebook's own examples (labelled with their code) and
+filler sentences, 3-11 sentences (about 70 words, like the sample's respondent turns) a turn, half English and half Dutch, 40 turns a document.
+Usage: python benchmarks/bench_coding.py [--codebook codebooks/mentoring_to_work.yaml] [--n 2000]
+"""
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+import pandas as pd
+
+FILLER = {
+    "en": ["Well, you know, it was a long year for all of us.", "I think so, yes, more or less.",
+           "My children go to school here now, which is good.", "The weather was really bad that winter.",
+           "I came to Belgium in 2015 with my wife.", "At that time I was living in Ghent."],
+    "nl": ["Tja, het was een lang jaar voor ons allemaal.", "Ik denk het wel, min of meer.",
+           "Mijn kinderen gaan hier nu naar school.", "Het weer was echt slecht die winter.",
+           "Ik ben in 2015 naar België gekomen met mijn vrouw.", "Toen woonde ik in Gent."],
+}
+
+
+def synthetic(book, n: int, seed: int = 0, turns: int = 40):
+    rng = np.random.default_rng(seed)
+    examples = {lang: {c: book.code(c).examples.get(lang, []) for c in book.code_ids} for lang in ("en", "nl")}
+    rows, codings = [], []
+    for i in range(n):
+        doc, lang = f"doc{i // turns:04d}", ("en", "nl")[(i // turns) % 2]
+        have = [c for c, ex in examples[lang].items() if ex]
+        codes = sorted(set(rng.choice(have, size=rng.integers(0, 3)))) if have else []
+        parts = [str(rng.choice(examples[lang][c])) for c in codes]
+        parts += [str(rng.choice(FILLER[lang])) for _ in range(rng.integers(3, 10))]
+        rng.shuffle(parts)
+        sid = f"{doc}:{i % turns + 1}"
+        rows.append({"segment_id": sid, "doc_id": doc, "text": " ".join(parts), "language": lang,
+                     "speaker_role": "respondent", "role": "mentee"})
+        codings += [{"segment_id": sid, "code": c, "coder": "synthetic"} for c in codes]
+    return pd.DataFrame(rows), pd.DataFrame(codings)
+
+
+def main() -> None:
+    from pipeline.codebook import load_codebook
+    from pipeline.coders import CombinedCoder, LearnedCoder, RuleCoder
+    from pipeline.nlp import get_nlp
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--codebook", default="codebooks/mentoring_to_work.yaml")
+    ap.add_argument("--n", type=int, default=2000)
+    args = ap.parse_args()
+    book = load_codebook(args.codebook)
+    seg, cod = synthetic(book, args.n)
+    n_words = seg["text"].str.split().str.len()
+    print(f"{len(seg)} segments, {n_words.mean():.0f} words each on average, {len(book.code_ids)} codes, "
+          f"{sum(len(v) for c, _, _ in book.walk() for v in c.cues.values())} cues, {len(cod)} codings")
+    t = time.perf_counter(); get_nlp("en"); get_nlp("nl")
+    print(f"start-up (spaCy import + 2 blank pipelines): {time.perf_counter() - t:.2f} s")
+    rc = RuleCoder(book)
+    t = time.perf_counter(); out = rc.predict(seg); dt = time.perf_counter() - t
+    print(f"rule coder, first call (tokenise + compile cues + match): {dt:.2f} s = {len(seg) / dt:.0f} segments/s, {len(out)} codings")
+    t = time.perf_counter(); rc.predict(seg); dt = time.perf_counter() - t
+    print(f"rule coder, warm: {dt:.2f} s = {len(seg) / dt:.0f} segments/s")
+    lc = LearnedCoder(book, min_positives=8)
+    t = time.perf_counter(); lc.fit(seg, cod); fit = time.perf_counter() - t
+    t = time.perf_counter(); out = lc.predict(seg); pred = time.perf_counter() - t
+    print(f"learned coder fit: {fit:.2f} s, predict: {pred:.2f} s; fit + predict = {len(seg) / (fit + pred):.0f} segments/s "
+          f"({int((lc.code_status_['mode'] != 'rule').sum())} of {len(book.code_ids)} codes modelled)")
+    cc = CombinedCoder(book, min_positives=8)
+    t = time.perf_counter(); cc.fit(seg, cod); fit = time.perf_counter() - t
+    t = time.perf_counter(); out = cc.predict(seg); pred = time.perf_counter() - t
+    n_model = int((cc.code_status_["mode"] != "rule").sum())
+    print(f"combined coder fit (5-fold by-document CV + final fit, {n_model} codes modelled): {fit:.2f} s = {len(seg) / fit:.0f} segments/s")
+    print(f"combined coder predict: {pred:.2f} s = {len(seg) / pred:.0f} segments/s, {len(out)} codings")
+    print(f"fit + predict: {len(seg) / (fit + pred):.0f} segments/s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,18 @@
+"""The coders: rule-based, learned and combined (see each module).
+
+- :class:`RuleCoder` (:mod:`pipeline.coders.rule`): cue matching on lemmas, negation-aware.
+- :class:`LearnedCoder` (:mod:`pipeline.coders.learned`): multi-label linear model trained on
+  human-coded segments, calibrated, thresholds chosen by cross-validation by document.
+- :class:`CombinedCoder` (:mod:`pipeline.coders.combined`): model and rule scores blended.
+
+All share the scikit-learn interface ``fit(segments, codings)``, ``predict_proba(segments)``
+(index ``segment_id``, one column per leaf code) and ``predict(segments)`` (long codings:
+``segment_id, code, theme, source, score, evidence, coder, codebook_version``).
+"""
+from pipeline.coders._common import CODER_VERSION, CODING_COLUMNS, codebook_version
+from pipeline.coders.combined import CombinedCoder
+from pipeline.coders.learned import LearnedCoder
+from pipeline.coders.rule import DEFAULT_NEGATORS, RuleCoder
+
+__all__ = ["CODER_VERSION", "CODING_COLUMNS", "DEFAULT_NEGATORS", "CombinedCoder", "LearnedCoder",
+           "RuleCoder", "codebook_version"]
