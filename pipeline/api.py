@@ -471,11 +471,12 @@ def _topics(study: Study | str | Path, write: bool = True, with_stability: bool 
 
     fitted, hit = cached_stage(study, "topics", fit, seg_key, settings.model_dump(mode="json"))
     stab = None
-    if with_stability and settings.stability_seeds:
+    seeds = tuple(getattr(settings, "stability_seeds", (1, 2, 3)))
+    if with_stability and seeds:
         def run_stability():
             from pipeline.topics import stability
 
-            result = stability(segments, settings, seeds=tuple(settings.stability_seeds), cache_dir=embeddings)
+            result = stability(segments, settings, seeds=seeds, cache_dir=embeddings)
             return {"mean_ari": result.mean_ari, "runs": result.runs, "topics": result.topics}
 
         stab, _ = cached_stage(study, "topic_stability", run_stability, seg_key, settings.model_dump(mode="json"))
@@ -493,7 +494,8 @@ def _topics(study: Study | str | Path, write: bool = True, with_stability: bool 
         if stab is not None:
             write_table(stab["runs"], out, "topic_stability", formats=("csv",))
             write_table(stab["topics"], out, "topic_stability_by_topic", formats=("csv",))
-        _topic_figures(fitted, out / "figures", settings)
+        if not hit or not (out / "figures" / "topic_sizes.png").exists():
+            _topic_figures(fitted, out / "figures", settings)
         update_provenance(out, "topics", {"settings": settings.model_dump(mode="json"), "seed": settings.seed,
                                           "info": fitted["info"],
                                           "stability_mean_ari": None if stab is None else stab["mean_ari"]})
@@ -579,10 +581,20 @@ def _report(study: Study, out: Path | None) -> Path:
     provenance = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
     provenance["codebook"] = {"name": codebook.name, "version": codebook.version}
     provenance["study"] = study.name
-    html = render_report(comparison, codebook, study.report, segments=coded.coded_segments,
-                         topics=topic_out.topics, topic_flags=topic_out.flags, topic_info=topic_out.info,
-                         stability=topic_out.stability, agreement=agreement_table, evaluation=evaluation_table,
-                         provenance=provenance, coding_notes=notes)
+    import joblib
+
+    from pipeline.cache import cached_stage
+
+    inputs = dict(comparison=comparison.tables(), segments=coded.coded_segments, topics=topic_out.topics,
+                  topic_flags=topic_out.flags, topic_info=topic_out.info, stability=topic_out.stability,
+                  agreement=agreement_table, evaluation=evaluation_table, provenance=provenance, notes=notes)
+    html, _ = cached_stage(
+        study, "report",
+        lambda: render_report(comparison, codebook, study.report, segments=coded.coded_segments,
+                              topics=topic_out.topics, topic_flags=topic_out.flags, topic_info=topic_out.info,
+                              stability=topic_out.stability, agreement=agreement_table,
+                              evaluation=evaluation_table, provenance=provenance, coding_notes=notes),
+        joblib.hash(inputs), sha256_file(study.codebook_path), study.report.model_dump(mode="json"))
     path = out or folder / "index.html"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")

@@ -19,6 +19,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from pipeline.config import Study
 
 _CODE_HASH: str | None = None
+#: stage name -> True (served from the cache) or False (computed), for the stages run in this process
+EVENTS: dict[str, bool] = {}
 
 
 def code_version() -> str:
@@ -58,6 +60,7 @@ def cached_stage(study: "Study", stage: str, compute: Callable[[], Any], *key_pa
         try:
             stored = joblib.load(path)
             if stored["key_file"] == _file_hash(key_file):
+                EVENTS[stage] = True
                 return stored["result"], True
         except Exception:  # a damaged or outdated entry is recomputed, never trusted
             pass
@@ -68,4 +71,5 @@ def cached_stage(study: "Study", stage: str, compute: Callable[[], Any], *key_pa
     tmp = path.with_suffix(".tmp")
     joblib.dump({"result": result, "key_file": _file_hash(key_file)}, tmp)
     os.replace(tmp, path)
+    EVENTS[stage] = False
     return result, False

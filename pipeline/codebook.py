@@ -30,6 +30,7 @@ Example::
 """
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Any, Iterator
@@ -222,8 +223,20 @@ def _describe_loc(data: Any, loc: tuple[Any, ...]) -> str:
 
 
 def load_codebook(path: str | Path) -> Codebook:
-    """Read and validate a YAML codebook (or a REFI-QDA ``.qdc`` file)."""
+    """Read and validate a YAML codebook (or a REFI-QDA ``.qdc`` file).
+
+    The result is kept in memory while the file is unchanged (same size and modification time).
+    """
     path = Path(path)
+    if not path.exists():
+        raise ConfigError(Problem(str(path), "the codebook file does not exist.",
+                                  "Check the 'codebook:' path in the study file."))
+    stat = path.stat()
+    return _load_codebook(path.resolve(), stat.st_mtime_ns, stat.st_size).model_copy(deep=True)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_codebook(path: Path, mtime_ns: int, size: int) -> Codebook:
     if not path.exists():
         raise ConfigError(Problem(str(path), "the codebook file does not exist.",
                                   "Check the 'codebook:' path in the study file."))
@@ -232,7 +245,7 @@ def load_codebook(path: str | Path) -> Codebook:
 
         return read_qdc(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
