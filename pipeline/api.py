@@ -533,7 +533,14 @@ def _compare(study: Study | str | Path, write: bool = True, with_topics: bool = 
     study = as_study(study)
     coded = code(study, write=write)
     codebook = load_codebook(study.codebook_path)
-    seg_topics = topics(study, write=write).segment_topics if with_topics else None
+    seg_topics = None
+    if with_topics:
+        from pipeline.errors import QualpipeError
+
+        try:
+            seg_topics = topics(study, write=write).segment_topics
+        except QualpipeError:  # too small a corpus for a topic model: compare without topics
+            seg_topics = None
     key = (joblib.hash((coded.coded_segments, coded.codings, seg_topics)), sha256_file(study.codebook_path),
            study.compare.model_dump(mode="json"))
     comparison, hit = cached_stage(
@@ -561,14 +568,18 @@ def _report(study: Study, out: Path | None) -> Path:
     from pipeline.codebook import load_codebook
     from pipeline.report import render_report
 
-    coded = code(study)
-    comparison = compare(study)
-    topic_out = topics(study)
-    codebook = load_codebook(study.codebook_path)
-    folder = study.output_dir
     from pipeline.errors import QualpipeError
 
+    coded = code(study)
+    comparison = compare(study)
     notes = list(coded.notes)
+    try:
+        topic_out = topics(study)
+    except QualpipeError as exc:
+        notes.append(f"No topic model: {exc.problems[0].message}")
+        topic_out = TopicsOutput(*(None,) * 8, output=study.output_dir)
+    codebook = load_codebook(study.codebook_path)
+    folder = study.output_dir
     agreement_table = evaluation_table = None
     try:
         agreement_table = agreement(study)
