@@ -57,3 +57,22 @@ def test_role_prefixes_and_generic_labels(tmp_path):
                          ("R2", "Me too.", "respondent")], role="mentor")
     _, out = Pseudonymiser(key_path=tmp_path / "k.csv").fit_transform(docs, segs)
     assert out["speaker"].tolist() == ["Moderator", "Mentor-01", "R2"]
+
+
+def test_ner_is_optional(tmp_path):
+    """'auto' uses a trained spaCy pipeline only when one is installed; naming one that is not is an error."""
+    import importlib.util
+
+    import pytest
+
+    from pipeline.errors import InputError
+
+    docs, segs = tables([("Interviewer", "Hello", "interviewer"), ("Omar", "I met Katrien there.", "respondent")])
+    pseudo = Pseudonymiser(key_path=tmp_path / "k.csv", ner="auto")
+    _, out = pseudo.fit_transform(docs, segs)
+    if importlib.util.find_spec("en_core_web_sm") is None:
+        assert out.loc[1, "text"] == "I met Katrien there."  # no model, no NER: only known names are replaced
+        with pytest.raises(InputError, match="en_core_web_sm"):
+            Pseudonymiser(key_path=tmp_path / "k2.csv", ner="en_core_web_sm").fit_transform(docs, segs)
+    else:  # pragma: no cover - depends on the machine
+        assert "Katrien" not in out.loc[1, "text"]

@@ -1,0 +1,158 @@
+"""Topic words: tokens, lemmas, stop words and spoken fillers in several languages.
+
+Each unit's text is reduced once to a *prepared* string: its content lemmas separated by spaces,
+with `` | `` where a sentence, clause or removed filler phrase breaks it (n-grams never cross a
+break). Both the LSA embedding and BERTopic's c-TF-IDF count words in prepared strings, so a
+topic is never labelled by a filler, a stop word, or two forms of one word.
+
+Rules, per unit:
+
+- the unit's main language is the study language with most stop-word hits in it (ties: the
+  order of ``languages``);
+- a token (or its lemma) is dropped when it is a stop word of the main language, a filler or an
+  extra stop word, or a stop word of another study language that is not a known word of the
+  main language (so English "want" survives in English text although Dutch "want" is a stop
+  word, and English "the" is dropped in Dutch text);
+- lemmas come from simplemma, trying the main language first.
+"""
+from __future__ import annotations
+
+import functools
+import importlib
+import re
+from collections.abc import Iterable, Sequence
+
+from pipeline.errors import ConfigError, Problem
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+_BREAK = re.compile(r"[.!?;:…,()\[\]{}\"“”„«»/]+|\s[-–—]+\s|\n")
+_CONTRACTION_BASES = frozenset({"ca", "wo", "sha", "ai"})
+BREAK = "|"
+
+
+@functools.lru_cache(maxsize=32)
+def stop_words(language: str) -> frozenset[str]:
+    """spaCy's stop words of ``language`` (lower case, straight apostrophes)."""
+    try:
+        module = importlib.import_module(f"spacy.lang.{language}.stop_words")
+    except ImportError:
+        raise ConfigError(Problem(
+            "topics.languages", f"spaCy has no stop-word list for language {language!r}.",
+            "Use ISO 639-1 codes spaCy knows (en, nl, fr, de, ...).")) from None
+    return frozenset(w.lower().replace("’", "'") for w in module.STOP_WORDS)
+
+
+@functools.lru_cache(maxsize=500_000)
+def _lemma(token: str, languages: tuple[str, ...]) -> str:
+    import simplemma
+
+    # Dutch separable verbs come as 'op_bouwen'
+    return simplemma.lemmatize(token, lang=languages).lower().replace("_", "")
+
+
+@functools.lru_cache(maxsize=500_000)
+def _known(token: str, language: str) -> bool:
+    import simplemma
+
+    try:
+        return simplemma.is_known(token, lang=language)
+    except (ValueError, KeyError):
+        return False
+
+
+class TextPreparer:
+    """Reduce texts to prepared strings of content lemmas (see the module docstring)."""
+
+    def __init__(self, languages: Sequence[str], fillers: Iterable[str] = (),
+                 extra_stop_words: Iterable[str] = (), lemmatize: bool = True):
+        self.languages = tuple(languages)
+        self.lemmatize = lemmatize
+        self._stop = {lang: stop_words(lang) for lang in self.languages}
+        words, phrases = set(), []
+        for item in fillers:
+            item = item.lower().replace("’", "'").strip()
+            if not item:
+                continue
+            if _TOKEN.fullmatch(item):
+                words.add(item)
+            else:
+                phrases.append(item)
+        self._always = frozenset(words | {w.lower() for w in extra_stop_words})
+        phrases.sort(key=lambda p: (-len(p), p))
+        self._phrases = (re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, phrases)) + r")(?!\w)")
+                         if phrases else None)
+
+    def main_language(self, tokens: Sequence[str]) -> str:
+        """The study language with most stop-word hits among ``tokens``."""
+        if len(self.languages) == 1:
+            return self.languages[0]
+        counts = [sum(t in self._stop[lang] for t in tokens) for lang in self.languages]
+        return self.languages[counts.index(max(counts))]
+
+    def is_stop(self, token: str, main: str) -> bool:
+        if len(token) < 2 or token in self._always or token in self._stop[main]:
+            return True
+        return any(token in self._stop[lang] and not _known(token, main)
+                   for lang in self.languages if lang != main)
+
+    def _tokens(self, text: str) -> list[str]:
+        out = []
+        for token in _TOKEN.findall(text):
+            if "'" in token:
+                if token in self._always or any(token in s for s in self._stop.values()):
+                    continue
+                if token.endswith("n't"):
+                    base = token[:-3]
+                    out.append("" if base in _CONTRACTION_BASES else base)
+                    continue
+                out.extend(token.split("'"))
+            else:
+                out.append(token)
+        return out
+
+    def prepare(self, text: str) -> str:
+        """The prepared string of ``text``: content lemmas, `` | `` at breaks."""
+        text = text.lower().replace("’", "'").replace("‘", "'")
+        if self._phrases is not None:
+            text = self._phrases.sub(" . ", text)
+        chunks = [self._tokens(chunk) for chunk in _BREAK.split(text)]
+        main = self.main_language([t for chunk in chunks for t in chunk])
+        order = (main, *[lang for lang in self.languages if lang != main])
+        kept_chunks = []
+        for chunk in chunks:
+            kept = []
+            for token in chunk:
+                if self.is_stop(token, main):
+                    continue
+                lemma = _lemma(token, order) if self.lemmatize else token
+                if lemma != token and (self.is_stop(lemma, main) or not _TOKEN.fullmatch(lemma)):
+                    continue
+                kept.append(lemma)
+            if kept:
+                kept_chunks.append(" ".join(kept))
+        return f" {BREAK} ".join(kept_chunks)
+
+    def prepare_many(self, texts: Iterable[str]) -> list[str]:
+        return [self.prepare(t) for t in texts]
+
+
+class PreparedAnalyzer:
+    """A scikit-learn ``analyzer``: the n-grams of a prepared string (never across a break)."""
+
+    def __init__(self, ngram_range: tuple[int, int] = (1, 1)):
+        self.ngram_range = tuple(ngram_range)
+
+    def __call__(self, prepared: str) -> list[str]:
+        low, high = self.ngram_range
+        grams: list[str] = []
+        for chunk in prepared.split(BREAK):
+            tokens = chunk.split()
+            for n in range(low, high + 1):
+                grams.extend(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)
+                             if n == 1 or len(set(tokens[i:i + n])) > 1)  # no "job job"
+        return grams
+
+
+def n_content_words(prepared: str) -> int:
+    """The number of content words in a prepared string."""
+    return sum(1 for t in prepared.split() if t != BREAK)
