@@ -53,6 +53,8 @@ class IngestSettings(StrictModel):
         default_factory=lambda: ["text", "answer", "response", "excerpt", "quote", "tekst", "antwoord"],
         description="names of the text column in tables of text units")
     unlabelled_speaker: str = Field("Respondent", description="speaker of text that has no speaker labels")
+    unlabelled_questions_as_interviewer: bool = Field(
+        False, description="in text without speaker labels, paragraphs ending in '?' are interviewer turns")
     speakers: Path | None = Field(
         None, description="optional CSV 'doc_id, speaker, <attributes>' giving speaker-level attributes "
                           "(e.g. the role of each participant of a mixed focus group)")
@@ -139,6 +141,7 @@ def _options(study: "Study", manifest_row: dict | None = None, known: tuple[str,
         id_columns=study.ingest.table_id_columns,
         text_columns=study.ingest.table_text_columns,
         unlabelled_speaker=study.ingest.unlabelled_speaker,
+        questions_as_interviewer=study.ingest.unlabelled_questions_as_interviewer,
     )
 
 

@@ -175,3 +175,9 @@ def test_external_zoom_recording_and_oral_history(shared):
     oral = read_transcript(history, OPTIONS)
     assert not oral.labelled and len(oral.turns) > 50 and oral.encoding == "cp1252"
     assert "\u2019" in "".join(t.text for t in oral.turns) or "'" in "".join(t.text for t in oral.turns)
+
+
+def test_unlabelled_questions_can_be_the_interviewers():
+    options = ReaderOptions(interviewer_labels=DEFAULT_INTERVIEWER_LABELS, questions_as_interviewer=True)
+    transcript = read_transcript(FIXTURES / "unlabelled.txt", options)
+    assert [t.speaker for t in transcript.turns] == ["Respondent", "Respondent", "Interviewer", "Respondent"]

@@ -42,12 +42,14 @@ class ReaderOptions:
     """What readers need to know from the study: interviewer labels and table columns."""
 
     def __init__(self, interviewer_labels=(), known_speakers=(), id_columns=(), text_columns=(),
-                 unlabelled_speaker: str = "Respondent"):
+                 unlabelled_speaker: str = "Respondent", questions_as_interviewer: bool = False):
         self.interviewer_labels = {normalise_label(x) for x in interviewer_labels}
         self.known_speakers = {normalise_label(x) for x in known_speakers}
         self.id_columns = tuple(id_columns)
         self.text_columns = tuple(text_columns)
         self.unlabelled_speaker = unlabelled_speaker
+        #: in text without labels, a paragraph that ends with '?' is the interviewer's
+        self.questions_as_interviewer = questions_as_interviewer
 
 
 def normalise_label(label: str) -> str:

@@ -14,7 +14,9 @@ document, or is a known interviewer label or a speaker named by the study: so a 
 
 Text with no speaker labels at all (oral histories, notes) becomes one turn per paragraph of a
 single speaker, with a warning; a paragraph starting with a minutes timestamp such as
-``3.08<TAB>`` gets that start time.
+``3.08<TAB>`` gets that start time. With ``questions_as_interviewer`` (study key
+``ingest.unlabelled_questions_as_interviewer``) a paragraph ending in ``?`` is an
+``Interviewer`` turn: the layout-only speaker changes of many oral-history transcripts.
 """
 from __future__ import annotations
 
@@ -136,7 +138,10 @@ def unlabelled(lines: list[tuple[int, str]], options: ReaderOptions, source: str
             start = float(int(stamp["m"]) * 60 + int(stamp["s"]))
             text = text[stamp.end():]
         if text.strip():
-            turns.append(Turn(options.unlabelled_speaker, text.strip(), first_line, start))
+            speaker = options.unlabelled_speaker
+            if options.questions_as_interviewer and text.rstrip().endswith("?"):
+                speaker = "Interviewer"
+            turns.append(Turn(speaker, text.strip(), first_line, start))
         current.clear()
 
     for number, line in lines:
