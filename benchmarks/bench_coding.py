@@ -42,7 +42,7 @@ def synthetic(book, n: int, seed: int = 0, turns: int = 40):
 
 def main() -> None:
     from pipeline.codebook import load_codebook
-    from pipeline.coders import CombinedCoder, LearnedCoder, RuleCoder
+    from pipeline.coders import CombinedCoder, LearnedCoder, RuleCoder, StackedCoder
     from pipeline.nlp import get_nlp
 
     ap = argparse.ArgumentParser()
@@ -73,6 +73,12 @@ def main() -> None:
     print(f"combined coder fit (5-fold by-document CV + final fit, {n_model} codes modelled): {fit:.2f} s = {len(seg) / fit:.0f} segments/s")
     print(f"combined coder predict: {pred:.2f} s = {len(seg) / pred:.0f} segments/s, {len(out)} codings")
     print(f"fit + predict: {len(seg) / (fit + pred):.0f} segments/s")
+    sc = StackedCoder(book)
+    t = time.perf_counter(); sc.fit(seg, cod); fit = time.perf_counter() - t
+    t = time.perf_counter(); out = sc.predict(seg); pred = time.perf_counter() - t
+    print(f"stacked coder fit (5-fold by-document CV of {len(book.code_ids)} code + {len(book.theme_ids)} theme "
+          f"models, meta-model, final fit): {fit:.2f} s = {len(seg) / fit:.0f} segments/s")
+    print(f"stacked coder predict: {pred:.2f} s = {len(seg) / pred:.0f} segments/s, {len(out)} codings")
 
 
 if __name__ == "__main__":

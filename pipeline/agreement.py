@@ -17,7 +17,8 @@ A code no coder used (or every coder used everywhere) has no variation: kappa an
 undefined and given as NaN with a note, never as 1.0.
 
 :func:`evaluate` compares machine codings with human gold, one row per code and theme plus
-``micro`` and ``macro`` rows over codes: ``level, code, theme, n_units, support, n_predicted, tp,
+``micro`` and ``macro`` rows over codes and ``theme_micro`` / ``theme_macro`` rows (codes
+``(theme micro)``, ``(theme macro)``) over themes: ``level, code, theme, n_units, support, n_predicted, tp,
 fp, fn, precision, recall, f1, kappa, note``. Undefined ratios (0/0) are NaN; the macro mean is
 over codes where the figure is defined (the note says how many). :func:`cross_validate` (k-fold by
 document, never by segment) and :func:`holdout_evaluate` fit a coder and evaluate it.
@@ -265,8 +266,22 @@ def evaluate(predicted: pd.DataFrame, gold: pd.DataFrame, codebook, segments: pd
     rows.append(macro)
     t_truth = _indicator(_present(gold), units, themes, theme_of)
     t_pred = _indicator(_present(predicted), units, themes, theme_of)
-    rows += [{"level": "theme", "code": t, "theme": t, "n_units": len(units), **_metrics(t_truth[:, k], t_pred[:, k])}
-             for k, t in enumerate(themes)]
+    theme_rows = [{"level": "theme", "code": t, "theme": t, "n_units": len(units),
+                   **_metrics(t_truth[:, k], t_pred[:, k])} for k, t in enumerate(themes)]
+    rows += theme_rows
+    t_micro = _metrics(t_truth.reshape(-1), t_pred.reshape(-1))
+    t_micro["note"] = f"pooled over {len(themes)} themes (a theme is present where any of its codes is)"
+    rows.append({"level": "theme_micro", "code": "(theme micro)", "theme": "", "n_units": len(units), **t_micro})
+    t_macro: dict[str, Any] = {"level": "theme_macro", "code": "(theme macro)", "theme": "", "n_units": len(units)}
+    for key in ("support", "n_predicted", "tp", "fp", "fn"):
+        t_macro[key] = int(sum(r[key] for r in theme_rows))
+    counts = []
+    for stat in ("precision", "recall", "f1", "kappa"):
+        vals = [r[stat] for r in theme_rows if not np.isnan(r[stat])]
+        t_macro[stat] = float(np.mean(vals)) if vals else float("nan")
+        counts.append(f"{stat} {len(vals)}")
+    t_macro["note"] = f"mean over themes where defined ({', '.join(counts)} of {len(themes)})"
+    rows.append(t_macro)
     cols = ["level", "code", "theme", "n_units", "support", "n_predicted", "tp", "fp", "fn",
             "precision", "recall", "f1", "kappa", "note"]
     return pd.DataFrame(rows)[cols]

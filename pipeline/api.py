@@ -321,7 +321,12 @@ def _evaluate(study: Study | str | Path, write: bool = True) -> EvaluationResult
     study = as_study(study)
     corpus = ingest(study, write=write)
     codebook = load_codebook(study.codebook_path)
-    segments = corpus.segments[_codable(corpus.segments, study.coding)].reset_index(drop=True)
+    from pipeline.coders import add_context
+
+    # the coders read the preceding interviewer question, so context is added before the
+    # interviewer turns are set aside
+    with_context = add_context(corpus.segments)
+    segments = with_context[_codable(with_context, study.coding)].reset_index(drop=True)
     gold = human_codings(study, codebook, corpus.segments)
     if gold is None or gold.empty:
         from pipeline.errors import ConfigError

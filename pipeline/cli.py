@@ -226,7 +226,8 @@ def evaluate(study: Path = StudyOption) -> None:
     result = run_evaluate(_load(study))
     typer.echo(result.design)
     table = result.scores
-    rows = table[table["code"].isin(["(micro)", "(macro)"])] if "code" in table else table
+    rows = table[table["code"].isin(["(theme micro)", "(theme macro)", "(micro)", "(macro)"])] \
+        if "code" in table else table
     cols = [c for c in ("setting", "level", "code", "precision", "recall", "f1", "kappa", "support") if c in rows]
     typer.echo(rows[cols].to_string(index=False, float_format=lambda x: f"{x:.2f}"))
 

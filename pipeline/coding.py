@@ -25,23 +25,34 @@ Which coder (``settings.coder``):
   ``training``): the codable turns of fully coded documents plus every reviewed turn. Codes with
   too few examples, or whose model does not beat the rules in cross-validation, fall back to
   the rules.
-- ``combined`` (default): the model blended with the rule score (``rule_weight``) where it has
+- ``combined``: the model blended with the rule score (``rule_weight``) where it has
   enough training data and beats the rules, the rules elsewhere (:class:`~pipeline.coders.CombinedCoder`).
-  ``model`` and ``combined`` fall back to ``rule`` when there are no human codings.
+- ``stacked`` (default): per-code and per-theme models on the turn's words, cue scores, the
+  preceding interviewer question and the turn's place in the interview, plus the codebook's
+  examples as extra training rows, weighed by one meta-model with similarity to coded turns
+  (:class:`~pipeline.coders.StackedCoder`); chosen by cross-validation by document on the
+  sample study's training documents (see benchmarks/bench_agreement.py).
+  ``model``, ``combined`` and ``stacked`` fall back to ``rule`` when there are no human codings.
+
+Context: the coders receive the segments with a ``context`` column (the text of the preceding
+interviewer turn of the same document) and a ``position`` column (0..1 within the document),
+from :func:`pipeline.coders.add_context` applied before interviewer turns are set aside; the
+output tables do not carry them. Callers that pass segments to a coder themselves should do
+the same (``add_context(segments)`` on the full table, then filter).
 
 Output :class:`CodingResult`:
 
 - ``codings`` (long form): ``segment_id, doc_id, code, theme, source`` ("rule", "model",
   "human"), ``score`` (0-1), ``evidence`` (cue words with character offsets in the segment
   text, e.g. ``"network@34-41; meet people@80-91"``, and for the model its strongest terms),
-  ``coder`` (``rule@0.1.0``, ``combined@0.1.0``, or a person's id), ``codebook_version``,
+  ``coder`` (``rule@0.1.0``, ``stacked@0.1.0``, ``combined@0.1.0``, or a person's id), ``codebook_version``,
   ``final`` (False for machine suggestions that a person's coding or review overrides).
 - ``coded_segments``: the segments' columns plus ``coded_by`` (``human:<ids>``, the machine
   coder id, that id + ``+review:<ids>`` for a reviewed turn, or "" for turns not coded), ``codes`` (final code ids, sorted, ';'-joined),
   ``themes`` (their themes, same form) and ``score_<code_id>`` per leaf code (machine score;
   empty for turns not coded).
-- ``code_status``: per code ``code, theme, n_positive, n_documents, mode`` ("rule", "model" or
-  "combined"), ``threshold, cv_precision, cv_recall, cv_f1`` (of the mode used, by-document
+- ``code_status``: per code ``code, theme, n_positive, n_documents, mode`` ("rule", "model",
+  "combined" or "stacked"), ``threshold, cv_precision, cv_recall, cv_f1`` (of the mode used, by-document
   cross-validation), ``rule_precision, rule_recall, rule_f1`` (the rules on the same segments),
   ``model_f1`` (NaN if not trained) and ``reason`` (why the rules decide); ``None`` for ``rule``.
 - ``coder``: the coder id used; ``notes``: what the stage decided on its own (e.g. a fallback).
@@ -66,9 +77,11 @@ __all__ = ["CodingResult", "CodingSettings", "code", "codebook_version", "make_c
 class CodingSettings(StrictModel):
     """Settings of the coding stage (key 'coding' of the study file)."""
 
-    coder: Literal["rule", "model", "combined"] = Field(
-        "combined", description="rule: cues only; model: learned from human codings; combined: "
-        "model blended with cues where trained, cues elsewhere. Without human codings: rule.")
+    coder: Literal["rule", "model", "combined", "stacked"] = Field(
+        "stacked", description="rule: cues only; model: learned from human codings; combined: "
+        "model blended with cues where trained, cues elsewhere; stacked: per-code and per-theme "
+        "models, neighbours, cues and the preceding interviewer question weighed by a meta-model "
+        "(best with little training data). Without human codings: rule.")
     code_interviewer_turns: bool = Field(False, description="also code interviewer/moderator turns")
     window: int = Field(2, ge=0, description="max tokens between the words of a multi-word cue")
     negation: bool = Field(True, description="a cue preceded by a negator in its clause does not count")
@@ -98,6 +111,16 @@ class CodingSettings(StrictModel):
     rule_weight: float = Field(0.3, ge=0, le=1, description="weight of the rule score in 'combined'")
     inverse_regularisation: float = Field(1.0, gt=0, description="C of the logistic regressions")
     max_ngram: int = Field(2, ge=1, le=3, description="longest lemma n-gram used as a model feature")
+    context: bool = Field(True, description="stacked: use the preceding interviewer turn of the same "
+                          "document (its words and cue scores) as features of a respondent turn")
+    examples_weight: float = Field(1.0, ge=0, description="stacked: weight of the codebook's examples "
+                                   "(and counter-examples) as extra training rows; 0 leaves them out")
+    position: bool = Field(True, description="stacked: use the turn's place in its document (0 first "
+                           "to 1 last) as a feature; interview guides run theme by theme")
+    meta_regularisation: float = Field(1.0, gt=0, description="stacked: C of the meta-model")
+    n_neighbours: int = Field(3, ge=1, description="stacked: nearest coded turns per code used as a "
+                              "similarity feature")
+    theme_models: bool = Field(True, description="stacked: also train one model per theme")
     seed: int = Field(42, description="random seed of the model")
 
 
@@ -112,7 +135,7 @@ class CodingResult:
 
 def make_coder(codebook: Codebook, settings: CodingSettings, kind: str | None = None):  # noqa: ANN201
     """The coder object ``settings`` describe (``kind`` overrides ``settings.coder``)."""
-    from pipeline.coders import CombinedCoder, LearnedCoder, RuleCoder
+    from pipeline.coders import CombinedCoder, LearnedCoder, RuleCoder, StackedCoder
 
     kind = kind or settings.coder
     rule = RuleCoder(codebook, window=settings.window, negation=settings.negation,
@@ -122,6 +145,13 @@ def make_coder(codebook: Codebook, settings: CodingSettings, kind: str | None = 
                      mixed_roles=settings.mixed_roles)
     if kind == "rule":
         return rule
+    if kind == "stacked":
+        return StackedCoder(codebook, rule_coder=rule, context=settings.context, position=settings.position,
+                            examples_weight=settings.examples_weight, cv_folds=settings.cv_folds,
+                            C=settings.inverse_regularisation, meta_C=settings.meta_regularisation,
+                            max_ngram=settings.max_ngram, n_neighbours=settings.n_neighbours,
+                            theme_models=settings.theme_models, thresholds=settings.thresholds,
+                            min_threshold=settings.min_threshold, seed=settings.seed)
     cls, extra = (LearnedCoder, {"rule_weight": 0.0}) if kind == "model" else \
         (CombinedCoder, {"rule_weight": settings.rule_weight})
     return cls(codebook, rule_coder=rule, min_positives=settings.min_positives,
@@ -140,9 +170,12 @@ def code(segments: pd.DataFrame, codebook: Codebook, settings: CodingSettings | 
     ``segments``), or a ``(segments, codings)`` pair from another corpus coded with the same
     codebook. Human codings decide the final codes either way.
     """
+    from pipeline.coders import add_context
+
     settings = settings or CodingSettings()
     check_segments(segments, ("segment_id", "doc_id", "text"))
     segments = segments.reset_index(drop=True)
+    with_context = add_context(segments)  # the coder sees the preceding question; outputs do not
     seg_ids = segments["segment_id"].astype(str)
     codable = _codable(segments, settings)
     notes: list[str] = []
@@ -151,11 +184,11 @@ def code(segments: pd.DataFrame, codebook: Codebook, settings: CodingSettings | 
     if isinstance(training, tuple):
         train_segments, train_codings = training
         check_segments(train_segments, ("segment_id", "doc_id", "text"), where="training segments")
-        train_segments = train_segments.reset_index(drop=True)
+        train_segments = add_context(train_segments.reset_index(drop=True))
         train_codings = _check_codings(train_codings, train_segments["segment_id"].astype(str),
                                        codebook, "training codings")
     else:
-        train_segments = segments
+        train_segments = with_context
         train_codings = human if training is None else _check_codings(training, seg_ids, codebook,
                                                                       "training codings")
 
@@ -166,10 +199,10 @@ def code(segments: pd.DataFrame, codebook: Codebook, settings: CodingSettings | 
         kind = "rule"
     coder = make_coder(codebook, settings, kind)
     if kind == "rule":
-        coder.fit(segments)
+        coder.fit(with_context)
     else:
         coder.fit(*_training_set(train_segments, train_codings, settings))
-    to_code = segments[codable]
+    to_code = with_context[codable]
     machine = coder.predict(to_code)
     proba = coder.predict_proba(to_code) if len(to_code) else None
     status = getattr(coder, "code_status_", None)

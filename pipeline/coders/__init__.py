@@ -4,15 +4,18 @@
 - :class:`LearnedCoder` (:mod:`pipeline.coders.learned`): multi-label linear model trained on
   human-coded segments, calibrated, thresholds chosen by cross-validation by document.
 - :class:`CombinedCoder` (:mod:`pipeline.coders.combined`): model and rule scores blended.
+- :class:`StackedCoder` (:mod:`pipeline.coders.stacked`): per-code and per-theme models, neighbours,
+  cues and the preceding interviewer question, weighed by one meta-model (for small training sets).
 
 All share the scikit-learn interface ``fit(segments, codings)``, ``predict_proba(segments)``
 (index ``segment_id``, one column per leaf code) and ``predict(segments)`` (long codings:
 ``segment_id, code, theme, source, score, evidence, coder, codebook_version``).
 """
-from pipeline.coders._common import CODER_VERSION, CODING_COLUMNS, codebook_version
+from pipeline.coders._common import CODER_VERSION, CODING_COLUMNS, add_context, codebook_version
 from pipeline.coders.combined import CombinedCoder
 from pipeline.coders.learned import LearnedCoder
 from pipeline.coders.rule import DEFAULT_NEGATORS, RuleCoder
+from pipeline.coders.stacked import StackedCoder, codebook_examples
 
 __all__ = ["CODER_VERSION", "CODING_COLUMNS", "DEFAULT_NEGATORS", "CombinedCoder", "LearnedCoder",
-           "RuleCoder", "codebook_version"]
+           "RuleCoder", "StackedCoder", "add_context", "codebook_examples", "codebook_version"]

@@ -105,3 +105,40 @@ def best_threshold(y: np.ndarray, score: np.ndarray, default: float = 0.5,
         return float(floor), (2 * p * r / (p + r) if p + r else 0.0), float(p), float(r)
     best = int(np.argmax(np.where(allowed, f1, -1.0)))
     return float(thresholds[best]), float(f1[best]), float(precision[best]), float(recall[best])
+
+
+def add_context(segments: pd.DataFrame) -> pd.DataFrame:
+    """``segments`` with a ``context`` column: the text of the closest preceding interviewer
+    (or moderator) turn of the same document, by ``turn`` ("" when there is none, or when the
+    table has no ``speaker_role``, ``doc_id`` or ``turn``), and a ``position`` column: the turn's
+    place in its document, 0 (first turn) to 1 (last), over the turns in the table (NaN without
+    ``doc_id``/``turn``). Columns already present are kept as given. Respondent turns of a focus
+    group after one question share its text; turns of other documents never leak in."""
+    out = segments.copy()
+    if "position" not in out.columns:
+        position = np.full(len(out), np.nan)
+        if len(out) and {"doc_id", "turn"} <= set(out.columns):
+            turn = pd.to_numeric(out["turn"], errors="coerce")
+            grouped = turn.groupby(out["doc_id"].astype(str))
+            low, high = grouped.transform("min"), grouped.transform("max")
+            position = ((turn - low) / (high - low).where(high > low, 1.0)).to_numpy(dtype=float)
+        out["position"] = position
+    if "context" in out.columns:
+        return out
+    context = np.array([""] * len(out), dtype=object)
+    if len(out) and {"speaker_role", "doc_id", "turn"} <= set(out.columns):
+        order = np.lexsort((pd.to_numeric(out["turn"], errors="coerce").fillna(-1).to_numpy(),
+                            out["doc_id"].astype(str).to_numpy()))
+        docs = out["doc_id"].astype(str).to_numpy()
+        roles = out["speaker_role"].astype("object").fillna("").astype(str).str.lower().to_numpy()
+        texts = out["text"].astype("object").fillna("").astype(str).to_numpy()
+        last_doc, last_question = None, ""
+        for i in order:
+            if docs[i] != last_doc:
+                last_doc, last_question = docs[i], ""
+            if roles[i] == "interviewer":
+                last_question = texts[i]
+            else:
+                context[i] = last_question
+    out["context"] = pd.array(context, dtype="string")
+    return out

@@ -1,0 +1,446 @@
+"""StackedCoder: per-code and per-theme models, neighbours and cues, weighed by one meta-model.
+
+Made for small training sets (a few hundred coded turns, a handful of positives per code),
+where one model per code sees too few examples to choose its own threshold. Two levels:
+
+Level 1, per segment (all linear, by-document out-of-fold scores on the training segments):
+
+- features: TF-IDF of the segment's lemmas (1..``max_ngram``-grams), the rule coder's per-code
+  scores, and with ``context`` the **preceding interviewer turn of the same document**
+  (``context`` column, see :func:`pipeline.coders.add_context`): its lemmas (a separate
+  vocabulary) and its rule scores. A question such as "why did you join?" signals the theme;
+  with ``position`` the turn's place in its document (``position`` column, 0..1, as soft bins:
+  interview guides run theme by theme);
+- one logistic regression per code and one per theme, Platt-calibrated on out-of-fold scores;
+- with ``examples_weight`` > 0 the codebook's examples join the training rows (weight
+  ``examples_weight``): an example is a positive of its code; a counter-example is a negative
+  of its code and a positive of each code id it names in its trailing parenthesis
+  ("(what they got: benefits.network_access)"), which is stripped from the text.
+
+Level 2, per segment x code pair, one logistic regression shared by all codes (so a rare code
+borrows strength from the frequent ones) on: the code's calibrated model probability (and its
+log), its rule score, the highest rule score in its theme, the context's rule score for the
+code and its theme, the mean cosine similarity (TF-IDF) to the ``n_neighbours`` most similar
+training positives of the code **from other documents**, the best of these in the theme, the
+highest similarity to the code's codebook examples, the code's log prior, the theme model's
+probability, the highest code probability in the theme and the code's probability relative to
+the segment's best code. On the training segments these features come from out-of-fold
+scores, so the meta-model learns how far to trust each source on unseen documents.
+
+One threshold for all codes maximises micro F1 of the meta probability on the training pairs
+(never below ``min_threshold``); ``thresholds`` fixes a code's own. ``predict_proba`` returns
+the meta probabilities; rows carry source "model" and coder ``stacked@<version>``; evidence
+holds the cue matches and the code model's strongest terms. ``code_status_`` has the columns
+of :class:`~pipeline.coders.LearnedCoder`'s (mode "stacked"; cv_* are the meta-model on the
+out-of-fold features of the training segments).
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from pipeline.codebook import Codebook
+from pipeline.coders._common import CODER_VERSION, check_segments, long_codings
+from pipeline.coders.learned import _doc_ids, _metrics_at, _sigmoid, label_matrix
+from pipeline.coders.rule import RuleCoder
+from pipeline.errors import ConfigError, Problem
+
+_CODE_ID = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)+")
+_TRAILING_NOTE = re.compile(r"\s*\(([^()]*)\)\s*$")
+
+
+def codebook_examples(codebook: Codebook) -> tuple[pd.DataFrame, np.ndarray]:
+    """The codebook's examples as training rows: ``(frame, Y)`` where the frame has
+    ``segment_id, doc_id, text, language, context, position`` and ``Y`` (rows x leaf codes, bool) the labels.
+
+    An example is a positive of its code. A counter-example is a negative of its code and a
+    positive of every leaf code id named in its trailing parenthesis (removed from the text).
+    """
+    codes = list(codebook.code_ids)
+    col = {c: k for k, c in enumerate(codes)}
+    rows, labels = [], []
+    for code_id in codes:
+        code = codebook.code(code_id)
+        for field, positive in (("examples", True), ("counter_examples", False)):
+            for lang, texts in (getattr(code, field) or {}).items():
+                for i, text in enumerate(texts):
+                    y = np.zeros(len(codes), dtype=bool)
+                    text = str(text)
+                    if positive:
+                        y[col[code_id]] = True
+                    else:
+                        note = _TRAILING_NOTE.search(text)
+                        if note:
+                            for named in _CODE_ID.findall(note.group(1)):
+                                if named in col and named != code_id:
+                                    y[col[named]] = True
+                            text = text[:note.start()]
+                    rows.append({"segment_id": f"example:{code_id}:{field}:{lang}:{i}",
+                                 "doc_id": "(codebook examples)", "text": text, "language": lang,
+                                 "context": "", "position": np.nan})
+                    labels.append(y)
+    frame = pd.DataFrame(rows, columns=["segment_id", "doc_id", "text", "language", "context", "position"])
+    return frame, (np.vstack(labels) if labels else np.zeros((0, len(codes)), dtype=bool))
+
+
+class StackedCoder:
+    """Two-level coder for small training sets (see the module docstring)."""
+
+    name = "stacked"
+
+    def __init__(self, codebook: Codebook, rule_coder: RuleCoder | None = None, context: bool = True,
+                 position: bool = True, examples_weight: float = 1.0, cv_folds: int = 5, C: float = 1.0, meta_C: float = 1.0,
+                 max_ngram: int = 2, n_neighbours: int = 3, theme_models: bool = True,
+                 thresholds: dict[str, float] | None = None, min_threshold: float = 0.2,
+                 seed: int = 42, n_terms: int = 3):
+        self.codebook = codebook
+        self.rule_coder = rule_coder
+        self.context = context
+        self.position = position
+        self.examples_weight = examples_weight
+        self.cv_folds = cv_folds
+        self.C = C
+        self.meta_C = meta_C
+        self.max_ngram = max_ngram
+        self.n_neighbours = n_neighbours
+        self.theme_models = theme_models
+        self.thresholds = thresholds
+        self.min_threshold = min_threshold
+        self.seed = seed
+        self.n_terms = n_terms
+
+    @property
+    def coder_id(self) -> str:
+        return f"{self.name}@{CODER_VERSION}"
+
+    # -- level 1 ----------------------------------------------------------------------------
+    def _inputs(self, segments: pd.DataFrame) -> dict:
+        """Lemma strings, rule scores and evidence of the segments and of their context."""
+        rule_proba, evidence, tokens = self.rule_.score(segments, return_tokens=True)
+        out = {"lemmas": [" ".join(t.lemma for t in toks if not t.is_punct) for toks in tokens],
+               "R": rule_proba.to_numpy(), "evidence": evidence, "index": rule_proba.index}
+        n = len(segments)
+        position = (pd.to_numeric(segments["position"], errors="coerce").to_numpy(dtype=float)
+                    if self.position and "position" in segments.columns else np.full(n, np.nan))
+        # a turn's place in the interview as soft bins (interview guides run theme by theme)
+        centres = np.linspace(0.0, 1.0, 6)
+        out["POS"] = np.nan_to_num(np.exp(-((position[:, None] - centres[None, :]) ** 2) / 0.02), nan=0.0)
+        ctx_text = (segments["context"].astype("object").fillna("").astype(str).to_numpy()
+                    if self.context and "context" in segments.columns else np.array([""] * n, dtype=object))
+        if self.context and n:
+            frame = pd.DataFrame({"segment_id": [f"ctx:{i}" for i in range(n)], "text": ctx_text})
+            if "language" in segments.columns:
+                frame["language"] = segments["language"].to_numpy()
+            ctx_proba, _, ctx_tokens = self.rule_.score(frame, return_tokens=True)
+            out["ctx_lemmas"] = [" ".join(t.lemma for t in toks if not t.is_punct) for toks in ctx_tokens]
+            out["QR"] = ctx_proba.to_numpy()
+        else:
+            out["ctx_lemmas"] = [""] * n
+            out["QR"] = np.zeros_like(out["R"])
+        return out
+
+    def _vectorizer(self, ngram: int):  # noqa: ANN202
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        return TfidfVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False,
+                               ngram_range=(1, ngram), sublinear_tf=True, dtype=np.float64)
+
+    def _fit_vectorizers(self, data: dict, rows: np.ndarray) -> tuple:
+        vec = self._vectorizer(self.max_ngram).fit([data["lemmas"][i] for i in rows])
+        ctx = None
+        if self.context:
+            texts = [data["ctx_lemmas"][i] for i in rows]
+            if any(t.strip() for t in texts):
+                ctx = self._vectorizer(2).fit(texts)
+        return vec, ctx
+
+    def _matrix(self, vecs: tuple, data: dict, rows: np.ndarray):  # noqa: ANN202
+        from scipy import sparse
+
+        vec, ctx = vecs
+        parts = [vec.transform([data["lemmas"][i] for i in rows]), sparse.csr_matrix(data["R"][rows])]
+        if self.context:
+            if ctx is not None:
+                parts.append(ctx.transform([data["ctx_lemmas"][i] for i in rows]))
+            parts.append(sparse.csr_matrix(data["QR"][rows]))
+        if self.position:
+            parts.append(sparse.csr_matrix(data["POS"][rows]))
+        return sparse.hstack(parts, format="csr")
+
+    def _classifier(self):  # noqa: ANN202
+        from sklearn.linear_model import LogisticRegression
+
+        # dual liblinear: same optimum as the primal, far faster with more features than rows
+        return LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear", dual=True,
+                                  random_state=self.seed, max_iter=2000)
+
+    def _level1(self, data: dict, train: np.ndarray, test: np.ndarray, Y: np.ndarray,
+                weights: np.ndarray, keep: bool = False) -> np.ndarray:
+        """Decision values (test rows x targets) of one model per column of ``Y``."""
+        vecs = self._fit_vectorizers(data, train)
+        X_tr = self._matrix(vecs, data, train)
+        X_te = self._matrix(vecs, data, test) if len(test) else None
+        out = np.full((len(test), Y.shape[1]), -10.0)
+        models = {}
+        for k in range(Y.shape[1]):
+            y = Y[train, k]
+            if y.all() or not y.any():
+                out[:, k] = 10.0 if y.all() else -10.0
+                continue
+            model = self._classifier().fit(X_tr, y, sample_weight=weights[train])
+            if X_te is not None:
+                out[:, k] = model.decision_function(X_te)
+            models[k] = model
+        if keep:
+            self._kept = (vecs, models, X_te)
+        return out
+
+    # -- level 2 ----------------------------------------------------------------------------
+    def _neighbours(self, data: dict, rows: np.ndarray, pos_rows: np.ndarray, Ypos: np.ndarray,
+                    docs_rows: np.ndarray, docs_pos: np.ndarray, ex_rows: np.ndarray, EY: np.ndarray):
+        """Per row and code: mean similarity to the nearest positives of other documents, and the
+        highest similarity to the code's examples."""
+        from sklearn.preprocessing import normalize
+
+        vec = self._vectorizer(1).fit([data["lemmas"][i] for i in np.r_[pos_rows, ex_rows]])
+        A = normalize(vec.transform([data["lemmas"][i] for i in rows]))
+        sim = (A @ normalize(vec.transform([data["lemmas"][i] for i in pos_rows])).T).toarray()
+        sim[docs_rows[:, None] == docs_pos[None, :]] = -1.0
+        n_codes = Ypos.shape[1]
+        knn = np.zeros((len(rows), n_codes))
+        for k in range(n_codes):
+            cols = np.nonzero(Ypos[:, k])[0]
+            if len(cols):
+                top = -np.sort(-sim[:, cols], axis=1)[:, : self.n_neighbours]
+                knn[:, k] = np.clip(top, 0, None).mean(axis=1)
+        exs = np.zeros((len(rows), n_codes))
+        if len(ex_rows):
+            es = (A @ normalize(vec.transform([data["lemmas"][i] for i in ex_rows])).T).toarray()
+            for k in range(n_codes):
+                cols = np.nonzero(EY[:, k])[0]
+                if len(cols):
+                    exs[:, k] = es[:, cols].max(axis=1)
+        return knn, exs
+
+    def _theme_max(self, M: np.ndarray) -> np.ndarray:
+        out = np.zeros_like(M)
+        for t in range(len(self.themes_)):
+            cols = self.theme_col_ == t
+            out[:, cols] = M[:, cols].max(axis=1, keepdims=True)
+        return out
+
+    def _pairs(self, P, R, QR, knn, exs, T) -> np.ndarray:  # noqa: ANN001
+        n = P.shape[0]
+        feats = [P, np.log(P + 1e-4), R, self._theme_max(R), QR, self._theme_max(QR), knn,
+                 self._theme_max(knn), exs, np.tile(np.log(self.prior_), (n, 1)), T[:, self.theme_col_],
+                 self._theme_max(P), P / (P.max(axis=1, keepdims=True) + 1e-9)]
+        return np.stack([f.reshape(-1) for f in feats], axis=1)
+
+    # -- fit --------------------------------------------------------------------------------
+    def fit(self, segments: pd.DataFrame, codings: pd.DataFrame) -> "StackedCoder":
+        """Train on ``segments`` (all taken as fully coded) and their human ``codings``."""
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import GroupKFold
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+
+        check_segments(segments)
+        if self.examples_weight < 0:
+            raise ConfigError(Problem("coding[examples_weight]", f"must be >= 0, got {self.examples_weight}.",
+                                      "Set e.g. 'examples_weight: 1.0' (0 leaves the examples out)."))
+        book = self.codebook
+        self.rule_ = self.rule_coder if self.rule_coder is not None else RuleCoder(book)
+        segments = segments.reset_index(drop=True)
+        codes = self.codes_ = list(book.code_ids)
+        self.themes_ = list(book.theme_ids)
+        self.theme_col_ = np.array([self.themes_.index(book.theme_of(c)) for c in codes])
+        Y, M = label_matrix(segments, codings, codes)
+        n = len(segments)
+        examples, EY = codebook_examples(book) if self.examples_weight > 0 else (None, None)
+        self.rule_.fit()
+        if examples is not None:  # examples in languages the coder does not use are left out
+            keep = examples["language"].isin(self.rule_.languages_).to_numpy()
+            examples, EY = examples[keep].reset_index(drop=True), EY[keep]
+        frame = segments if examples is None else pd.concat(
+            [segments.assign(context=segments["context"] if "context" in segments.columns else "",
+                             position=segments["position"] if "position" in segments.columns else np.nan),
+             examples], ignore_index=True)
+        self.rule_.fit(frame)
+        data = self._inputs(frame)
+        n_ex = len(frame) - n
+        Yall = np.vstack([Y, EY]) if n_ex else Y
+        weights = np.r_[np.ones(n), np.full(n_ex, float(self.examples_weight))]
+        TY = np.zeros((len(frame), len(self.themes_)), dtype=bool)
+        for k in range(len(codes)):
+            TY[:, self.theme_col_[k]] |= Yall[:, k]
+        groups = _doc_ids(segments).to_numpy()
+        seg_rows, ex_rows = np.arange(n), np.arange(n, len(frame))
+        self.prior_ = (Y.sum(axis=0) + 0.5) / (n + 1.0)
+
+        # level 1, out of fold by document (codebook examples always train, never test)
+        n_docs = len(set(groups))
+        P = np.full((n, len(codes)), -10.0)
+        T = np.full((n, len(self.themes_)), -10.0)
+        self.cv_folds_: list[list[str]] = []
+        if n_docs >= 2:
+            splitter = GroupKFold(n_splits=min(self.cv_folds, n_docs), shuffle=True, random_state=self.seed)
+            targets = np.hstack([Yall, TY]) if self.theme_models else Yall
+            for tr, te in splitter.split(seg_rows, groups=groups):
+                self.cv_folds_.append(sorted(set(groups[te])))
+                out = self._level1(data, np.r_[tr, ex_rows], te, targets, weights)
+                P[te] = out[:, : len(codes)]
+                if self.theme_models:
+                    T[te] = out[:, len(codes):]
+        self.platt_ = np.array([_platt(P[:, k], Y[:, k]) for k in range(len(codes))])
+        self.theme_platt_ = np.array([_platt(T[:, t], TY[:n, t]) for t in range(len(self.themes_))])
+        P = np.column_stack([_sigmoid(P[:, k], self.platt_[k]) for k in range(len(codes))])
+        T = (np.column_stack([_sigmoid(T[:, t], self.theme_platt_[t]) for t in range(len(self.themes_))])
+             if self.theme_models else np.zeros_like(T))
+
+        knn, exs = self._neighbours(data, seg_rows, seg_rows, Y, groups, groups, ex_rows,
+                                    EY if n_ex else np.zeros((0, len(codes)), dtype=bool))
+        F = self._pairs(P, data["R"][:n], data["QR"][:n], knn, exs, T)
+        mask, y = M.reshape(-1), Y.reshape(-1)
+        self.meta_ = make_pipeline(StandardScaler(), LogisticRegression(C=self.meta_C, max_iter=2000))
+        if y[mask].all() or not y[mask].any():
+            raise ConfigError(Problem("human codings", "the training segments need both coded and "
+                                      "uncoded segment-code pairs.", "Code whole documents."))
+        self.meta_.fit(F[mask], y[mask])
+        score = self.meta_.predict_proba(F)[:, 1].reshape(Y.shape)
+        self.oof_proba_ = pd.DataFrame(score, index=pd.Index(segments["segment_id"].astype(str),
+                                                             name="segment_id"), columns=codes)
+        # one threshold for every code (micro F1), per code only where fixed
+        cands = np.unique(np.round(score[M], 4))
+        cands = cands[cands >= self.min_threshold]
+        best, best_f1 = self.min_threshold, -1.0
+        for t in cands:
+            pred = (score >= t) & M
+            f1 = 2 * (pred & Y).sum() / max(pred.sum() + (Y & M).sum(), 1)
+            if f1 > best_f1:
+                best, best_f1 = float(t), f1
+        fixed = dict(self.thresholds or {})
+        unknown = sorted(set(fixed) - set(codes))
+        if unknown:
+            raise ConfigError(Problem(f"coding[thresholds.{unknown[0]}]", "not a leaf code of codebook "
+                                      f"'{book.name}'.", "Use a code id from the codebook."))
+        self.thresholds_ = np.array([fixed.get(c, best) for c in codes], dtype=float)
+
+        rows = []
+        for k, code in enumerate(codes):
+            m = M[:, k]
+            _, r_f1, r_p, r_r = _metrics_at(Y[m, k], data["R"][:n][m, k], self.rule_.thresholds_[k])
+            _, f1, p, r = _metrics_at(Y[m, k], score[m, k], self.thresholds_[k])
+            rows.append({"code": code, "theme": book.theme_of(code), "n_positive": int((Y & M)[:, k].sum()),
+                         "n_documents": int(len(set(groups[Y[:, k] & m]))), "mode": self.name,
+                         "threshold": float(self.thresholds_[k]), "cv_precision": p, "cv_recall": r,
+                         "cv_f1": f1, "rule_precision": r_p, "rule_recall": r_r, "rule_f1": r_f1,
+                         "model_f1": f1, "reason": ""})
+        self.code_status_ = pd.DataFrame(rows)
+        self.trainable_ = np.ones(len(codes), dtype=bool)
+
+        # final level-1 models on every training segment (and the examples)
+        everything = np.arange(len(frame))
+        self._level1(data, everything, seg_rows[:0], np.hstack([Yall, TY]) if self.theme_models else Yall,
+                     weights, keep=True)
+        self.vectorizers_, models, _ = self._kept
+        self.models_ = {k: m for k, m in models.items() if k < len(codes)}
+        self.theme_models_ = {k - len(codes): m for k, m in models.items() if k >= len(codes)}
+        del self._kept
+        self.train_ = {"data": data, "n": n, "Y": Y, "groups": groups, "ex_rows": ex_rows,
+                       "EY": EY if n_ex else np.zeros((0, len(codes)), dtype=bool)}
+        return self
+
+    # -- prediction -------------------------------------------------------------------------
+    def _apply(self, vecs: tuple, models: dict, data: dict, n_targets: int, ab: np.ndarray,
+               X=None):  # noqa: ANN001, ANN202
+        rows = np.arange(len(data["lemmas"]))
+        if X is None:
+            X = self._matrix(vecs, data, rows) if len(rows) else None
+        out = np.zeros((len(rows), n_targets))
+        for k in range(n_targets):
+            dec = models[k].decision_function(X) if k in models and len(rows) else np.full(len(rows), -10.0)
+            out[:, k] = _sigmoid(dec, ab[k])
+        return out, X
+
+    def _score(self, segments: pd.DataFrame):  # noqa: ANN202
+        if not hasattr(self, "meta_"):
+            from sklearn.exceptions import NotFittedError
+
+            raise NotFittedError(f"{type(self).__name__} is not fitted: call fit(segments, codings).")
+        check_segments(segments)
+        segments = segments.reset_index(drop=True)
+        data = self._inputs(segments)
+        P, X = self._apply(self.vectorizers_, self.models_, data, len(self.codes_), self.platt_)
+        T = np.zeros((len(segments), len(self.themes_)))
+        if self.theme_models:
+            T, _ = self._apply(self.vectorizers_, self.theme_models_, data, len(self.themes_),
+                               self.theme_platt_, X)
+        tr = self.train_
+        both = {"lemmas": data["lemmas"] + tr["data"]["lemmas"]}
+        n_new = len(segments)
+        pos_rows = n_new + np.arange(tr["n"])
+        ex_rows = n_new + tr["ex_rows"]
+        knn, exs = self._neighbours(both, np.arange(n_new), pos_rows, tr["Y"],
+                                    np.array([""] * n_new, dtype=object).astype(str),
+                                    np.asarray(tr["groups"]).astype(str), ex_rows, tr["EY"])
+        F = self._pairs(P, data["R"], data["QR"], knn, exs, T)
+        score = self.meta_.predict_proba(F)[:, 1].reshape(P.shape) if n_new else P
+        proba = pd.DataFrame(score, index=data["index"], columns=self.codes_)
+        return proba, data["evidence"], X
+
+    def predict_proba(self, segments: pd.DataFrame) -> pd.DataFrame:
+        """Index ``segment_id``, one column per leaf code: the meta-model's probabilities."""
+        return self._score(segments)[0]
+
+    def predict(self, segments: pd.DataFrame) -> pd.DataFrame:
+        """Long codings (source "model") where the probability reaches the threshold."""
+        proba, evidence, X = self._score(segments)
+        decide = proba.to_numpy() >= self.thresholds_
+        evidence = dict(evidence)
+        seg_ids = proba.index.to_numpy()
+        vec = self.vectorizers_[0]
+        names = vec.get_feature_names_out()
+        n_text = len(names)
+        from pipeline.nlp import stop_words
+
+        stop = frozenset().union(*(stop_words(lang) for lang in self.rule_.languages_))
+        for k, model in self.models_.items():
+            coef = model.coef_.ravel()
+            for r in np.nonzero(decide[:, k])[0]:
+                row = X.getrow(r)
+                part = row.indices < n_text
+                idx = row.indices[part]
+                contrib = row.data[part] * coef[idx]
+                order = np.argsort(-contrib, kind="mergesort")
+                terms = [str(names[idx[i]]) for i in order if contrib[i] > 0]
+                terms = [t for t in terms if not set(t.split()) <= stop][: self.n_terms]
+                key = (seg_ids[r], self.codes_[k])
+                parts = [evidence[key]] if key in evidence else []
+                if terms:
+                    parts.append("terms: " + ", ".join(terms))
+                evidence[key] = "; ".join(parts)
+        n = len(self.codes_)
+        return long_codings(proba, decide, ["model"] * n, [self.coder_id] * n, evidence, self.codebook)
+
+
+def _platt(dec: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Platt scaling ``(a, b)`` with ``P(y=1) = sigmoid(a * dec + b)``, by Newton's method (a tiny
+    ridge keeps it finite on separable scores; same fit as an almost unpenalised logistic
+    regression, a hundred times faster)."""
+    y = np.asarray(y, dtype=float)
+    if y.all() or not y.any():
+        return np.array([0.0, 10.0 if y.all() else -10.0])
+    X = np.column_stack([np.asarray(dec, dtype=float), np.ones(len(y))])
+    w = np.zeros(2)
+    ridge = 1e-4 * np.eye(2)
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-(X @ w)))
+        grad = X.T @ (p - y) + ridge @ w
+        hess = (X * (p * (1 - p))[:, None]).T @ X + ridge
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-9:
+            break
+    return w

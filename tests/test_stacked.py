@@ -1,0 +1,164 @@
+"""StackedCoder, the interviewer-question context, codebook examples as training rows, and the
+theme-level micro/macro rows of the evaluation."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline.agreement import evaluate
+from pipeline.codebook import codebook_from_dict
+from pipeline.coders import StackedCoder, add_context, codebook_examples
+from pipeline.coding import CodingSettings, code
+from pipeline.errors import ConfigError
+
+BOOK = {
+    "name": "stack_book", "version": "1.0", "languages": ["en"],
+    "themes": [
+        {"id": "motives", "label": "Motives", "codes": [
+            {"id": "motives.network", "label": "Network", "cues": ["network"],
+             "examples": ["I wanted contacts in my profession."],
+             "counter_examples": ["Through her I met a recruiter. (what they got: benefits.access)"]},
+            {"id": "motives.find_job", "label": "Job", "cues": ["find job"],
+             "examples": ["I joined because I hoped the zorblat would get me hired."]},
+        ]},
+        {"id": "benefits", "label": "Benefits", "codes": [
+            {"id": "benefits.access", "label": "Access", "cues": ["introduce*"]},
+            {"id": "benefits.advice", "label": "Advice", "cues": ["cv"]},
+        ]},
+    ],
+}
+QUESTIONS = {"motives.network": "Why did you join the programme?",
+             "benefits.access": "What did the mentorship bring you?"}
+ANSWERS = ["It was a long year, honestly.", "Well, that is hard to say.", "My children were small then.",
+           "I think so, yes, more or less.", "The weather was terrible that winter."]
+
+
+@pytest.fixture(scope="module")
+def book():
+    return codebook_from_dict(BOOK)
+
+
+def interviews(n_docs=12, pairs=10, seed=0):
+    """Interviews whose respondent answers carry no cue: only the question tells the code."""
+    rng = np.random.default_rng(seed)
+    rows, codings = [], []
+    for d in range(n_docs):
+        for p in range(pairs):
+            target = str(rng.choice(list(QUESTIONS)))
+            doc = f"doc{d:02d}"
+            base = {"doc_id": doc, "language": "en", "role": "mentee"}
+            rows.append({**base, "segment_id": f"{doc}:{2 * p + 1}", "turn": 2 * p + 1,
+                         "speaker_role": "interviewer", "text": QUESTIONS[target]})
+            sid = f"{doc}:{2 * p + 2}"
+            rows.append({**base, "segment_id": sid, "turn": 2 * p + 2, "speaker_role": "respondent",
+                         "text": str(rng.choice(ANSWERS))})
+            codings.append({"segment_id": sid, "code": target, "coder": "ann"})
+    return pd.DataFrame(rows), pd.DataFrame(codings)
+
+
+def test_context_is_the_preceding_interviewer_turn_of_the_same_document():
+    seg = pd.DataFrame({
+        "segment_id": ["b:1", "a:3", "a:1", "a:2", "b:2", "a:4", "a:5"],
+        "doc_id": ["b", "a", "a", "a", "b", "a", "a"], "turn": [1, 3, 1, 2, 2, 4, 5],
+        "speaker_role": ["interviewer", "respondent", "interviewer", "respondent", "respondent",
+                         "respondent", "interviewer"],
+        "text": ["Q of b?", "second answer", "Q1 of a?", "first answer", "answer in b", "third answer",
+                 "last question"]})
+    out = add_context(seg).set_index("segment_id")
+    assert out.loc["a:2", "context"] == "Q1 of a?"
+    assert out.loc["a:3", "context"] == "Q1 of a?"  # previous respondent turns are not context
+    assert out.loc["a:4", "context"] == "Q1 of a?"  # a later question never leaks backwards
+    assert out.loc["b:2", "context"] == "Q of b?"   # never a question of another document
+    assert out.loc["a:1", "context"] == "" and out.loc["b:1", "context"] == ""
+    assert out.loc["a:1", "position"] == 0.0 and out.loc["a:5", "position"] == 1.0
+    assert out.loc["a:3", "position"] == pytest.approx(0.5)
+    # a respondent turn before any question has no context; a given context column is kept
+    first = pd.DataFrame({"segment_id": ["c:1"], "doc_id": ["c"], "turn": [1], "speaker_role": ["respondent"],
+                          "text": ["hello"]})
+    assert add_context(first)["context"].tolist() == [""]
+    given = seg.assign(context="mine")
+    assert (add_context(given)["context"] == "mine").all()
+    assert "context" not in seg.columns  # the input is not modified
+
+
+def test_codebook_examples_and_counter_examples_as_labels(book):
+    frame, Y = codebook_examples(book)
+    codes = book.code_ids
+    by_text = {t: set(np.array(codes)[Y[i]]) for i, t in enumerate(frame["text"])}
+    assert by_text["I wanted contacts in my profession."] == {"motives.network"}
+    # the counter-example is a negative of its code, a positive of the code it names, and the
+    # parenthesis with the coder's note is not part of the training text
+    assert by_text["Through her I met a recruiter."] == {"benefits.access"}
+    assert not any("what they got" in t for t in frame["text"])
+
+
+def test_stacked_coder_uses_the_question_as_context(book):
+    seg, cod = interviews()
+    seg = add_context(seg)
+    resp = seg[seg["speaker_role"] == "respondent"].reset_index(drop=True)
+    train = resp[resp["doc_id"] < "doc08"]
+    test = resp[resp["doc_id"] >= "doc08"]
+    truth = set(map(tuple, cod[cod["segment_id"].isin(test["segment_id"])][["segment_id", "code"]].to_numpy()))
+
+    def f1(coder):
+        out = coder.fit(train, cod[cod["segment_id"].isin(train["segment_id"])]).predict(test)
+        got = set(map(tuple, out[["segment_id", "code"]].to_numpy()))
+        return 2 * len(got & truth) / (len(got) + len(truth))
+
+    assert f1(StackedCoder(book, examples_weight=0)) > 0.9
+    # the answers alone say nothing about the code
+    assert f1(StackedCoder(book, context=False, position=False, examples_weight=0)) < 0.75
+
+
+def test_examples_weight_switches_the_codebook_examples_on_and_off(book):
+    seg, cod = interviews(n_docs=6)
+    seg = add_context(seg)
+    resp = seg[seg["speaker_role"] == "respondent"].reset_index(drop=True)
+    probe = pd.DataFrame({"segment_id": ["new:2"], "doc_id": ["new"], "language": ["en"],
+                          "text": ["I joined because I hoped the zorblat would get me hired."]})
+    with_ex = StackedCoder(book, examples_weight=1.0).fit(resp, cod)
+    without = StackedCoder(book, examples_weight=0.0).fit(resp, cod)
+    # no human coded motives.find_job: only its codebook example teaches the word 'zorblat'
+    assert "zorblat" in with_ex.vectorizers_[0].vocabulary_
+    assert "zorblat" not in without.vectorizers_[0].vocabulary_
+    j = book.code_ids.index("motives.find_job")
+    assert 0 in with_ex.models_ and j in with_ex.models_ and j not in without.models_
+    p_with = with_ex.predict_proba(probe).loc["new:2", "motives.find_job"]
+    p_without = without.predict_proba(probe).loc["new:2", "motives.find_job"]
+    assert p_with > p_without
+    with pytest.raises(ConfigError, match="examples_weight"):
+        StackedCoder(book, examples_weight=-1).fit(resp, cod)
+
+
+def test_stacked_coder_in_the_stage_is_deterministic(book):
+    seg, cod = interviews(n_docs=8)
+    settings = CodingSettings(coder="stacked")
+    first = code(seg, book, settings, human_codings=cod)
+    second = code(seg, book, settings, human_codings=cod)
+    assert first.coder == "stacked@0.1.0"
+    pd.testing.assert_frame_equal(first.codings, second.codings)
+    pd.testing.assert_frame_equal(first.coded_segments, second.coded_segments)
+    assert "context" not in first.coded_segments.columns  # context is for the coder only
+    status = first.code_status.set_index("code")
+    assert set(status["mode"]) == {"stacked"}
+    assert status.loc["motives.network", "cv_f1"] > 0.9
+    machine = first.codings[first.codings["source"] != "human"]
+    assert set(machine["source"]) == {"model"} and not machine["final"].any()
+    assert set(machine.loc[machine["segment_id"].isin(seg.loc[seg["speaker_role"] == "interviewer",
+                                                              "segment_id"]), "code"]) == set()
+
+
+def test_evaluate_has_theme_micro_and_macro_rows(book):
+    seg = pd.DataFrame({"segment_id": [f"d:{i}" for i in range(1, 5)], "doc_id": "d", "turn": range(1, 5),
+                        "speaker_role": "respondent", "text": "x"})
+    gold = pd.DataFrame({"segment_id": ["d:1", "d:2", "d:3"], "coder": "g",
+                         "code": ["motives.network", "benefits.access", "motives.find_job"]})
+    pred = pd.DataFrame({"segment_id": ["d:1", "d:2", "d:4"], "coder": "m",
+                         "code": ["motives.find_job", "benefits.advice", "benefits.access"]})
+    table = evaluate(pred, gold, book, seg).set_index("code")
+    # themes: gold motives {1, 3}, benefits {2}; predicted motives {1}, benefits {2, 4}
+    micro = table.loc["(theme micro)"]
+    assert micro["level"] == "theme_micro" and (micro["tp"], micro["fp"], micro["fn"]) == (2, 1, 1)
+    assert micro["f1"] == pytest.approx(2 / 3)
+    macro = table.loc["(theme macro)"]
+    assert macro["f1"] == pytest.approx((2 / 3 + 2 / 3) / 2)
+    assert table.loc["(micro)", "tp"] == 0  # code level unchanged: no code matched exactly
