@@ -6,23 +6,30 @@ Only respondent turns (``speaker_role == "respondent"``) count. Groups are value
 attribute (``settings.by``, e.g. ``model``); speaker-level attributes (the ``role`` of each
 participant of a focus group) are used as the segments carry them. Each ``by`` attribute is
 compared over all respondents (``stratum == "all"``) and within each value of each
-``settings.within`` attribute (e.g. ``stratum == "role=mentee"``). Statistics are by document:
-a document's respondent turns within a group form one cluster (see :mod:`pipeline.compare_stats`).
+``settings.within`` attribute (e.g. ``stratum == "role=mentee"``). Statistics are by document
+(case): a document's respondent turns within a group form one cluster (see
+:mod:`pipeline.compare_stats`). In a table of independent text units (open answers to a
+questionnaire: no interviewer, one turn per respondent) each unit is a case of its own, since
+different people's answers are not one conversation; ``n_docs`` counts cases.
 
 Tables (``Comparison.tables()``, written as ``<name>.csv`` by the caller):
 
 ``prevalence``
     ``attribute, stratum, group, level`` (theme | code), ``code, theme, label, n_docs,
     docs_mentioning, share_docs, n_respondents, respondents_mentioning, share_respondents,
-    n_turns, turns_with, share_turns`` and percentile bootstrap intervals ``docs_low, docs_high,
-    respondents_low, respondents_high, turns_low, turns_high``. ``attribute == "(all)"`` is the
+    n_turns, turns_with, share_turns`` and intervals ``docs_low, docs_high, respondents_low,
+    respondents_high, turns_low, turns_high``: the wider of the percentile cluster-bootstrap
+    interval and the Wilson score interval of the share with n = the group's documents (the
+    bootstrap alone collapses to 0-0% or 100-100% when every document agrees; see
+    :mod:`pipeline.compare_stats`). ``attribute == "(all)"`` is the
     whole corpus; ``within`` attributes also get their own rows (stratum ``all``).
 ``differences``
     per ``by`` attribute, stratum and item: ``groups, group_a, group_b, n_docs_a, n_docs_b,
     docs_mentioning_a, docs_mentioning_b, n_respondents_a, n_respondents_b,
     respondents_mentioning_a, respondents_mentioning_b, share_a, share_b`` (respondent shares),
     ``difference`` (share_a - share_b; for more than two groups the range max - min),
-    ``diff_low, diff_high`` (bootstrap interval), ``test, p_value, p_adjusted`` (Benjamini-Hochberg
+    ``diff_low, diff_high`` (the wider of the bootstrap interval and Newcombe's score interval from
+    the two Wilson intervals), ``test, p_value, p_adjusted`` (Benjamini-Hochberg
     over the codes, and separately over the themes, of one attribute and stratum), ``significant,
     caution``. Two groups: Fisher's exact test on documents mentioning vs not, or a permutation
     test of the respondent-share difference permuting documents. More groups: a permutation
@@ -32,8 +39,9 @@ Tables (``Comparison.tables()``, written as ``<name>.csv`` by the caller):
 ``cooccurrence``
     ``code_a, code_b, n_turns, n_a, n_b, jaccard`` over respondent turns (pairs seen at least once).
 ``framework_matrix``
-    long form: ``doc_id, theme, rank, segment_id, speaker, quote, codes, source, score`` and the
-    case attributes; :func:`framework_wide` makes the cases x themes view.
+    long form: ``doc_id, theme, rank, segment_id, speaker, quote, quote_start, quote_end, anchored,
+    codes, source, score`` and the case attributes (the quote is the sentence window of the turn
+    that carries the theme, see :mod:`pipeline.quotes`); :func:`framework_wide` makes the cases x themes view.
 ``corpus``
     ``attribute, group, n_docs, n_turns, n_respondent_turns, n_respondents, n_words``.
 """
@@ -71,7 +79,8 @@ class CompareSettings(StrictModel):
     n_perm: int = Field(2000, ge=100, description="permutations for permutation tests")
     ci: float = Field(0.95, gt=0.5, lt=1.0, description="confidence level of bootstrap intervals")
     seed: int = Field(42, description="seed of bootstrap and permutations")
-    min_group_docs: int = Field(5, ge=1, description="caution when a group has fewer documents")
+    min_group_docs: int = Field(5, ge=1, description="caution when a group has fewer documents; the report's "
+                                                     "summary compares only groups with at least this many")
     min_respondents: int = Field(5, ge=1, description="caution when a share rests on fewer respondents")
     alpha: float = Field(0.05, gt=0, lt=1, description="level for 'significant' after adjustment")
     quotes_per_cell: int = Field(2, ge=1, description="quotes per case x theme cell of the framework matrix")
@@ -127,6 +136,7 @@ def _items(codebook: Codebook) -> pd.DataFrame:
 def _respondent_turns(coded_segments: pd.DataFrame, codebook: Codebook) -> _Turns:
     _check(coded_segments, ("segment_id", "doc_id", "speaker", "speaker_role", "codes"), "coded_segments")
     frame = coded_segments[coded_segments["speaker_role"] == "respondent"].reset_index(drop=True)
+    frame["doc_id"] = _cases(coded_segments, frame)
     items = _items(codebook)
     index = {(lvl, c): i for i, (lvl, c) in enumerate(zip(items["level"], items["code"]))}
     known = set(codebook.code_ids)
@@ -143,6 +153,19 @@ def _respondent_turns(coded_segments: pd.DataFrame, codebook: Codebook) -> _Turn
                 x[row, index[("code", code)]] = 1.0
     frame["_resp"] = frame["doc_id"].astype(str) + "\x1f" + frame["speaker"].astype(str)
     return _Turns(frame, items, x)
+
+
+def _cases(coded_segments: pd.DataFrame, respondent: pd.DataFrame) -> pd.Series:
+    """The case (cluster) of each respondent turn: its document, except in a table of independent
+    text units (no interviewer turn, every respondent one turn: open answers to a questionnaire),
+    where each unit is a case of its own, ``doc_id#speaker``. Turns of one conversation are
+    resampled together; answers of different people to a questionnaire are not one cluster."""
+    docs = coded_segments["doc_id"].astype(str)
+    has_interviewer = set(docs[coded_segments["speaker_role"] == "interviewer"])
+    per_speaker = respondent.groupby(["doc_id", "speaker"]).size().groupby(level=0).max()
+    units = {d for d, most in per_speaker.items() if most == 1 and d not in has_interviewer}
+    doc = respondent["doc_id"].astype(str)
+    return doc.where(~doc.isin(units), doc + "#" + respondent["speaker"].astype(str))
 
 
 @dataclass
@@ -221,8 +244,10 @@ def _rows(turns: _Turns, settings: CompareSettings, boot: dict | None) -> pd.Dat
             if boot is not None:
                 samples = _boot_samples(cl, settings, attribute, stratum, group)
                 boot[(attribute, stratum, group)] = (cl, samples)
-                for name, values in samples.items():
-                    low, high = cs.percentile_interval(values, settings.ci)
+                for name, values in samples.items():  # the wider of bootstrap and Wilson (n = documents)
+                    low, high = cs.widen(*cs.percentile_interval(values, settings.ci),
+                                         *cs.wilson_interval(frame[f"share_{name}"].to_numpy(float),
+                                                             c["n_docs"], settings.ci))
                     frame[f"{name}_low"], frame[f"{name}_high"] = low, high
             rows.append(frame)
     return pd.concat(rows, ignore_index=True)
@@ -312,7 +337,9 @@ def _differences(turns: _Turns, prev: pd.DataFrame, boot: dict, settings: Compar
                 frame["contrast"] = f"{groups[0]} - {groups[1]}"
                 frame["group_a"], frame["group_b"] = groups[0], groups[1]
                 frame["difference"] = share[0] - share[1]
-                low, high = cs.percentile_interval(samples[0] - samples[1], settings.ci)
+                low, high = cs.widen(*cs.percentile_interval(samples[0] - samples[1], settings.ci),
+                                     *cs.newcombe_interval(share[0], counts[0]["n_docs"], share[1],
+                                                           counts[1]["n_docs"], settings.ci))
                 frame["diff_low"], frame["diff_high"] = low, high
                 if settings.test == "fisher":
                     frame["test"] = "Fisher exact (documents)"

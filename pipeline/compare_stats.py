@@ -11,6 +11,15 @@ Arrays of a set of clusters (``d`` clusters, ``k`` items, an item being a code o
 - ``n_resp (d,)``, ``resp_with (d, k)``: respondents (a speaker of a document counts once), and
   those with at least one turn carrying the item;
 - ``doc_with (d, k)``: 1 when any respondent turn of the cluster carries the item.
+
+Intervals that stay honest with few clusters: a percentile cluster bootstrap collapses to a
+single point when every document of a group agrees (all mention an item, or none does) and is
+too narrow with two or three documents. :func:`wilson_interval` gives the Wilson score interval
+of a share taking the *number of documents* as the sample size (as if all respondents of a
+document spoke as one: the most conservative design effect), and :func:`newcombe_interval` the
+matching interval of a difference of two shares (Newcombe 1998, method 10). The compare stage
+reports the wider of these and the bootstrap interval (:func:`widen`), so no interval of a share
+based on a sample has zero width.
 """
 from __future__ import annotations
 
@@ -123,3 +132,42 @@ def bh_adjust(p_values: np.ndarray) -> np.ndarray:
     if ok.any():
         out[ok] = stats.false_discovery_control(p[ok], method="bh")
     return out
+
+
+def wilson_interval(share: np.ndarray | float, n: np.ndarray | float, ci: float
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of ``share`` observed on ``n`` units (here: documents), element-wise.
+
+    ``(p + z^2/2n -/+ z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n)`` with ``z`` the normal quantile of
+    ``ci``; never zero-width for finite ``n`` (e.g. 0 of 4: 0 to z^2/(4+z^2) = 49% at 95%).
+    NaN where ``n`` is 0 or the share is NaN."""
+    p = np.asarray(share, dtype=float)
+    n = np.asarray(n, dtype=float)
+    z = float(stats.norm.ppf(0.5 + ci / 2.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        centre = p + z * z / (2 * n)
+        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+        low = (centre - half) / (1 + z * z / n)
+        high = (centre + half) / (1 + z * z / n)
+    bad = ~(n > 0) | np.isnan(p)
+    low = np.where(bad, np.nan, np.clip(low, 0.0, 1.0))
+    high = np.where(bad, np.nan, np.clip(high, 0.0, 1.0))
+    return low, high
+
+
+def newcombe_interval(share_a, n_a, share_b, n_b, ci: float) -> tuple[np.ndarray, np.ndarray]:
+    """Newcombe's hybrid score interval of ``share_a - share_b`` from the two Wilson intervals
+    (:func:`wilson_interval`, ``n`` = documents of each group)."""
+    pa, pb = np.asarray(share_a, float), np.asarray(share_b, float)
+    la, ua = wilson_interval(pa, n_a, ci)
+    lb, ub = wilson_interval(pb, n_b, ci)
+    d = pa - pb
+    return d - np.sqrt((pa - la) ** 2 + (ub - pb) ** 2), d + np.sqrt((ua - pa) ** 2 + (pb - lb) ** 2)
+
+
+def widen(low_a, high_a, low_b, high_b) -> tuple[np.ndarray, np.ndarray]:
+    """The wider of two intervals (lowest low, highest high); NaN bounds are ignored."""
+    with np.errstate(invalid="ignore"):
+        low = np.fmin(np.asarray(low_a, float), np.asarray(low_b, float))
+        high = np.fmax(np.asarray(high_a, float), np.asarray(high_b, float))
+    return low, high

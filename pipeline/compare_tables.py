@@ -111,28 +111,45 @@ def _case_table(segments: pd.DataFrame, attributes: list[str]) -> pd.DataFrame:
 def framework_matrix(coded_segments: pd.DataFrame, codings: pd.DataFrame | None, codebook: Codebook,
                      quotes_per_cell: int = 2, quote_chars: int = 240,
                      attributes: list[str] | tuple[str, ...] = ("pilot", "model", "method", "role")) -> pd.DataFrame:
-    """Cases (documents) x themes, long form: for each cell the ``quotes_per_cell`` most
-    representative respondent turns carrying a final code of the theme: human-coded first, then
-    the highest score among the theme's codes, then the earlier turn. Quotes come from the
-    turn's ``text`` only (pseudonymised upstream), trimmed to ``quote_chars``."""
+    """Cases (documents) x themes, long form: for each cell the ``quotes_per_cell`` respondent
+    turns that best show the theme, among those carrying a final code of it. Ranked: turns a
+    human coded with the theme first, then turns where the theme's cues are found, then the
+    machine's highest score for the theme's codes (``score``; from ``codings`` or the
+    ``score_<code>`` columns), then the earlier turn; a second quote of a cell comes from another
+    speaker where there is one. The quote is the sentence window of the turn that carries the
+    code (:func:`pipeline.quotes.quote_window`: coder evidence, else the theme's cue words), at
+    most about ``quote_chars`` characters, with ``quote_start, quote_end`` its offsets in the
+    turn's text and ``anchored`` True when evidence or cue words placed it. Quotes come from the
+    turn's ``text`` only (pseudonymised upstream)."""
+    from pipeline.quotes import cue_pattern, cue_spans, evidence_spans, quote_window, spread
+
     resp = _respondents(coded_segments)
     _check(resp, ("text", "speaker", "codes", "turn"), "coded_segments")
     human: set[tuple[str, str]] = set()
     scores: dict[tuple[str, str], float] = {}
+    evidence: dict[tuple[str, str], list[str]] = {}
     if codings is not None and len(codings):
         _check(codings, ("segment_id", "code", "source", "score"), "codings")
-        final = codings[codings["final"].astype(bool)] if "final" in codings.columns else codings
-        for sid, code, source, score in zip(final["segment_id"], final["code"], final["source"], final["score"]):
+        final = (codings["final"].astype(bool).to_numpy() if "final" in codings.columns
+                 else np.ones(len(codings), bool))
+        ev = codings["evidence"] if "evidence" in codings.columns else pd.Series([None] * len(codings))
+        for sid, code, source, score, is_final, value in zip(codings["segment_id"], codings["code"], codings["source"],
+                                                             codings["score"], final, ev):
             if code not in codebook.code_ids:
                 continue
             key = (sid, codebook.theme_of(code))
             if source == "human":
-                human.add(key)
+                if is_final:
+                    human.add(key)
+                continue
+            if not pd.isna(value) and str(value).strip():
+                evidence.setdefault(key, []).append(str(value))
             if not pd.isna(score):
                 scores[key] = max(scores.get(key, 0.0), float(score))
     score_codes = [c for c in codebook.code_ids if f"score_{c}" in resp.columns]
     score_table = (resp[[f"score_{c}" for c in score_codes]].apply(pd.to_numeric, errors="coerce")
                    .to_numpy(dtype=float) if score_codes else np.zeros((len(resp), 0)))
+    patterns: dict[tuple[str, ...], object] = {}
     rows = []
     for i, (sid, doc, turn, speaker, text, value) in enumerate(zip(
             resp["segment_id"], resp["doc_id"], resp["turn"], resp["speaker"], resp["text"], resp["codes"])):
@@ -140,17 +157,28 @@ def framework_matrix(coded_segments: pd.DataFrame, codings: pd.DataFrame | None,
         by_theme: dict[str, list[str]] = {}
         for c in codes:
             by_theme.setdefault(codebook.theme_of(c), []).append(c)
+        text = "" if pd.isna(text) else str(text)
         for theme, theme_codes in by_theme.items():
             score = scores.get((sid, theme))
             if score is None:
                 own = [score_table[i, j] for j, c in enumerate(score_codes) if c in theme_codes]
                 own = [v for v in own if not np.isnan(v)]
                 score = max(own) if own else np.nan
+            spans = evidence_spans(evidence.get((sid, theme), []), text)
+            if not spans:
+                key = tuple(theme_codes)
+                if key not in patterns:
+                    patterns[key] = cue_pattern(cue for c in theme_codes for cues in codebook.code(c).cues.values()
+                                                for cue in cues)
+                spans = cue_spans(text, patterns[key])
+            quote, q_start, q_end = quote_window(text, spans, quote_chars)
             rows.append({"doc_id": doc, "theme": theme, "segment_id": sid, "turn": int(turn),
-                         "speaker": speaker, "quote": trim_quote(text, quote_chars),
+                         "speaker": speaker, "quote": quote, "quote_start": q_start, "quote_end": q_end,
                          "codes": ";".join(theme_codes),
-                         "source": "human" if (sid, theme) in human else "machine", "score": score})
-    columns = ["doc_id", "theme", "rank", "segment_id", "speaker", "quote", "codes", "source", "score"]
+                         "source": "human" if (sid, theme) in human else "machine", "score": score,
+                         "anchored": bool(spans)})
+    columns = ["doc_id", "theme", "rank", "segment_id", "speaker", "quote", "quote_start", "quote_end", "anchored",
+               "codes", "source", "score"]
     cases = _case_table(coded_segments, list(attributes))
     if not rows:
         return pd.DataFrame(columns=columns + [c for c in cases.columns if c != "doc_id"])
@@ -159,10 +187,12 @@ def framework_matrix(coded_segments: pd.DataFrame, codings: pd.DataFrame | None,
     frame["_score"] = frame["score"].fillna(-1.0)
     theme_order = {t: i for i, t in enumerate(codebook.theme_ids)}
     frame["_theme"] = frame["theme"].map(theme_order)
-    frame = frame.sort_values(["doc_id", "_theme", "_human", "_score", "turn"],
-                              ascending=[True, True, False, False, True], kind="mergesort")
+    frame["_anchored"] = frame["anchored"].astype(int)
+    frame = frame.sort_values(["doc_id", "_theme", "_human", "_anchored", "_score", "turn"],
+                              ascending=[True, True, False, False, False, True], kind="mergesort")
+    frame = pd.concat([spread(cell, quotes_per_cell, ["speaker"])
+                       for _, cell in frame.groupby(["doc_id", "_theme"], sort=False)])
     frame["rank"] = frame.groupby(["doc_id", "theme"], sort=False).cumcount() + 1
-    frame = frame[frame["rank"] <= quotes_per_cell]
     frame = frame[columns].merge(cases, on="doc_id", how="left")
     return frame.reset_index(drop=True)
 

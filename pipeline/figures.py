@@ -38,10 +38,13 @@ def svg_uri(fig) -> str:
 
 
 def prevalence_chart(rows: pd.DataFrame, groups: list[str], attribute: str, title: str,
-                     ci: float = 0.95) -> tuple[str, str]:
+                     ci: float = 0.95, labels: dict[str, str] | None = None) -> tuple[str, str]:
     """Horizontal bars: share of respondents mentioning each item (rows of the prevalence table
-    for one attribute and stratum, with ``label``), one bar per group, bootstrap interval as
-    error bars, n in the legend. Returns ``(data_uri, alt_text)``."""
+    for one attribute and stratum, with ``label``), one bar per group (named by ``labels``, default
+    the group value), the share's interval as error bars, n in the legend. Returns
+    ``(data_uri, alt_text)``; the alt text names the item with the largest gap between groups,
+    then every bar's share, count and interval."""
+    labels = {g: (labels or {}).get(g, g) for g in groups}
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -63,7 +66,7 @@ def prevalence_chart(rows: pd.DataFrame, groups: list[str], attribute: str, titl
             n_docs = int(sub["n_docs"].max()) if len(sub) else 0
             ax.barh(y, np.nan_to_num(share), height=height * 0.92, color=PALETTE[g % len(PALETTE)],
                     hatch=HATCHES[g % len(HATCHES)], edgecolor="white", linewidth=0.4,
-                    label=f"{group} (n = {n_resp} respondents, {n_docs} documents)")
+                    label=f"{labels[group]} (n = {n_resp} respondents, {n_docs} documents)")
             ax.errorbar(np.nan_to_num(share), y, xerr=[np.clip(low, 0, None), np.clip(high, 0, None)],
                         fmt="none", ecolor="#333333", elinewidth=0.9, capsize=2)
         ax.set_yticks(np.arange(n_items))
@@ -71,12 +74,13 @@ def prevalence_chart(rows: pd.DataFrame, groups: list[str], attribute: str, titl
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
         ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-        ax.set_xlabel(f"share of respondents mentioning it (bars: {ci:.0%} bootstrap interval by document)")
-        ax.set_title(title, loc="left", fontsize=10)
+        ax.set_xlabel(f"share of respondents who mentioned it (lines: {ci:.0%} interval)")
+        rows_of_legend = -(-n_groups // 2)
+        ax.set_title(title, loc="left", fontsize=10, pad=6 + 13 * rows_of_legend)
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         ax.set_axisbelow(True)
-        ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.16 - 0.6 / max(n_items, 1)), ncol=1, frameon=False,
-                  title=attribute, fontsize=8, title_fontsize=8, alignment="left")
+        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=min(n_groups, 2), frameon=False,
+                  fontsize=8, borderaxespad=0.2)
         uri = svg_uri(fig)
         plt.close(fig)
     for item in items:
@@ -85,9 +89,18 @@ def prevalence_chart(rows: pd.DataFrame, groups: list[str], attribute: str, titl
         for group in groups:
             if group in sub.index:
                 r = sub.loc[group]
-                parts.append(f"{group} {pct(r['share_respondents'])} ({int(r['respondents_mentioning'])} of "
+                parts.append(f"{labels[group]} {pct(r['share_respondents'])} ({int(r['respondents_mentioning'])} of "
                              f"{int(r['n_respondents'])}, {ci:.0%} CI {interval(r['respondents_low'], r['respondents_high'])})")
         alt_parts.append(f"{item}: " + ", ".join(parts))
-    alt = (f"Bar chart: {title}. Share of respondents mentioning each item, by {attribute}. "
+    gap = ""
+    if len(groups) > 1 and len(rows):
+        wide = rows.pivot_table(index="label", columns="group", values="share_respondents", aggfunc="first")
+        wide = wide.reindex(index=items, columns=[g for g in groups if g in wide.columns])
+        spread = (wide.max(axis=1) - wide.min(axis=1)).dropna()
+        if len(spread) and spread.max() > 0:
+            item = spread.idxmax()
+            gap = (f" The largest gap between the groups is for {item}: "
+                   + " against ".join(f"{labels[g]} {pct(wide.at[item, g])}" for g in wide.columns) + ".")
+    alt = (f"Bar chart: {title}.{gap} Share of respondents who mentioned each item: "
            + "; ".join(alt_parts) + ".")
     return uri, alt

@@ -1,8 +1,10 @@
-"""Plain-language findings and the report's context, generated from the compare tables by rules.
+"""The report's context, generated from the compare tables by rules.
 
-Nothing here is hard-coded to a study: sentences are built from the ``differences`` and
-``prevalence`` tables of :class:`pipeline.compare.Comparison`, with group names from the data
-(or the plain words of ``ReportSettings.phrases``). Used by :func:`pipeline.report.render_report`.
+Nothing here is hard-coded to a study: the summary's sentences come from :mod:`pipeline.summary`
+(overall picture, differences where groups are large enough), the theme sections from the
+``prevalence``, ``differences`` and ``framework_matrix`` tables of
+:class:`pipeline.compare.Comparison`, with group names from the data or the plain words of
+``ReportSettings.phrases``. Used by :func:`pipeline.report.render_report`.
 """
 from __future__ import annotations
 
@@ -11,39 +13,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pipeline.figures import interval, pct, prevalence_chart
-
-
-def _p(value: float) -> str:
-    if pd.isna(value):
-        return "not tested"
-    return "< 0.001" if value < 0.001 else f"{value:.2f}" if value >= 0.01 else f"{value:.3f}"
-
-
-def _pts(value: float) -> str:
-    return f"{100 * value:+.0f}"
-
+from pipeline.figures import pct, prevalence_chart
+from pipeline.summary import (Phrases, capital, key_differences, other_differences, overall_picture, p_text,
+                              points, primary_attribute)
 
 TEST_WORDS = {"fisher": "Fisher's exact test on documents", "permutation": "permutation test of documents"}
-
-
-class Phrases:
-    def __init__(self, settings) -> None:
-        self.words = settings.phrases
-
-    def group(self, attribute: str, value: str) -> str:
-        return self.words.get(f"{attribute}={value}") or f"the \u2018{value}\u2019 group"
-
-    def stratum(self, stratum: str) -> str:
-        if stratum == "all":
-            return "Across all respondents"
-        if stratum in self.words:
-            return f"Among {self.words[stratum]}"
-        attribute, _, value = stratum.partition("=")
-        return f"Among respondents with {attribute} \u2018{value}\u2019"
-
-    def population(self, attribute: str, value: str) -> str:
-        return self.words.get(f"{attribute}={value}") or f"{attribute} \u2018{value}\u2019"
 
 
 def _label(codebook, code_id: str, language: str) -> str:
@@ -53,96 +27,15 @@ def _label(codebook, code_id: str, language: str) -> str:
         return code_id
 
 
-def primary_attribute(comparison, settings) -> str:
-    return settings.attribute or (comparison.settings.by[0] if comparison.settings.by else "(all)")
-
-
-def _ci_of(prev: pd.DataFrame, attribute: str, stratum: str, group: str, code: str, level: str) -> str:
-    row = prev[(prev["attribute"] == attribute) & (prev["stratum"] == stratum) & (prev["group"] == group)
-               & (prev["code"] == code)]
-    if not len(row) or "respondents_low" not in row.columns:
-        return "no interval"
-    if row["n_docs"].iloc[0] < 2:
-        return "one document, so no interval"
-    return f"{level} CI " + interval(row["respondents_low"].iloc[0], row["respondents_high"].iloc[0])
-
-
-def finding_sentences(comparison, codebook, settings) -> list[str]:
-    """The summary's findings: the largest or clearest differences between the groups of the
-    primary attribute, each with counts, shares, intervals and a verdict on chance."""
-    diffs, prev = comparison.differences, comparison.prevalence
-    attribute = primary_attribute(comparison, settings)
-    level = f"{comparison.settings.ci:.0%}"
-    words = Phrases(settings)
-    cand = diffs[(diffs["attribute"] == attribute) & diffs["p_value"].notna()].copy()
-    if not len(cand):
-        return []
-    cand["_abs"] = cand["difference"].abs()
-    cand = cand[cand["significant"] | (cand["_abs"] >= settings.min_difference)]
-    cand = cand.assign(_ns=~cand["significant"].astype(bool), _theme=(cand["level"] != "theme"))
-    cand = cand.sort_values(["_ns", "p_adjusted", "_abs", "_theme", "stratum", "code"],
-                            ascending=[True, True, False, True, True, True], kind="mergesort")
-    out, seen = [], set()
-    for _, r in cand.iterrows():
-        key = (r["stratum"], r["theme"], r["respondents_mentioning_a"], r["n_respondents_a"],
-               r["respondents_mentioning_b"], r["n_respondents_b"])
-        if key in seen or len(out) >= settings.max_findings:  # a code saying what its theme says
-            continue
-        seen.add(key)
-        label = _label(codebook, r["code"], settings.language)
-        if r["level"] == "theme":
-            label = f"anything on \u2018{label}\u2019"
-        else:
-            label = f"\u2018{label}\u2019"
-        ga, gb = r["group_a"], r["group_b"]
-        text = (f"{words.stratum(r['stratum'])}, {r['respondents_mentioning_a']} of {r['n_respondents_a']} "
-                f"respondents in {words.group(attribute, ga)} mentioned {label} ({pct(r['share_a'])}, "
-                f"{_ci_of(prev, attribute, r['stratum'], ga, r['code'], level)}), against {r['respondents_mentioning_b']} of "
-                f"{r['n_respondents_b']} in {words.group(attribute, gb)} ({pct(r['share_b'])}, "
-                f"{_ci_of(prev, attribute, r['stratum'], gb, r['code'], level)}).")
-        if r["contrast"] == "highest - lowest":
-            text += f" This compares the highest and the lowest of {len(r['groups'].split(', '))} groups."
-        if r["significant"]:
-            text += (f" The difference ({_pts(r['difference'])} percentage points) is unlikely to be chance alone "
-                     f"(adjusted p = {_p(r['p_adjusted'])}), but the sample is small and not representative.")
-        else:
-            text += (f" With this few documents ({r['n_docs_a']} and {r['n_docs_b']}) the difference could be "
-                     f"chance (adjusted p = {_p(r['p_adjusted'])}).")
-        out.append(text)
-    return out
-
-
 def test_overview(comparison, settings) -> str:
     diffs = comparison.differences
     attribute = primary_attribute(comparison, settings)
     tested = diffs[(diffs["attribute"] == attribute) & diffs["p_value"].notna()]
     n_sig = int(tested["significant"].sum())
     test = TEST_WORDS.get(comparison.settings.test, comparison.settings.test)
-    return (f"{len(tested)} comparisons of {attribute} groups were tested ({test}, "
+    return (f"Over all populations, {len(tested)} differences between {attribute} groups were tested ({test}, "
             f"Benjamini-Hochberg correction over codes and over themes); {n_sig} "
             f"{'was' if n_sig == 1 else 'were'} significant at the adjusted {comparison.settings.alpha:g} level.")
-
-
-def most_mentioned(comparison, codebook, settings) -> list[dict]:
-    """Per group of each ``within`` attribute (e.g. role): the most mentioned codes."""
-    prev = comparison.prevalence
-    words = Phrases(settings)
-    order = {c: i for i, c in enumerate(codebook.code_ids)}
-    out = []
-    for attribute in comparison.settings.within:
-        rows = prev[(prev["attribute"] == attribute) & (prev["stratum"] == "all") & (prev["level"] == "code")]
-        for group in sorted(rows["group"].unique()):
-            sub = rows[rows["group"] == group].assign(_o=lambda f: f["code"].map(order))
-            sub = sub[sub["respondents_mentioning"] > 0].sort_values(
-                ["share_respondents", "respondents_mentioning", "_o"], ascending=[False, False, True])
-            first = rows[rows["group"] == group].iloc[0]
-            out.append({
-                "heading": f"{words.population(attribute, group)} ({first['n_respondents']} respondents in "
-                           f"{first['n_docs']} documents)",
-                "items": [f"{_label(codebook, r['code'], settings.language)}: {r['respondents_mentioning']} of "
-                          f"{r['n_respondents']} ({pct(r['share_respondents'])})"
-                          for _, r in sub.head(settings.top_codes).iterrows()] or ["no code was applied"]})
-    return out
 
 
 def _doc_groups(comparison, segments, attribute) -> dict[str, str]:
@@ -155,35 +48,47 @@ def _doc_groups(comparison, segments, attribute) -> dict[str, str]:
     return {}
 
 
-def theme_quotes(comparison, theme: str, groups: list[str], doc_group: dict, max_quotes: int) -> list[dict]:
+def theme_quotes(comparison, theme: str, groups: list[str], doc_group: dict, max_quotes: int,
+                 spread_by: list[str] | tuple[str, ...] = ()) -> list[dict]:
+    """Per group, ``max_quotes`` quotes of the theme from the framework matrix: human-coded turns
+    first, then turns whose quote is anchored on evidence or cue words, then the machine's score;
+    spread over documents, speakers and the ``spread_by`` attributes (:func:`pipeline.quotes.spread`)."""
+    from pipeline.quotes import spread
+
     fm = comparison.framework_matrix
     rows = fm[fm["theme"] == theme].copy()
     rows["_group"] = rows["doc_id"].map(doc_group)
     rows["_human"] = (rows["source"] == "human").astype(int)
+    rows["_anchored"] = rows["anchored"].astype(bool).astype(int) if "anchored" in rows.columns else 0
     rows["_score"] = pd.to_numeric(rows["score"], errors="coerce").fillna(-1.0)
-    rows = rows.sort_values(["rank", "_human", "_score", "doc_id", "segment_id"],
-                            ascending=[True, False, False, True, True], kind="mergesort")
+    rows = rows.sort_values(["_human", "_anchored", "_score", "rank", "doc_id", "segment_id"],
+                            ascending=[False, False, False, True, True, True], kind="mergesort")
     out = []
     for group in groups:
-        sub = rows[rows["_group"] == group]
-        first = sub.drop_duplicates("doc_id")  # one quote per document first, then the rest
-        picked = pd.concat([first, sub.drop(first.index)]).head(max_quotes)
+        picked = spread(rows[rows["_group"] == group], max_quotes, ["doc_id", "speaker", *spread_by])
         out.append({"group": group, "quotes": [
             {"quote": r["quote"], "segment_id": r["segment_id"], "speaker": r["speaker"]}
             for _, r in picked.iterrows()]})
     return out
 
 
-def build_context(comparison, codebook, settings, segments=None) -> dict[str, Any]:
-    prev, diffs = comparison.prevalence, comparison.differences
-    attribute = primary_attribute(comparison, settings)
-    ci = comparison.settings.ci
-    main = prev[(prev["attribute"] == attribute) & (prev["stratum"] == "all")]
-    groups = sorted(main["group"].unique())
+def _order_groups(comparison, attribute: str, groups: list[str]) -> list[str]:
     if len(groups) == 2:  # as in the differences: the other group first, the reference last
         ref = comparison.settings.reference.get(attribute)
         ref = ref if ref in groups else groups[0]
         groups = [g for g in groups if g != ref] + [ref]
+    return groups
+
+
+def build_context(comparison, codebook, settings, segments=None) -> dict[str, Any]:
+    prev, diffs = comparison.prevalence, comparison.differences
+    attribute = primary_attribute(comparison, settings)
+    words = Phrases(settings.phrases)
+    ci = comparison.settings.ci
+    main = prev[(prev["attribute"] == attribute) & (prev["stratum"] == "all")]
+    groups = _order_groups(comparison, attribute, sorted(main["group"].unique()))
+    labels = {g: words.label(attribute, g) for g in groups}
+    vs = words.groups(attribute, groups)
     doc_group = _doc_groups(comparison, segments, attribute)
     themes = []
     for theme in codebook.themes:
@@ -191,17 +96,23 @@ def build_context(comparison, codebook, settings, segments=None) -> dict[str, An
         theme_label = theme.text("label", settings.language)
         rows["label"] = [f"Any code of \u2018{theme_label}\u2019" if lvl == "theme" else
                          _label(codebook, c, settings.language) for lvl, c in zip(rows["level"], rows["code"])]
-        uri, alt = prevalence_chart(rows, groups, attribute, f"{theme_label}: share of respondents by {attribute}", ci)
+        uri, alt = prevalence_chart(rows, groups, attribute, f"{theme_label}: share of respondents who mentioned "
+                                    f"each code in {vs}", ci, labels=labels)
         d = diffs[(diffs["attribute"] == attribute) & (diffs["theme"] == theme.id)]
         numbers = [{"item": _label(codebook, r["code"], settings.language) + (" (theme)" if r["level"] == "theme" else ""),
-                    "stratum": r["stratum"], "a": f"{r['group_a']}: {r['respondents_mentioning_a']}/{r['n_respondents_a']} ({pct(r['share_a'])})",
-                    "b": f"{r['group_b']}: {r['respondents_mentioning_b']}/{r['n_respondents_b']} ({pct(r['share_b'])})",
-                    "difference": f"{_pts(r['difference'])} pts" + (
-                        f" ({_pts(r['diff_low'])} to {_pts(r['diff_high'])})" if not pd.isna(r["diff_low"]) else ""),
-                    "p": _p(r["p_adjusted"]), "caution": r["caution"] or "\u2013"} for _, r in d.iterrows()]
+                    "stratum": capital(words.stratum(r["stratum"])),
+                    "a": f"{labels.get(r['group_a'], r['group_a'])}: {r['respondents_mentioning_a']} of "
+                         f"{r['n_respondents_a']} ({pct(r['share_a'])})",
+                    "b": f"{labels.get(r['group_b'], r['group_b'])}: {r['respondents_mentioning_b']} of "
+                         f"{r['n_respondents_b']} ({pct(r['share_b'])})",
+                    "difference": f"{points(r['difference'])} pts" + (
+                        f" ({points(r['diff_low'])} to {points(r['diff_high'])})" if not pd.isna(r["diff_low"]) else ""),
+                    "p": p_text(r["p_adjusted"]), "caution": r["caution"] or "\u2013"} for _, r in d.iterrows()]
         themes.append({"id": theme.id, "label": theme_label, "definition": theme.text("definition", settings.language),
                        "chart": uri, "alt": alt, "numbers": numbers,
-                       "quotes": theme_quotes(comparison, theme.id, groups, doc_group, settings.max_quotes)})
+                       "quotes": [q | {"label": labels.get(q["group"], q["group"])} for q in
+                                  theme_quotes(comparison, theme.id, groups, doc_group, settings.max_quotes,
+                                               settings.spread_quotes_by)]})
     framework = None
     if settings.include_framework_matrix:
         from pipeline.compare_tables import framework_wide
@@ -216,13 +127,14 @@ def build_context(comparison, codebook, settings, segments=None) -> dict[str, An
                                           fm[(fm["doc_id"] == r["doc_id"]) & (fm["theme"] == t)].sort_values("rank").iterrows()]
                                          for t in codebook.theme_ids]} for _, r in wide.iterrows()]}
     corpus = comparison.corpus
-    return {"title": settings.title, "attribute": attribute, "groups": groups,
-            "findings": finding_sentences(comparison, codebook, settings),
+    return {"title": settings.title, "attribute": attribute, "groups": groups, "group_labels": labels,
+            "versus": vs, "overall": overall_picture(comparison, codebook, settings),
+            "differences": key_differences(comparison, codebook, settings),
+            "other_differences": other_differences(comparison, codebook, settings),
             "overview": test_overview(comparison, settings),
-            "most_mentioned": most_mentioned(comparison, codebook, settings),
             "themes": themes, "framework": framework, "notes": list(comparison.notes),
             "corpus": [{k: str(v) for k, v in r.items()} for r in corpus.to_dict("records")],
-            "ci_level": f"{ci:.0%}"}
+            "ci_level": f"{ci:.0%}", "min_group_docs": comparison.settings.min_group_docs}
 
 
 def _top_words(value: Any, n: int = 8) -> str:
@@ -278,7 +190,8 @@ def topics_context(topics, flags, info, stability, segments, comparison, setting
             "mean_ari": None if mean_ari is None else f"{mean_ari:.2f}",
             "runs": [{k: str(v) for k, v in r.items()} for r in runs],
             "info": sorted((str(k), str(v)) for k, v in info.items()), "shares": share_rows,
-            "share_groups": share_rows[0]["groups"] if share_rows else []}
+            "share_groups": [Phrases(settings.phrases).label(attribute, g) for g in share_rows[0]["groups"]]
+            if share_rows else []}
 
 
 def quality_context(agreement, evaluation, segments, notes) -> dict[str, Any]:
@@ -318,15 +231,17 @@ def caveats(comparison, quality, settings) -> list[str]:
     corpus = comparison.corpus
     attribute = primary_attribute(comparison, settings)
     rows = corpus[corpus["attribute"] == attribute]
-    sizes = ", ".join(f"{r['group']}: {r['n_docs']} documents, {r['n_respondents']} respondents"
-                      for _, r in rows.iterrows())
+    words = Phrases(settings.phrases)
+    sizes = "; ".join(f"{r['n_docs']} documents with {r['n_respondents']} respondents in "
+                      f"{words.group(attribute, r['group'])}" for _, r in rows.iterrows())
     out = [
         f"The material is a small, purposive qualitative sample ({sizes}). Shares describe what these "
         "people said; they are not estimates for all participants of the programme.",
         "Not mentioning a topic is not the same as disagreeing with it: interviews followed a guide, "
         "but not every question was asked of everyone in the same way.",
         "A focus group is one document; each participant counts once as a respondent. Intervals come from "
-        "resampling whole documents, so they are wide when there are few documents.",
+        "resampling whole documents and are never narrower than a Wilson interval that counts documents, so "
+        "they are wide when there are few documents.",
         f"Differences are tested on documents ({TEST_WORDS.get(comparison.settings.test)}) and corrected for the number of codes "
         "compared; with this few documents only large differences can be told apart from chance, and a "
         "difference that is not significant is not evidence that the groups are alike.",

@@ -5,7 +5,8 @@ topic_flags=None, topic_info=None, stability=None, agreement=None, evaluation=No
 provenance=None, coding_notes=None) -> str``
 
 The page: a plain-language summary whose sentences are generated from the tables by rules
-(:mod:`pipeline.findings`), a box on what the comparison can and cannot say, one section per
+(:mod:`pipeline.summary`: what respondents said most, then differences between groups only where
+each group has enough documents, smaller comparisons collapsed), a box on what the comparison can and cannot say, one section per
 theme (chart of prevalence by group with intervals, quotes from each group), emergent topics,
 the framework matrix, methods and quality (corpus, codebook, coding, agreement, topic model) and
 provenance. CSS and charts are inline (SVG as ``data:`` URIs); nothing is loaded from elsewhere.
@@ -32,10 +33,16 @@ class ReportSettings(StrictModel):
     attribute: str | None = Field(None, description="attribute whose groups the report compares; "
                                                      "default: the first of compare.by")
     max_quotes: int = Field(3, ge=1, le=10, description="quotes per group in each theme section")
-    max_findings: int = Field(6, ge=1, description="findings sentences in the summary")
-    min_difference: float = Field(0.15, ge=0, le=1, description="smallest difference in shares "
-                                                               "reported as a finding when not significant")
+    max_findings: int = Field(3, ge=1, description="differences listed per population (e.g. all respondents, "
+                                                   "mentees) in the summary, largest first")
+    summary_strata: int = Field(2, ge=1, description="populations whose differences the summary lists: the "
+                                                     "largest where every group has at least "
+                                                     "compare.min_group_docs documents; the others go to a "
+                                                     "collapsed block")
     top_codes: int = Field(3, ge=1, description="most mentioned codes listed per group in the summary")
+    spread_quotes_by: list[str] = Field(default_factory=lambda: ["pilot"],
+                                        description="attributes over whose values a theme's quotes are spread, "
+                                                    "after documents and speakers (missing ones are ignored)")
     include_framework_matrix: bool = Field(True, description="include the cases x themes table of quotes")
     phrases: dict[str, str] = Field(
         default_factory=dict,
@@ -123,6 +130,7 @@ def render_report(comparison, codebook, settings: ReportSettings | None = None, 
     ctx["provenance"] = _provenance(provenance)
     ctx["settings"] = settings
     ctx["compare_settings"] = _flatten(comparison.settings.model_dump(mode="json"))
+    ctx["compare_quotes"] = comparison.settings.quotes_per_cell
     ctx["records"] = _records
     return _env().get_template("report.html.j2").render(**ctx)
 

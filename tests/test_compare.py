@@ -7,7 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline import compare as cmp  # module import: pytest must not collect cmp.test_differences
+import importlib
+
+# the module (pipeline.compare is also the study-level function); pytest must not collect cmp.test_differences
+cmp = importlib.import_module("pipeline.compare")
 from pipeline import compare_stats as cs
 from pipeline.codebook import codebook_from_dict
 from pipeline.errors import InputError
@@ -105,9 +108,50 @@ def test_cluster_bootstrap_is_seeded_contains_estimate_and_resamples_documents()
     # dual, network: d1 gives 1 of 1 respondents, d2 1 of 3. Resampling documents can only give
     # d1+d1 = 1, d2+d2 = 1/3 or d1+d2 = 2/4; each extreme has probability 1/4, so the 95%
     # percentile interval is exactly [1/3, 1]. Resampling respondents would give 0 too.
+    turns = cmp._respondent_turns(small(), BOOK)
+    mask = (turns.frame["model"] == "dual").to_numpy()
+    samples = cmp._boot_samples(cmp._clusters(turns, mask), FAST, "model", "all", "dual")["respondents"]
+    network = list(turns.items["code"]).index("motives.network")
+    low, high = cs.percentile_interval(samples, 0.95)
+    assert (low[network], high[network]) == (pytest.approx(1 / 3), pytest.approx(1.0))
+    # the report takes the wider of that and the Wilson interval of 2 of 4 with n = 2 documents:
+    # (0.5 + 0.9604 - 1.96 * sqrt(0.125 + 0.2401)) / (1 + 1.9208) = 0.0945; Wilson's high (0.9055)
+    # is inside the bootstrap's 1.
     dual = row(first, attribute="model", stratum="all", group="dual", code="motives.network")
-    assert dual["respondents_low"] == pytest.approx(1 / 3)
+    assert dual["respondents_low"] == pytest.approx(0.0945312, abs=1e-6)
     assert dual["respondents_high"] == pytest.approx(1.0)
+
+
+def test_wilson_and_newcombe_intervals_by_hand():
+    z = 1.959964
+    # 0 of 4 documents: low 0, high z^2 / (4 + z^2) = 0.48995 (the bootstrap would say 0-0%)
+    low, high = cs.wilson_interval(np.array([0.0, 1.0, 0.6]), np.array([4, 3, 5]), 0.95)
+    assert low[0] == 0.0 and high[0] == pytest.approx(z * z / (4 + z * z), abs=1e-6)
+    # 3 of 3: low 3 / (3 + z^2) = 0.43850, high 1
+    assert low[1] == pytest.approx(3 / (3 + z * z), abs=1e-6) and high[1] == 1.0
+    # 3 of 5: (0.6 + 0.38415 -/+ 1.96 sqrt(0.048 + 0.038415)) / 1.76831 = 0.23072, 0.88238
+    assert (low[2], high[2]) == (pytest.approx(0.230724, abs=1e-5), pytest.approx(0.882381, abs=1e-5))
+    assert np.isnan(cs.wilson_interval(np.array([np.nan]), np.array([0]), 0.95)[0][0])
+    # Newcombe: 3 of 5 vs 0 of 5 -> 0.6 - sqrt((0.6 - 0.23072)^2 + 0.43449^2), 0.6 + sqrt(0.28238^2 + 0)
+    d_low, d_high = cs.newcombe_interval(0.6, 5, 0.0, 5, 0.95)
+    assert d_low == pytest.approx(0.6 - math.hypot(0.6 - 0.230724, z * z / (5 + z * z)), abs=1e-5)
+    assert d_high == pytest.approx(0.6 + (0.882381 - 0.6), abs=1e-5)
+    assert cs.widen(np.array([0.2, np.nan]), np.array([0.5, 0.4]), np.array([0.1, 0.3]), np.array([0.4, 0.6])
+                    ) == (pytest.approx([0.1, 0.3]), pytest.approx([0.5, 0.6]))
+
+
+def test_no_zero_width_interval_when_every_document_agrees():
+    prev = cmp.bootstrap_ci(separated(3), BOOK, settings=FAST)
+    theirs = row(prev, attribute="model", stratum="all", group="centralised",
+                 code="evaluation.network_disappointment")
+    mine = row(prev, attribute="model", stratum="all", group="dual", code="evaluation.network_disappointment")
+    z2 = 1.959964 ** 2
+    assert (theirs["respondents_low"], theirs["respondents_high"]) == (0.0, pytest.approx(z2 / (3 + z2), abs=1e-6))
+    assert (mine["respondents_low"], mine["respondents_high"]) == (pytest.approx(3 / (3 + z2), abs=1e-6), 1.0)
+    ivl = prev.dropna(subset=["respondents_low"])
+    assert ((ivl["respondents_high"] - ivl["respondents_low"]) > 0.1).all()
+    diff = row(cmp.test_differences(separated(3), BOOK, FAST), stratum="all", code="evaluation.network_disappointment")
+    assert diff["difference"] == 1.0 and diff["diff_low"] < 0.6 and diff["diff_high"] == pytest.approx(1.0)
 
 
 def test_fisher_p_matches_hand_computed_hypergeometric():
@@ -232,3 +276,98 @@ def test_compare_tables_and_errors():
         cmp.prevalence(small(), BOOK, by=["region"], settings=FAST)
     with pytest.raises(InputError, match=r"missing column\(s\) \['codes'\]"):
         cmp.prevalence(small().drop(columns="codes"), BOOK, settings=FAST)
+
+
+INTRO = ("Okay, I start. I am Mentee-19, I am from Syria, from Aleppo. I am mechanical engineer, I worked eight "
+         "years in maintenance in a cement factory, the big machines. I am two years in Belgium now. ")
+NETWORK = "The most important for me was the network, because here I know nobody in the sector."
+TAIL = (" Also we talked about the weather, about football, about his children and his holidays in Spain. "
+        "And then the programme ended in June, with a small party at the office.")
+
+
+def test_quote_window_shows_the_sentence_that_carries_the_code():
+    from pipeline.quotes import evidence_spans, quote_window, sentences
+
+    text = INTRO + NETWORK + TAIL
+    start = text.index("network")
+    spans = evidence_spans([f"network@{start}-{start + 7}; terms: know nobody, sector"], text)
+    assert (start, start + 7) in spans and (text.index("know nobody"), text.index("know nobody") + 11) in spans
+    quote, s, e = quote_window(text, spans, 160)
+    assert quote.startswith("\u2026") and NETWORK in quote and quote.endswith("\u2026")
+    assert "Okay, I start" not in quote and len(quote) <= 162 and text[s:e].strip() in text
+    plain = "One. Two? Three\u2026 four"
+    assert [plain[a:b] for a, b in sentences(plain)] == ["One.", "Two?", "Three\u2026 four"]
+    plain = "My Dutch is... also not perfect. [laughs] So we spoke with our hands."
+    assert [plain[a:b] for a, b in sentences(plain)] == ["My Dutch is... also not perfect.",
+                                                         "[laughs] So we spoke with our hands."]
+    # short turns are quoted whole, without ellipsis; offsets outside the text are ignored
+    assert quote_window("  Short   answer. ", evidence_spans(["x@400-405", None], "Short answer."), 240)[0] == \
+        "Short answer."
+    # one long sentence: cut at word boundaries around the span, ellipsis on both cut sides
+    long = "We met " + "and talked " * 40 + "about the network he had " + "and more " * 40 + "in the end."
+    at = long.index("network")
+    quote, s, e = quote_window(long, [(at, at + 7)], 120)
+    assert quote.startswith("\u2026") and quote.endswith("\u2026") and "network" in quote and len(quote) <= 122
+    assert long[s - 1] == " " and long[e] == " "  # whole words
+    # no span: the start of the turn, cut with an ellipsis at the end only
+    quote, s, _ = quote_window(text, [], 120)
+    assert s == 0 and quote.startswith("Okay, I start.") and quote.endswith("\u2026")
+
+
+def test_framework_quotes_show_the_theme_from_evidence_or_cues_and_spread_speakers():
+    book = codebook_from_dict({"name": "cues", "version": "1.0", "languages": ["en"], "themes": [
+        {"id": "motives", "label": "Motives", "codes": [
+            {"id": "motives.network", "label": "Build a network", "cues": {"en": ["network*", "know nobody"]}}]},
+        {"id": "evaluation", "label": "Evaluation", "codes": [
+            {"id": "evaluation.positive", "label": "Positive", "cues": {"en": ["recommend"]}}]}]})
+    long_eval = INTRO + "I would recommend it to every friend of mine, really, without a doubt." + TAIL
+    rows = [seg("f1", 1, "Mentee-01", "motives.network", "dual", "mentee", text=INTRO + NETWORK + TAIL),
+            seg("f1", 2, "Mentee-02", "motives.network", "dual", "mentee", text="Network, yes. " * 3),
+            seg("f1", 3, "Mentee-01", "motives.network", "dual", "mentee", text="For the network, also." * 2),
+            seg("f1", 4, "Mentee-01", "evaluation.positive", "dual", "mentee", text=long_eval)]
+    frame = pd.DataFrame(rows)
+    at = frame.loc[0, "text"].index("network")
+    codings = pd.DataFrame({"segment_id": ["f1:1", "f1:1", "f1:2", "f1:3", "f1:4"],
+                            "code": ["motives.network"] * 4 + ["evaluation.positive"],
+                            "source": ["human", "rule", "model", "model", "human"], "score": [1.0, 0.6, 0.3, 0.9, 1.0],
+                            "evidence": [None, f"network@{at}-{at + 7}", "", "", None],
+                            "final": [True, False, True, True, True]})
+    fm = cmp.framework_matrix(frame, codings, book, quotes_per_cell=2, quote_chars=150)
+    motives = fm[fm["theme"] == "motives"].sort_values("rank")
+    # the human-coded turn first, quoted at its evidence; the second quote from another speaker
+    # although Mentee-01's f1:3 has the higher score
+    assert list(motives["segment_id"]) == ["f1:1", "f1:2"] and list(motives["speaker"]) == ["Mentee-01", "Mentee-02"]
+    first = motives.iloc[0]
+    assert NETWORK in first["quote"] and first["quote"].startswith("\u2026") and bool(first["anchored"])
+    assert NETWORK in frame.loc[0, "text"][first["quote_start"]:first["quote_end"]]
+    assert "Okay, I start" not in first["quote"] and len(first["quote"]) <= 152
+    # a human-coded turn without any coder evidence: the sentence with the theme's cue words
+    evaluation = row(fm, theme="evaluation")
+    assert "I would recommend it to every friend" in evaluation["quote"] and "Okay" not in evaluation["quote"]
+    assert evaluation["quote"].startswith("\u2026") and bool(evaluation["anchored"])
+    wide = cmp.framework_wide(fm, book, frame)
+    assert "[f1:1]" in wide.loc[0, "motives"] and "[f1:2]" in wide.loc[0, "motives"]
+
+
+def test_spread_prefers_new_documents_speakers_and_attributes():
+    from pipeline.quotes import spread
+
+    frame = pd.DataFrame({"doc_id": ["a", "a", "b", "c", "d"], "speaker": ["S1", "S2", "S3", "S1", "S4"],
+                          "pilot": ["p", "p", "p", "q", "q"]})
+    # all new first (d has a new speaker and pilot), then a new document and speaker (b)
+    assert list(spread(frame, 3, ["doc_id", "speaker", "pilot"]).index) == [0, 4, 2]
+    # new document and speaker (b, d), then a new document (c, speaker S1 again), then the rest
+    assert list(spread(frame, 5, ["doc_id", "speaker"]).index) == [0, 2, 4, 3, 1]
+    assert list(spread(frame, 2, ["doc_id", "missing"]).index) == [0, 2]
+
+
+def test_open_answers_are_one_case_per_respondent():
+    """A table of independent answers (no interviewer, one turn each) is not one cluster."""
+    rows = [seg("q1", i, f"R{i:02d}", "evaluation.positive" if i <= 2 else "", "dual", "mentee", "open_answers")
+            for i in range(1, 5)]
+    rows += [seg("d9", 1, "Interviewer", "", "dual", "mentee"), seg("d9", 2, "Mentee-09", "", "dual", "mentee"),
+             seg("d9", 3, "Interviewer", "", "dual", "mentee"), seg("d9", 4, "Mentee-09", "", "dual", "mentee")]
+    prev = cmp.prevalence(pd.DataFrame(rows), BOOK, settings=FAST)
+    dual = row(prev, attribute="model", stratum="all", group="dual", code="evaluation.positive")
+    assert (dual["n_docs"], dual["docs_mentioning"]) == (5, 2)  # 4 answers + 1 interview
+    assert (dual["n_respondents"], dual["respondents_mentioning"]) == (5, 2)

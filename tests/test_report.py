@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline import compare as cmp
+import importlib
+cmp = importlib.import_module("pipeline.compare")
 from pipeline.report import ReportSettings, render_report
 from test_compare import BOOK, seg, separated, small
 
@@ -46,15 +47,46 @@ def html() -> str:
 
 def test_summary_states_finding_with_numbers_and_uncertainty(html):
     doc = lxml.html.fromstring(html)
+    summary = doc.xpath("//section[@aria-labelledby='summary']")[0]
+    # first the overall picture: what all respondents, then the largest role group, said most
+    picture = [li.text_content() for li in summary.xpath(".//ul[@class='picture']/li")]
+    assert picture[0].startswith("All respondents (18 respondents in 16 documents): the codes mentioned most often "
+                                 "were \u2018Positive\u2019 (8 of 18, 44%; 95% CI")
+    assert picture[2].startswith("Respondents in the mentee group, the largest group (16 respondents in 15 documents)")
+    # then the differences, largest first, in populations where both groups have >= 5 documents
     findings = [li.text_content() for li in doc.xpath("//ul[@class='findings']/li")]
     top = findings[0]
     # 6 dual + 2 dual respondents of small() -> the disappointment code: 6 of 10 dual respondents vs 0 of 8
-    assert "6 of 10 respondents in the \u2018dual\u2019 group mentioned \u2018Network disappointment\u2019 (60%, 95% CI" in top
-    assert "against 0 of 8 in the \u2018centralised\u2019 group (0%" in top
-    assert "unlikely to be chance alone (adjusted p = " in top
-    assert any("could be chance" in f for f in findings[1:]) or len(findings) == 1
+    assert top.startswith("\u2018Network disappointment\u2019: 6 of 10 respondents in the dual group (60%; 95% CI")
+    assert "against 0 of 8 in the centralised group (0%; 95% CI 0\u201332%)" in top  # Wilson, not 0-0%
+    assert "Difference +60 percentage points, 95% CI" in top
+    assert "Unlikely to be chance alone (adjusted p = " in top
+    assert any("This could be chance" in f for f in findings[1:])
+    headings = [h.text_content() for h in summary.xpath(".//h4")]
+    assert headings[:2] == ["All respondents: 10 in the dual group (8 documents), 8 in the centralised group "
+                            "(8 documents)", "Respondents in the mentee group: 9 in the dual group (8 documents), "
+                            "7 in the centralised group (7 documents)"]
+    # mentors (1 document per group) only in the collapsed block, with the reason
+    smaller = summary.xpath(".//details[@class='smaller']")[0].text_content()
+    assert "Respondents in the mentor group: 1 in the dual group (1 document)" in smaller
+    assert "too few to tell a difference from chance" in smaller
+    assert not any("mentor" in f for f in findings)
+    assert "0\u20130%" not in html and "100\u2013100%" not in html
     assert "What this comparison can and cannot say" in html
     assert "no agreement figures between machine and human coders were supplied" in html
+
+
+def test_phrases_name_the_groups():
+    settings = ReportSettings(phrases={"model=dual": "dual pilots", "model=centralised": "centralised pilots",
+                                       "role=mentee": "mentees", "role=mentor": "mentors"})
+    doc = lxml.html.fromstring(render(settings=settings))
+    summary = doc.xpath("//section[@aria-labelledby='summary']")[0].text_content()
+    assert "16 documents with 18 respondents (16 mentees, 2 mentors)" in summary
+    assert "Differences between dual pilots and centralised pilots" in summary
+    assert "Mentees: 9 in dual pilots (8 documents), 7 in centralised pilots (7 documents)" in summary
+    assert "6 of 9 mentees in dual pilots (67%" in summary
+    assert "group" not in " ".join(doc.xpath("//ul[@class='findings']/li/text()"))
+    assert "Network disappointment: Dual pilots 60% (6 of 10" in doc.xpath("//img")[1].get("alt")
 
 
 def test_self_contained_and_accessible(html):
@@ -134,3 +166,98 @@ def test_chromium_renders_the_report(tmp_path):
     dom = subprocess.run(flags + ["--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
     assert '<h2 id="summary">Summary</h2>' in dom.stdout
     assert shutil.which(chromium)
+
+
+# -- summary rules on a small synthetic set of tables ---------------------------------------------
+def synthetic(strata: dict, min_group_docs: int = 5) -> cmp.Comparison:
+    """A Comparison made by hand: ``strata`` maps a stratum of ``model`` (groups dual, centralised)
+    to ``(docs_dual, docs_centralised, resp_dual, resp_centralised, {code: (m_dual, m_cen, p_adj)})``."""
+    prev, diffs = [], []
+    for stratum, (da, db, ra, rb, codes) in strata.items():
+        for code, (ma, mb, p) in codes.items():
+            level = "theme" if "." not in code else "code"
+            for group, d, n, m in (("dual", da, ra, ma), ("centralised", db, rb, mb)):
+                prev.append({"attribute": "model", "stratum": stratum, "group": group, "level": level, "code": code,
+                             "theme": code.split(".")[0], "n_docs": d, "n_respondents": n,
+                             "respondents_mentioning": m, "share_respondents": m / n,
+                             "respondents_low": max(0, m / n - 0.2), "respondents_high": min(1, m / n + 0.2)})
+            diffs.append({"attribute": "model", "stratum": stratum, "level": level, "code": code,
+                          "theme": code.split(".")[0], "groups": "dual, centralised", "contrast": "dual - centralised",
+                          "group_a": "dual", "group_b": "centralised", "n_docs_a": da, "n_docs_b": db,
+                          "respondents_mentioning_a": ma, "respondents_mentioning_b": mb, "n_respondents_a": ra,
+                          "n_respondents_b": rb, "share_a": ma / ra, "share_b": mb / rb,
+                          "difference": ma / ra - mb / rb, "diff_low": ma / ra - mb / rb - 0.3,
+                          "diff_high": ma / ra - mb / rb + 0.3, "p_value": p, "p_adjusted": p,
+                          "significant": bool(p < 0.05), "caution": ""})
+    everyone = [{"attribute": "(all)", "stratum": "all", "group": "all", "level": "code", "code": c,
+                 "theme": c.split(".")[0], "n_docs": 30, "n_respondents": 60, "respondents_mentioning": m,
+                 "share_respondents": m / 60, "respondents_low": m / 60 - 0.1, "respondents_high": m / 60 + 0.1}
+                for c, m in (("motives.network", 40), ("motives.find_job", 12), ("evaluation.positive", 20))]
+    corpus = pd.DataFrame([{"attribute": "(all)", "group": "all", "n_docs": 30, "n_respondents": 60}])
+    return cmp.Comparison(prevalence=pd.DataFrame(prev + everyone), differences=pd.DataFrame(diffs),
+                          cooccurrence=pd.DataFrame(), framework_matrix=pd.DataFrame(), corpus=corpus,
+                          settings=cmp.CompareSettings(within=[], min_group_docs=min_group_docs))
+
+
+def test_summary_rules_on_synthetic_tables():
+    from pipeline import summary
+
+    comparison = synthetic({
+        "all": (12, 10, 30, 30, {"motives.network": (20, 14, 0.40), "motives.find_job": (3, 9, 0.30),
+                                  "evaluation.positive": (10, 10, 1.0), "evaluation": (10, 10, 1.0)}),
+        "role=mentee": (8, 6, 25, 20, {"motives.network": (20, 4, 0.01), "motives.find_job": (5, 5, np.nan)}),
+        "role=mentor": (3, 2, 3, 2, {"motives.network": (3, 0, 0.9)}),          # too few documents
+        "role=coordinator": (5, 5, 5, 5, {"motives.network": (1, 4, 0.5)}),    # enough, but smaller
+    })
+    settings = ReportSettings(phrases={"model=dual": "dual pilots", "role=mentee": "mentees"}, max_findings=2)
+    pops = summary.populations(comparison, "model")
+    assert list(pops["stratum"]) == ["all", "role=mentee", "role=coordinator", "role=mentor"]
+    assert list(pops["qualifies"]) == [True, True, True, False]
+    key = summary.key_differences(comparison, BOOK, settings)
+    assert key["title"] == "Differences between dual pilots and the centralised group"
+    assert [b["stratum"] for b in key["blocks"]] == ["all", "role=mentee"]  # the 2 largest that qualify
+    assert "1 of the 5 differences tested is statistically significant" in key["lead"]
+    everyone, mentees = key["blocks"]
+    # biggest absolute difference first (network +20 pts, find_job -20 pts: the lower p first); a zero
+    # difference is not a finding; two per population
+    assert [s.split(":")[0] for s in everyone["sentences"]] == ["\u2018Find a job\u2019", "\u2018Build a network\u2019"]
+    assert everyone["sentences"][0].startswith("\u2018Find a job\u2019: 3 of 30 respondents in dual pilots (10%; 95% CI "
+                                               "0\u201330%) against 9 of 30 in the centralised group (30%")
+    assert "Difference \u221220 percentage points, 95% CI \u221250 to +10. This could be chance (adjusted p = 0.30; " \
+           "12 and 10 documents)." in everyone["sentences"][0]
+    assert mentees["sentences"] == [
+        "\u2018Build a network\u2019: 20 of 25 mentees in dual pilots (80%; 95% CI 60\u2013100%) against 4 of 20 in the "
+        "centralised group (20%; 95% CI 0\u201340%). Difference +60 percentage points, 95% CI +30 to +90. Unlikely to "
+        "be chance alone (adjusted p = 0.01), but the sample is small and not representative (8 and 6 documents)."]
+    other = summary.other_differences(comparison, BOOK, settings)
+    assert [b["stratum"] for b in other["blocks"]] == ["role=coordinator", "role=mentor"]
+    assert other["blocks"][0]["note"] == "" and "Fewer than 5 documents" in other["blocks"][1]["note"]
+    # no population with enough documents: the summary says so and lists no difference
+    none = summary.key_differences(synthetic({"all": (3, 4, 5, 6, {"motives.network": (5, 0, 0.2)})}), BOOK, settings)
+    assert none["blocks"] == [] and "No comparison of model groups has at least 5 documents" in none["lead"]
+    # the overall picture: most mentioned codes of everyone, with "most" only above half
+    picture = summary.overall_picture(comparison, BOOK, ReportSettings(top_codes=2))
+    assert picture["items"][0] == ("All respondents (60 respondents in 30 documents): most (40 of 60, 67%; 95% CI "
+                                   "57\u201377%) mentioned \u2018Build a network\u2019, followed by \u2018Positive\u2019 "
+                                   "(20 of 60, 33%; 95% CI 23\u201343%).")
+    words = summary.Phrases({"role=mentee": "mentees"})
+    assert (words.group("model", "dual"), words.people("role", "focus_group"), words.stratum("role=mentee")) == (
+        "the dual group", "respondents in the focus group group", "mentees")
+
+
+def test_overall_picture_groups_ties_and_keeps_labels_whole():
+    from pipeline import summary
+
+    comparison = synthetic({"all": (6, 6, 10, 10, {"motives.network": (5, 5, 1.0)})})
+    everyone = comparison.prevalence
+    rows = everyone["attribute"] == "(all)"
+    everyone.loc[rows, "respondents_mentioning"] = [60, 60, 30]  # network and find_job: all 60
+    everyone.loc[rows, "share_respondents"] = everyone.loc[rows, "respondents_mentioning"] / 60
+    everyone.loc[rows, "respondents_low"] = everyone.loc[rows, "share_respondents"] - 0.1
+    everyone.loc[rows, "respondents_high"] = (everyone.loc[rows, "share_respondents"] + 0.1).clip(upper=1)
+    book = BOOK.model_copy(deep=True)
+    book.themes[0].codes[1].label = {"en": "Find a job (any job)"}
+    sentence = summary.overall_picture(comparison, book, ReportSettings(top_codes=3))["items"][0]
+    assert sentence.startswith("All respondents (60 respondents in 30 documents): all (60 of 60, 100%; 95% CI ")
+    assert "mentioned \u2018Build a network\u2019 and \u2018Find a job (any job)\u2019, followed by \u2018Positive\u2019 " \
+           "(30 of 60, 50%; 95% CI 40\u201360%)." in sentence
