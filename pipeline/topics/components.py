@@ -73,7 +73,7 @@ def hdbscan(settings: Any, n_units: int, n_dims: int) -> Any:
     size = settings.min_cluster_size or default_min_cluster_size(n_units)
     samples = settings.min_samples or max(1, size // 2)
     return HDBSCAN(min_cluster_size=size, min_samples=samples, metric="euclidean",
-                   cluster_selection_method="eom", prediction_data=True)
+                   cluster_selection_method=settings.cluster_selection, prediction_data=True)
 
 
 @register("clustering", "kmeans")

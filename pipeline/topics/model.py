@@ -70,6 +70,9 @@ class TopicResult:
             texts = units["text"][fitted].tolist()
             kept = [p for p, f in zip(prepared, fitted) if f]
             emb = self.embedder.transform(texts, kept)
+            means = getattr(self.embedder, "language_means_", None)
+            if means and "language" in units.columns:
+                emb = center(emb, units.loc[fitted, "language"].astype(str).to_numpy(), means)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 assigned, probs = self.model.transform(kept, embeddings=emb)
@@ -171,7 +174,23 @@ def _prepare(segments: pd.DataFrame, settings: TopicsSettings, cache_dir: str | 
         embedder.fit(texts, kept)  # for word embeddings (KeyBERT, MMR) and for transform
         return _Prepared(units, kept, embeddings[fitted], embedder, False)
     emb, from_cache = embed_cached(embedder, texts, kept, cache_dir)
+    if settings.center_languages and "language" in units.columns:
+        languages = units.loc[fitted, "language"].astype(str).to_numpy()
+        if len(set(languages)) > 1:
+            embedder.language_means_ = {lang: emb[languages == lang].mean(axis=0) for lang in sorted(set(languages))}
+            emb = center(emb, languages, embedder.language_means_)
     return _Prepared(units, kept, emb, embedder, from_cache)
+
+
+def center(emb: np.ndarray, languages: np.ndarray, means: dict[str, np.ndarray]) -> np.ndarray:
+    """Subtract each language's mean embedding and rescale to unit length, so that clusters
+    follow what is said rather than which language it is said in (with a monolingual
+    embedding such as LSA, the language is otherwise the strongest signal)."""
+    out = emb.copy()
+    for lang, mean in means.items():
+        out[languages == lang] -= mean
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.where(norms > 0, norms, 1.0)
 
 
 def _fit_model(prep: _Prepared, settings: TopicsSettings) -> tuple[Any, np.ndarray, np.ndarray, dict]:

@@ -81,6 +81,9 @@ class TopicsSettings(StrictModel):
         False, description="allow a sentence-transformers model to be fetched from the hub"
     )
     lsa_components: int = Field(100, ge=2, description="dimensions of the LSA embedding")
+    center_languages: bool = Field(
+        True, description="subtract each language's mean embedding (segments' 'language' column) so that "
+                          "topics are not simply the languages of a bilingual corpus")
     embedding_batch_size: int = Field(32, ge=1, description="batch size of sentence-transformers")
     reduction: Component = Field("umap", description="'umap', 'pca' or 'none'")
     n_components: int = Field(5, ge=2, description="dimensions after reduction")
@@ -97,6 +100,10 @@ class TopicsSettings(StrictModel):
         None, ge=2,
         description="HDBSCAN min_cluster_size; default: units/50 clipped to 5..50",
     )
+    cluster_selection: Literal["leaf", "eom"] = Field(
+        "leaf", description="HDBSCAN's cluster selection: 'leaf' gives the finer topics interview studies "
+                            "need (on the sample 'eom' merged everything into one topic per language); 'eom' "
+                            "prefers few large clusters")
     min_samples: int | None = Field(
         None, ge=1, description="HDBSCAN min_samples; default: half of min_cluster_size"
     )

@@ -13,7 +13,9 @@ Rules, per unit:
   extra stop word, or a stop word of another study language that is not a known word of the
   main language (so English "want" survives in English text although Dutch "want" is a stop
   word, and English "the" is dropped in Dutch text);
-- lemmas come from simplemma, trying the main language first.
+- lemmas come from simplemma, trying the main language first;
+- transcript annotations (``[laughs]``, ``[lacht]``, ``[EMAIL]``) and qualpipe's pseudonyms
+  (``Person-12``, ``Mentee-07``) are removed first: they are markup, not topics.
 """
 from __future__ import annotations
 
@@ -27,6 +29,11 @@ from pipeline.errors import ConfigError, Problem
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 _BREAK = re.compile(r"[.!?;:…,()\[\]{}\"“”„«»/]+|\s[-–—]+\s|\n")
 _CONTRACTION_BASES = frozenset({"ca", "wo", "sha", "ai"})
+#: transcript markup that says nothing about the topic: annotations such as [laughs], [lacht],
+#: [pause], [EMAIL], and the pseudonyms qualpipe writes (Person-12, Mentee-07)
+_MARKUP = re.compile(r"\[[^\]\n]{0,40}\]|\((?:laughs?|lacht|lachen|pause|pauze|inaudible|onverstaanbaar)\)"
+                     r"|\b(?:Person|Mentee|Mentor|Coordinator|Participant|Interviewer|Respondent)-\d+\b",
+                     re.IGNORECASE)
 BREAK = "|"
 
 
@@ -112,6 +119,7 @@ class TextPreparer:
 
     def prepare(self, text: str) -> str:
         """The prepared string of ``text``: content lemmas, `` | `` at breaks."""
+        text = _MARKUP.sub(" . ", text)
         text = text.lower().replace("’", "'").replace("‘", "'")
         if self._phrases is not None:
             text = self._phrases.sub(" . ", text)
