@@ -121,6 +121,10 @@ class CodingSettings(StrictModel):
     n_neighbours: int = Field(3, ge=1, description="stacked: nearest coded turns per code used as a "
                               "similarity feature")
     theme_models: bool = Field(True, description="stacked: also train one model per theme")
+    adjacent: bool = Field(True, description="stacked: give the meta-model the scores of the previous "
+                           "and next respondent turn of the same document (a topic runs over turns)")
+    balanced: bool = Field(False, description="stacked: weigh the classes of the first-level models "
+                           "inversely to their frequency (off: the meta-model and threshold handle it)")
     seed: int = Field(42, description="random seed of the model")
 
 
@@ -151,7 +155,8 @@ def make_coder(codebook: Codebook, settings: CodingSettings, kind: str | None = 
                             C=settings.inverse_regularisation, meta_C=settings.meta_regularisation,
                             max_ngram=settings.max_ngram, n_neighbours=settings.n_neighbours,
                             theme_models=settings.theme_models, thresholds=settings.thresholds,
-                            min_threshold=settings.min_threshold, seed=settings.seed)
+                            min_threshold=settings.min_threshold, seed=settings.seed,
+                            adjacent=settings.adjacent, balanced=settings.balanced)
     cls, extra = (LearnedCoder, {"rule_weight": 0.0}) if kind == "model" else \
         (CombinedCoder, {"rule_weight": settings.rule_weight})
     return cls(codebook, rule_coder=rule, min_positives=settings.min_positives,

@@ -119,7 +119,7 @@ def _said_most(prev: pd.DataFrame, who: str, codebook, settings, ci: str, note: 
     codes = [f"{label} ({counts})" for label, counts in parts]
     size = prev.iloc[0] if len(prev) else None
     head = f"{capital(who)}{note}" + ("" if size is None else
-                                      f" ({size['n_respondents']} respondents in {size['n_docs']} documents)")
+                                      f" ({size['n_respondents']} respondents in {size['n_docs']} cases)")
     if not codes:
         return f"{head}: no code was applied."
     order = {c: i for i, c in enumerate(codebook.code_ids)}
@@ -168,7 +168,9 @@ def overall_picture(comparison, codebook, settings) -> dict:
             note = ", the largest group" if k == 0 and len(sizes) > 1 else ""
             sentence = _said_most(group_prev, words.people(within, size["group"]), codebook, settings, ci, note)
             (items if k == 0 else others).append(sentence)
-    return {"material": material + ".", "items": items, "others": others}
+    material += (". Statistics count cases: an interview or a focus group is one case, and so are each "
+                 "person's written answers in a table of open answers.")
+    return {"material": material, "items": items, "others": others}
 
 
 # -- 2. and 3. differences between groups ---------------------------------------------------------
@@ -235,7 +237,7 @@ def difference_sentence(r: pd.Series, comparison, codebook, settings, attribute:
 
 
 def _docs(a: int, b: int) -> str:
-    return "one document each" if a == b == 1 else f"{a} and {b} documents"
+    return "one case each" if a == b == 1 else f"{a} and {b} cases"
 
 
 def _biggest(comparison, attribute: str, stratum: str, n: int) -> pd.DataFrame:
@@ -283,7 +285,7 @@ def key_differences(comparison, codebook, settings) -> dict:
     chosen = pops[pops["qualifies"]].head(settings.summary_strata)
     if not len(chosen):
         return {"title": title, "blocks": [], "lead": (
-            f"No comparison of {attribute} groups has at least {minimum} documents in every group, so the summary "
+            f"No comparison of {attribute} groups has at least {minimum} cases in every group, so the summary "
             f"states no difference; the comparisons that were made are listed below with their caveats.")}
     blocks = [_block(comparison, codebook, settings, attribute, pop) for _, pop in chosen.iterrows()]
     n_tested = sum(b["n_tested"] for b in blocks)
@@ -295,9 +297,9 @@ def key_differences(comparison, codebook, settings) -> dict:
     else:
         lead = (f"{n_sig} of the {n_tested} differences tested {'is' if n_sig == 1 else 'are'} statistically "
                 "significant after correcting for the number of comparisons. ")
-    lead += (f"Compared among {where}, where each group has at least {minimum} documents; the largest differences "
+    lead += (f"Compared among {where}, where each group has at least {minimum} cases; the largest differences "
              f"come first, each with the number of respondents, the shares and their {comparison.settings.ci:.0%} "
-             "intervals (the range the share could plausibly take given this few documents).")
+             "intervals (the range the share could plausibly take given this few cases).")
     return {"title": title, "lead": lead, "blocks": blocks}
 
 
@@ -310,7 +312,7 @@ def other_differences(comparison, codebook, settings) -> dict:
     blocks = []
     for _, pop in pops[~pops["stratum"].isin(shown)].iterrows():
         block = _block(comparison, codebook, settings, attribute, pop)
-        block["note"] = (f"Fewer than {minimum} documents in a group: too few to tell a difference from chance."
+        block["note"] = (f"Fewer than {minimum} cases in a group: too few to tell a difference from chance."
                          if not pop["qualifies"] else "")
         blocks.append(block)
     return {"title": f"Comparisons in smaller groups ({len(blocks)})", "blocks": blocks}

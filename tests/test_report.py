@@ -50,9 +50,9 @@ def test_summary_states_finding_with_numbers_and_uncertainty(html):
     summary = doc.xpath("//section[@aria-labelledby='summary']")[0]
     # first the overall picture: what all respondents, then the largest role group, said most
     picture = [li.text_content() for li in summary.xpath(".//ul[@class='picture']/li")]
-    assert picture[0].startswith("All respondents (18 respondents in 16 documents): the codes mentioned most often "
+    assert picture[0].startswith("All respondents (18 respondents in 16 cases): the codes mentioned most often "
                                  "were \u2018Positive\u2019 (8 of 18, 44%; 95% CI")
-    assert picture[2].startswith("Respondents in the mentee group, the largest group (16 respondents in 15 documents)")
+    assert picture[2].startswith("Respondents in the mentee group, the largest group (16 respondents in 15 cases)")
     # then the differences, largest first, in populations where both groups have >= 5 documents
     findings = [li.text_content() for li in doc.xpath("//ul[@class='findings']/li")]
     top = findings[0]
@@ -224,20 +224,20 @@ def test_summary_rules_on_synthetic_tables():
     assert everyone["sentences"][0].startswith("\u2018Find a job\u2019: 3 of 30 respondents in dual pilots (10%; 95% CI "
                                                "0\u201330%) against 9 of 30 in the centralised group (30%")
     assert "Difference \u221220 percentage points, 95% CI \u221250 to +10. This could be chance (adjusted p = 0.30; " \
-           "12 and 10 documents)." in everyone["sentences"][0]
+           "12 and 10 cases)." in everyone["sentences"][0]
     assert mentees["sentences"] == [
         "\u2018Build a network\u2019: 20 of 25 mentees in dual pilots (80%; 95% CI 60\u2013100%) against 4 of 20 in the "
         "centralised group (20%; 95% CI 0\u201340%). Difference +60 percentage points, 95% CI +30 to +90. Unlikely to "
-        "be chance alone (adjusted p = 0.01), but the sample is small and not representative (8 and 6 documents)."]
+        "be chance alone (adjusted p = 0.01), but the sample is small and not representative (8 and 6 cases)."]
     other = summary.other_differences(comparison, BOOK, settings)
     assert [b["stratum"] for b in other["blocks"]] == ["role=coordinator", "role=mentor"]
-    assert other["blocks"][0]["note"] == "" and "Fewer than 5 documents" in other["blocks"][1]["note"]
+    assert other["blocks"][0]["note"] == "" and "Fewer than 5 cases" in other["blocks"][1]["note"]
     # no population with enough documents: the summary says so and lists no difference
     none = summary.key_differences(synthetic({"all": (3, 4, 5, 6, {"motives.network": (5, 0, 0.2)})}), BOOK, settings)
     assert none["blocks"] == [] and "No comparison of model groups has at least 5 documents" in none["lead"]
     # the overall picture: most mentioned codes of everyone, with "most" only above half
     picture = summary.overall_picture(comparison, BOOK, ReportSettings(top_codes=2))
-    assert picture["items"][0] == ("All respondents (60 respondents in 30 documents): most (40 of 60, 67%; 95% CI "
+    assert picture["items"][0] == ("All respondents (60 respondents in 30 cases): most (40 of 60, 67%; 95% CI "
                                    "57\u201377%) mentioned \u2018Build a network\u2019, followed by \u2018Positive\u2019 "
                                    "(20 of 60, 33%; 95% CI 23\u201343%).")
     words = summary.Phrases({"role=mentee": "mentees"})
@@ -258,6 +258,6 @@ def test_overall_picture_groups_ties_and_keeps_labels_whole():
     book = BOOK.model_copy(deep=True)
     book.themes[0].codes[1].label = {"en": "Find a job (any job)"}
     sentence = summary.overall_picture(comparison, book, ReportSettings(top_codes=3))["items"][0]
-    assert sentence.startswith("All respondents (60 respondents in 30 documents): all (60 of 60, 100%; 95% CI ")
+    assert sentence.startswith("All respondents (60 respondents in 30 cases): all (60 of 60, 100%; 95% CI ")
     assert "mentioned \u2018Build a network\u2019 and \u2018Find a job (any job)\u2019, followed by \u2018Positive\u2019 " \
            "(30 of 60, 50%; 95% CI 40\u201360%)." in sentence

@@ -162,3 +162,41 @@ def test_evaluate_has_theme_micro_and_macro_rows(book):
     macro = table.loc["(theme macro)"]
     assert macro["f1"] == pytest.approx((2 / 3 + 2 / 3) / 2)
     assert table.loc["(micro)", "tp"] == 0  # code level unchanged: no code matched exactly
+
+
+def test_adjacent_turns_carry_the_topic_over(book):
+    """A cue-less follow-up turn gets the code of the turn before it only with ``adjacent``."""
+    from pipeline.coders.stacked import _adjacent
+
+    seg = pd.DataFrame({"segment_id": ["a:4", "b:2", "a:2", "a:7"], "doc_id": ["a", "b", "a", "a"],
+                        "turn": [4, 2, 2, 7], "text": "x"})
+    prev, nxt = _adjacent(seg)
+    assert prev.tolist() == [2, -1, -1, 0] and nxt.tolist() == [3, -1, 0, -1]
+    assert _adjacent(seg.drop(columns="turn"))[0].tolist() == [-1] * 4
+
+    lead = {"motives.network": "Mostly I wanted a network here.",
+            "benefits.access": "He would introduce me to people he knew."}
+    rng = np.random.default_rng(1)
+    rows, codings = [], []
+    for d in range(12):
+        for p in range(8):
+            target = str(rng.choice(list(lead)))
+            doc = f"doc{d:02d}"
+            for k, text in ((1, lead[target]), (2, str(rng.choice(ANSWERS)))):
+                sid = f"{doc}:{2 * p + k}"
+                rows.append({"segment_id": sid, "doc_id": doc, "turn": 2 * p + k, "language": "en",
+                             "speaker_role": "respondent", "text": text})
+                codings.append({"segment_id": sid, "code": target, "coder": "ann"})
+    seg, cod = pd.DataFrame(rows), pd.DataFrame(codings)
+    train, test = seg[seg["doc_id"] < "doc08"], seg[seg["doc_id"] >= "doc08"]
+    follow = set(test.loc[test["turn"] % 2 == 0, "segment_id"])
+    truth = set(map(tuple, cod[cod["segment_id"].isin(follow)][["segment_id", "code"]].to_numpy()))
+
+    def f1(adjacent):
+        coder = StackedCoder(book, context=False, position=False, examples_weight=0, adjacent=adjacent)
+        out = coder.fit(train, cod[cod["segment_id"].isin(train["segment_id"])]).predict(test)
+        got = set(map(tuple, out[out["segment_id"].isin(follow)][["segment_id", "code"]].to_numpy()))
+        return 2 * len(got & truth) / max(len(got) + len(truth), 1)
+
+    assert f1(True) > 0.9
+    assert f1(False) < 0.75
