@@ -234,7 +234,7 @@ def test_summary_rules_on_synthetic_tables():
     assert other["blocks"][0]["note"] == "" and "Fewer than 5 cases" in other["blocks"][1]["note"]
     # no population with enough documents: the summary says so and lists no difference
     none = summary.key_differences(synthetic({"all": (3, 4, 5, 6, {"motives.network": (5, 0, 0.2)})}), BOOK, settings)
-    assert none["blocks"] == [] and "No comparison of model groups has at least 5 documents" in none["lead"]
+    assert none["blocks"] == [] and "No comparison of model groups has at least 5 cases" in none["lead"]
     # the overall picture: most mentioned codes of everyone, with "most" only above half
     picture = summary.overall_picture(comparison, BOOK, ReportSettings(top_codes=2))
     assert picture["items"][0] == ("All respondents (60 respondents in 30 cases): most (40 of 60, 67%; 95% CI "
