@@ -161,10 +161,6 @@ def _ingest_settings(study: Study) -> dict:
 
 
 def _ingest(study: Study | str | Path, write: bool = True) -> IngestResult:
-    """Read, check and pseudonymise a study's transcripts (``qualpipe ingest``).
-
-    Writes ``documents`` and ``segments`` (CSV and Parquet) to the output folder, pseudonymised.
-    """
     from pipeline.cache import cached_stage
     from pipeline.ingest import ingest as read_corpus
 
@@ -234,11 +230,6 @@ class CodeResult:
 
 
 def _code(study: Study | str | Path, write: bool = True) -> CodeResult:
-    """Code every respondent turn against the codebook (``qualpipe code``).
-
-    Writes ``coded_segments`` (CSV, Parquet), ``codings.csv`` (long form) and ``code_status.csv``.
-    Human codings always win; a re-run never overwrites them.
-    """
     import joblib
 
     from pipeline.cache import cached_stage
@@ -443,13 +434,6 @@ class TopicsOutput:
 
 
 def _topics(study: Study | str | Path, write: bool = True, with_stability: bool = True) -> TopicsOutput:
-    """Fit the topic model on respondent turns and hold it against the codebook (``qualpipe topics``).
-
-    Writes ``topics.csv``, ``segment_topics.csv``, ``topic_shares_by_attribute.csv``,
-    ``topic_themes.csv``, ``topic_codes.csv``, ``topic_flags.csv``, ``topic_stability.csv``, the
-    figures under ``figures/`` and the fitted model under ``topic_model/``. Embeddings are cached
-    by content, so changing only clustering settings does not re-embed.
-    """
     import joblib
 
     from pipeline.cache import cache_dir, cached_stage
@@ -524,11 +508,6 @@ def _topic_figures(fitted: dict, folder: Path, settings) -> None:
 # -- comparison and report ---------------------------------------------------------------------
 
 def _compare(study: Study | str | Path, write: bool = True, with_topics: bool = True):
-    """Compare groups (default: implementation model) on every theme and code (``qualpipe compare``).
-
-    Writes ``prevalence.csv``, ``differences.csv``, ``cooccurrence.csv``, ``framework_matrix.csv``,
-    ``corpus.csv`` and, with topics, ``topic_shares.csv``.
-    """
     import joblib
 
     from pipeline.cache import cached_stage

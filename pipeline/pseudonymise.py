@@ -163,7 +163,7 @@ class Pseudonymiser:
             if importlib.util.find_spec(model) is None:
                 if self.ner != "auto":
                     raise InputError(Problem("study[pseudonymise.ner]", f"spaCy pipeline {model!r} is not installed.",
-                                             f"pip install it from the registry, or set ner: auto/off."))
+                                             "pip install it from the registry, or set ner: auto/off."))
                 continue
             import spacy
 

@@ -36,7 +36,6 @@ reported); :func:`apply_human` lays human decisions over machine codings for the
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import difflib
 import io
@@ -85,26 +84,13 @@ def _cell(value: Any) -> str:
 
 
 def _decode(data: bytes, path: Path) -> str:
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                     (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            return data.decode(enc)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
+    """Text of a CSV file in any encoding a Windows or Mac user produces (one decoder for the
+    whole project: :func:`pipeline.formats.base.decode`)."""
+    from pipeline.formats.base import decode
 
-    results = from_bytes(data)
-    best = results.best()
-    if best is None:
-        raise InputError(Problem(str(path), "cannot tell the text encoding of this file.",
-                                 "Save it from Excel as 'CSV UTF-8' or as .xlsx."))
-    # short files fit several code pages equally well; then prefer Windows' Western one (cp1252)
-    tied = [r for r in results if (r.chaos, r.coherence) == (best.chaos, best.coherence)]
-    best = next((r for r in tied if r.encoding == "cp1252"), best)
-    log.info("%s: read as %s", path, best.encoding)
-    return str(best)
+    text, encoding = decode(data, path)
+    log.info("%s: read as %s", path, encoding)
+    return text
 
 
 def read_table(path: str | Path, sheets: Iterable[str] = ()) -> tuple[list[str], list[tuple[int, dict]]]:
