@@ -264,7 +264,7 @@ def _block(comparison, codebook, settings, attribute: str, pop: pd.Series) -> di
     tested = diffs[(diffs["attribute"] == attribute) & (diffs["stratum"] == pop["stratum"])
                    & diffs["p_value"].notna()]
     rows = _biggest(comparison, attribute, pop["stratum"], settings.max_findings)
-    sizes = ", ".join(f"{n} in {words.group(attribute, g)} ({d} document{'' if d == 1 else 's'})"
+    sizes = ", ".join(f"{n} in {words.group(attribute, g)} ({d} case{'' if d == 1 else 's'})"
                       for g, n, d in zip(pop["groups"], pop["respondents"], pop["docs"]))
     return {"heading": f"{capital(words.stratum(pop['stratum']))}: {sizes}",
             "stratum": pop["stratum"], "n_tested": len(tested), "n_significant": int(tested["significant"].sum()),

@@ -63,12 +63,12 @@ def test_summary_states_finding_with_numbers_and_uncertainty(html):
     assert "Unlikely to be chance alone (adjusted p = " in top
     assert any("This could be chance" in f for f in findings[1:])
     headings = [h.text_content() for h in summary.xpath(".//h4")]
-    assert headings[:2] == ["All respondents: 10 in the dual group (8 documents), 8 in the centralised group "
-                            "(8 documents)", "Respondents in the mentee group: 9 in the dual group (8 documents), "
-                            "7 in the centralised group (7 documents)"]
+    assert headings[:2] == ["All respondents: 10 in the dual group (8 cases), 8 in the centralised group "
+                            "(8 cases)", "Respondents in the mentee group: 9 in the dual group (8 cases), "
+                            "7 in the centralised group (7 cases)"]
     # mentors (1 document per group) only in the collapsed block, with the reason
     smaller = summary.xpath(".//details[@class='smaller']")[0].text_content()
-    assert "Respondents in the mentor group: 1 in the dual group (1 document)" in smaller
+    assert "Respondents in the mentor group: 1 in the dual group (1 case)" in smaller
     assert "too few to tell a difference from chance" in smaller
     assert not any("mentor" in f for f in findings)
     assert "0\u20130%" not in html and "100\u2013100%" not in html
@@ -83,7 +83,7 @@ def test_phrases_name_the_groups():
     summary = doc.xpath("//section[@aria-labelledby='summary']")[0].text_content()
     assert "16 documents with 18 respondents (16 mentees, 2 mentors)" in summary
     assert "Differences between dual pilots and centralised pilots" in summary
-    assert "Mentees: 9 in dual pilots (8 documents), 7 in centralised pilots (7 documents)" in summary
+    assert "Mentees: 9 in dual pilots (8 cases), 7 in centralised pilots (7 cases)" in summary
     assert "6 of 9 mentees in dual pilots (67%" in summary
     assert "group" not in " ".join(doc.xpath("//ul[@class='findings']/li/text()"))
     assert "Network disappointment: Dual pilots 60% (6 of 10" in doc.xpath("//img")[1].get("alt")
