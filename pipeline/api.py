@@ -280,14 +280,10 @@ def _code(study: Study | str | Path, write: bool = True) -> CodeResult:
 def _split(study: Study) -> pd.DataFrame | None:
     if study.agreement.split is None:
         return None
-    path = study.resolve(study.agreement.split)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = {"doc_id", "split"} - set(frame.columns)
-    if missing:
-        from pipeline.errors import InputError
+    from pipeline.io import read_csv_with
 
-        raise InputError(Problem(f"{path}[header]", f"missing column(s) {sorted(missing)}.",
-                                 "The split file needs 'doc_id' and 'split' (train | heldout)."))
+    path = study.resolve(study.agreement.split)
+    frame = read_csv_with(path, ("doc_id", "split"), "split file (split: train | heldout)")
     bad = frame[~frame["split"].isin(["train", "heldout"])]
     if len(bad):
         from pipeline.errors import InputError

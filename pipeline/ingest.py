@@ -262,13 +262,10 @@ def _is_interviewer(label: str, labels: set[str]) -> bool:
 def _speaker_attributes(study: "Study") -> pd.DataFrame | None:
     if study.ingest.speakers is None:
         return None
-    path = study.resolve(study.ingest.speakers)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = {"doc_id", "speaker"} - set(frame.columns)
-    if missing:
-        raise InputError(Problem(f"{path}[header]", f"missing column(s) {sorted(missing)}.",
-                                 "The speakers file needs 'doc_id, speaker' and attribute columns."))
-    return frame
+    from pipeline.io import read_csv_with
+
+    return read_csv_with(study.resolve(study.ingest.speakers), ("doc_id", "speaker"),
+                         "speakers file (doc_id, speaker and attribute columns)")
 
 
 def build_tables(study: "Study", read: list[tuple[dict, Transcript, bytes]]) -> tuple[pd.DataFrame, pd.DataFrame]:

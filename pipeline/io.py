@@ -58,6 +58,19 @@ def read_table(path: str | Path) -> pd.DataFrame:
     return pd.read_csv(path, keep_default_na=False, na_values=[""])
 
 
+def read_csv_with(path: str | Path, required: Iterable[str], what: str) -> pd.DataFrame:
+    """A small CSV of strings (a speakers file, a split file) that must have ``required``
+    columns; a missing column is an error naming the file and what the file needs."""
+    from pipeline.errors import InputError, Problem
+
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = set(required) - set(frame.columns)
+    if missing:
+        raise InputError(Problem(f"{path}[header]", f"missing column(s) {sorted(missing)}.",
+                                 f"The {what} needs the columns {', '.join(required)}."))
+    return frame
+
+
 def write_json(data: Any, path: str | Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -217,3 +217,16 @@ def test_document_without_recognised_interviewer_is_reported(tmp_path):
     warning = [p for p in problems if p.severity == "warning" and "no interviewer turns" in p.message]
     assert warning and warning[0].where.endswith("manifest.csv:2[interviewer]")
     assert "Sara Peeters" in warning[0].message
+
+
+def test_speakers_file_sets_roles_and_bad_header_is_named(tmp_path):
+    docs = {"bold": ("bold.docx", "mixed", "nl", "")}
+    (tmp_path / "speakers.csv").write_text("doc_id,speaker,role\nbold,Ahmed,mentee\nbold,Lina,mentor\n",
+                                           encoding="utf-8")
+    path = make_study(tmp_path, docs, extra={"ingest": {"speakers": "speakers.csv"}})
+    segs = pipeline.ingest(path).segments.set_index("segment_id")
+    assert segs.loc["bold:2", "role"] == "mentee" and segs.loc["bold:3", "role"] == "mentor"
+    assert segs.loc["bold:2", "speaker"].startswith("Mentee-") and segs.loc["bold:3", "speaker"].startswith("Mentor-")
+    (tmp_path / "speakers.csv").write_text("doc,name,role\n", encoding="utf-8")
+    with pytest.raises(QualpipeError, match=r"speakers.csv\[header\]: missing column"):
+        read_corpus(load_study(path))
