@@ -451,8 +451,11 @@ def _topics(study: Study | str | Path, write: bool = True, with_stability: bool 
         result = fit_topics(segments, settings, cache_dir=embeddings)
         if write:
             result.save(out / "topic_model")
+        # whether the embeddings came from the cache is run-time state, not provenance: keeping it
+        # out of the outputs keeps them byte-identical whatever the cache held
+        info = {k: v for k, v in result.info.items() if k != "embedding_from_cache"}
         return {"topics": result.topics, "segment_topics": result.segment_topics, "shares": result.shares,
-                "info": result.info}
+                "info": info}
 
     fitted, hit = cached_stage(study, "topics", fit, seg_key, settings.model_dump(mode="json"))
     stab = None

@@ -128,3 +128,15 @@ def test_cli_run_and_friendly_errors(tmp_path):
     assert result.exit_code == 1
     assert "stray.txt" in result.output and "not in the manifest" in result.output
     assert "Traceback" not in result.output
+
+
+def test_report_does_not_depend_on_what_the_cache_held(tmp_path):
+    """A cold run and a run whose embeddings were cached write the same report."""
+    path = small_study(tmp_path)
+    pipeline.run(path)
+    out = tmp_path / "reports" / "small"
+    first = (out / "index.html").read_bytes()
+    for entry in (tmp_path / ".qualpipe-cache" / "small").glob("*.joblib"):
+        entry.unlink()  # stage results gone, embeddings still cached
+    pipeline.run(path)
+    assert (out / "index.html").read_bytes() == first
