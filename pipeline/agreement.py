@@ -250,41 +250,37 @@ def evaluate(predicted: pd.DataFrame, gold: pd.DataFrame, codebook, segments: pd
     truth, pred = _indicator(_present(gold), units, codes, lambda x: x), _indicator(_present(predicted), units, codes, lambda x: x)
     rows = [{"level": "code", "code": c, "theme": codebook.theme_of(c), "n_units": len(units),
              **_metrics(truth[:, k], pred[:, k])} for k, c in enumerate(codes)]
-    code_rows = list(rows)
-    micro = _metrics(truth.reshape(-1), pred.reshape(-1))
-    micro["note"] = f"pooled over {len(codes)} codes"
-    rows.append({"level": "micro", "code": "(micro)", "theme": "", "n_units": len(units), **micro})
-    macro: dict[str, Any] = {"level": "macro", "code": "(macro)", "theme": "", "n_units": len(units)}
-    for key in ("support", "n_predicted", "tp", "fp", "fn"):
-        macro[key] = int(sum(r[key] for r in code_rows))
-    counts = []
-    for stat in ("precision", "recall", "f1", "kappa"):
-        vals = [r[stat] for r in code_rows if not np.isnan(r[stat])]
-        macro[stat] = float(np.mean(vals)) if vals else float("nan")
-        counts.append(f"{stat} {len(vals)}")
-    macro["note"] = f"mean over codes where defined ({', '.join(counts)} of {len(codes)})"
-    rows.append(macro)
+    rows += _summary(rows, truth, pred, len(units), "", "codes", "")
     t_truth = _indicator(_present(gold), units, themes, theme_of)
     t_pred = _indicator(_present(predicted), units, themes, theme_of)
     theme_rows = [{"level": "theme", "code": t, "theme": t, "n_units": len(units),
                    **_metrics(t_truth[:, k], t_pred[:, k])} for k, t in enumerate(themes)]
     rows += theme_rows
-    t_micro = _metrics(t_truth.reshape(-1), t_pred.reshape(-1))
-    t_micro["note"] = f"pooled over {len(themes)} themes (a theme is present where any of its codes is)"
-    rows.append({"level": "theme_micro", "code": "(theme micro)", "theme": "", "n_units": len(units), **t_micro})
-    t_macro: dict[str, Any] = {"level": "theme_macro", "code": "(theme macro)", "theme": "", "n_units": len(units)}
-    for key in ("support", "n_predicted", "tp", "fp", "fn"):
-        t_macro[key] = int(sum(r[key] for r in theme_rows))
-    counts = []
-    for stat in ("precision", "recall", "f1", "kappa"):
-        vals = [r[stat] for r in theme_rows if not np.isnan(r[stat])]
-        t_macro[stat] = float(np.mean(vals)) if vals else float("nan")
-        counts.append(f"{stat} {len(vals)}")
-    t_macro["note"] = f"mean over themes where defined ({', '.join(counts)} of {len(themes)})"
-    rows.append(t_macro)
+    rows += _summary(theme_rows, t_truth, t_pred, len(units), "theme_", "themes",
+                     " (a theme is present where any of its codes is)")
     cols = ["level", "code", "theme", "n_units", "support", "n_predicted", "tp", "fp", "fn",
             "precision", "recall", "f1", "kappa", "note"]
     return pd.DataFrame(rows)[cols]
+
+
+def _summary(item_rows: list[dict], truth: np.ndarray, pred: np.ndarray, n_units: int, prefix: str,
+             noun: str, pooled_note: str) -> list[dict]:
+    """The micro row (pooled over items) and the macro row (mean over items where a figure is
+    defined) for code-level (``prefix`` "") or theme-level (``prefix`` "theme_") rows."""
+    label = prefix.replace("_", " ")
+    micro = {"level": f"{prefix}micro", "code": f"({label}micro)", "theme": "", "n_units": n_units,
+             **_metrics(truth.reshape(-1), pred.reshape(-1))}
+    micro["note"] = f"pooled over {len(item_rows)} {noun}{pooled_note}"
+    macro: dict[str, Any] = {"level": f"{prefix}macro", "code": f"({label}macro)", "theme": "", "n_units": n_units}
+    for key in ("support", "n_predicted", "tp", "fp", "fn"):
+        macro[key] = int(sum(r[key] for r in item_rows))
+    counts = []
+    for stat in ("precision", "recall", "f1", "kappa"):
+        vals = [r[stat] for r in item_rows if not np.isnan(r[stat])]
+        macro[stat] = float(np.mean(vals)) if vals else float("nan")
+        counts.append(f"{stat} {len(vals)}")
+    macro["note"] = f"mean over {noun} where defined ({', '.join(counts)} of {len(item_rows)})"
+    return [micro, macro]
 
 
 def _fit_predict(coder_factory: Callable[[], Any], segments: pd.DataFrame, gold: pd.DataFrame,

@@ -142,3 +142,56 @@ def add_context(segments: pd.DataFrame) -> pd.DataFrame:
                 context[i] = last_question
     out["context"] = pd.array(context, dtype="string")
     return out
+
+
+def add_model_terms(evidence: dict, proba: pd.DataFrame, decide: np.ndarray, models: dict, X, names,
+                    n_text: int, codes: list[str], languages, n_terms: int) -> dict:
+    """Evidence for model codings: to each applied (segment, code) the words that pushed the
+    model's score up most (``"terms: a, b"``), after any cue evidence already there. ``X`` is the
+    feature matrix of the scored rows, its first ``n_text`` columns the words ``names``."""
+    from pipeline.nlp import stop_words
+
+    evidence = dict(evidence)
+    seg_ids = proba.index.to_numpy()
+    stop = frozenset().union(*(stop_words(lang) for lang in languages))
+    for k, model in models.items():
+        coef = model.coef_.ravel()
+        for r in np.nonzero(decide[:, k])[0]:
+            row = X.getrow(r)
+            text_part = row.indices < n_text  # words, not cue scores
+            idx = row.indices[text_part]
+            contrib = row.data[text_part] * coef[idx]
+            order = np.argsort(-contrib, kind="mergesort")
+            terms = [str(names[idx[i]]) for i in order if contrib[i] > 0]
+            terms = [t for t in terms if not set(t.split()) <= stop][:n_terms]
+            key = (seg_ids[r], codes[k])
+            parts = [evidence[key]] if key in evidence else []
+            if terms:
+                parts.append("terms: " + ", ".join(terms))
+            evidence[key] = "; ".join(parts)
+    return evidence
+
+
+def platt(dec: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Platt scaling ``(a, b)`` with ``P(y=1) = sigmoid(a * dec + b)``, by Newton's method (a tiny
+    ridge keeps it finite on separable scores; the fit of an almost unpenalised logistic
+    regression, about a hundred times faster)."""
+    y = np.asarray(y, dtype=float)
+    if y.all() or not y.any():
+        return np.array([0.0, 10.0 if y.all() else -10.0])
+    X = np.column_stack([np.asarray(dec, dtype=float), np.ones(len(y))])
+    w = np.zeros(2)
+    ridge = 1e-4 * np.eye(2)
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-(X @ w)))
+        grad = X.T @ (p - y) + ridge @ w
+        hess = (X * (p * (1 - p))[:, None]).T @ X + ridge
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-9:
+            break
+    return w
+
+
+def sigmoid(dec: np.ndarray, ab: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-(ab[0] * np.asarray(dec, dtype=float) + ab[1])))

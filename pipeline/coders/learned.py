@@ -32,7 +32,8 @@ import numpy as np
 import pandas as pd
 
 from pipeline.codebook import Codebook
-from pipeline.coders._common import CODER_VERSION, best_threshold, check_segments, long_codings
+from pipeline.coders._common import (CODER_VERSION, add_model_terms, best_threshold, check_segments, long_codings,
+                                     platt, sigmoid)
 from pipeline.coders.rule import RuleCoder
 from pipeline.errors import InputError, Problem
 
@@ -153,8 +154,8 @@ class LearnedCoder:
             if trainable[k]:
                 dec = oof[m, k]
                 dec = np.where(np.isnan(dec), np.nanmin(dec) if np.isfinite(dec).any() else 0.0, dec)
-                self.platt_[k] = _platt(dec, y)
-                score = (1 - self.rule_weight) * _sigmoid(dec, self.platt_[k]) + self.rule_weight * R[m, k]
+                self.platt_[k] = platt(dec, y)
+                score = (1 - self.rule_weight) * sigmoid(dec, self.platt_[k]) + self.rule_weight * R[m, k]
                 self.oof_proba_.loc[m, code] = score
                 thr, f1, p, r = best_threshold(y, score, floor=self.min_threshold)
                 if code in fixed:
@@ -198,7 +199,7 @@ class LearnedCoder:
         if self.models_:
             X = self._features(self.vectorizer_, self._texts(tokens), rule_proba.to_numpy())
             for k, model in self.models_.items():
-                prob = _sigmoid(model.decision_function(X), self.platt_[k])
+                prob = sigmoid(model.decision_function(X), self.platt_[k])
                 proba.iloc[:, k] = (1 - self.rule_weight) * prob + self.rule_weight * rule_proba.iloc[:, k]
         return proba, evidence, X
 
@@ -211,26 +212,9 @@ class LearnedCoder:
         """Long codings: source "model" for trained codes, "rule" for fallback codes."""
         proba, evidence, X = self._score(segments)
         decide = proba.to_numpy() >= self.thresholds_
-        evidence = dict(evidence)
-        seg_ids = proba.index.to_numpy()
-        from pipeline.nlp import stop_words
-
-        stop = frozenset().union(*(stop_words(lang) for lang in self.rule_.languages_))
-        for k, model in self.models_.items():
-            coef = model.coef_.ravel()
-            for r in np.nonzero(decide[:, k])[0]:
-                row = X.getrow(r)
-                text_part = row.indices < self.n_text_features_  # words, not cue scores
-                idx = row.indices[text_part]
-                contrib = row.data[text_part] * coef[idx]
-                order = np.argsort(-contrib, kind="mergesort")
-                terms = [str(self.feature_names_[idx[i]]) for i in order if contrib[i] > 0]
-                terms = [t for t in terms if not set(t.split()) <= stop][: self.n_terms]
-                key = (seg_ids[r], self.codes_[k])
-                parts = [evidence[key]] if key in evidence else []
-                if terms:
-                    parts.append("terms: " + ", ".join(terms))
-                evidence[key] = "; ".join(parts)
+        if self.models_:  # every code may have fallen back to the rules
+            evidence = add_model_terms(evidence, proba, decide, self.models_, X, self.feature_names_,
+                                       self.n_text_features_, self.codes_, self.rule_.languages_, self.n_terms)
         sources = [self._source if self.trainable_[k] else "rule" for k in range(len(self.codes_))]
         coders = [self.coder_id if self.trainable_[k] else self.rule_.coder_id
                   for k in range(len(self.codes_))]
@@ -307,20 +291,6 @@ def _reason(n_pos: int, n_docs_pos: int, n_docs: int, coder: LearnedCoder) -> st
     if n_docs_pos < coder.min_documents:
         return f"positives in {int(n_docs_pos)} document(s) < min_documents {coder.min_documents}"
     return ""
-
-
-def _platt(dec: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Platt scaling: ``(a, b)`` with ``P(y=1) = sigmoid(a * dec + b)``."""
-    from sklearn.linear_model import LogisticRegression
-
-    if y.all() or not y.any():
-        return np.array([0.0, 10.0 if y.all() else -10.0])
-    lr = LogisticRegression(C=1e4, solver="lbfgs").fit(dec.reshape(-1, 1), y)
-    return np.array([lr.coef_[0, 0], lr.intercept_[0]])
-
-
-def _sigmoid(dec: np.ndarray, ab: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-(ab[0] * np.asarray(dec, dtype=float) + ab[1])))
 
 
 def _metrics_at(y: np.ndarray, score: np.ndarray, threshold: float) -> tuple[float, float, float, float]:

@@ -47,8 +47,8 @@ import numpy as np
 import pandas as pd
 
 from pipeline.codebook import Codebook
-from pipeline.coders._common import CODER_VERSION, check_segments, long_codings
-from pipeline.coders.learned import _doc_ids, _metrics_at, _sigmoid, label_matrix
+from pipeline.coders._common import CODER_VERSION, add_model_terms, check_segments, long_codings, platt, sigmoid
+from pipeline.coders.learned import _doc_ids, _metrics_at, label_matrix
 from pipeline.coders.rule import RuleCoder
 from pipeline.errors import ConfigError, Problem
 
@@ -310,10 +310,10 @@ class StackedCoder:
                 P[te] = out[:, : len(codes)]
                 if self.theme_models:
                     T[te] = out[:, len(codes):]
-        self.platt_ = np.array([_platt(P[:, k], Y[:, k]) for k in range(len(codes))])
-        self.theme_platt_ = np.array([_platt(T[:, t], TY[:n, t]) for t in range(len(self.themes_))])
-        P = np.column_stack([_sigmoid(P[:, k], self.platt_[k]) for k in range(len(codes))])
-        T = (np.column_stack([_sigmoid(T[:, t], self.theme_platt_[t]) for t in range(len(self.themes_))])
+        self.platt_ = np.array([platt(P[:, k], Y[:, k]) for k in range(len(codes))])
+        self.theme_platt_ = np.array([platt(T[:, t], TY[:n, t]) for t in range(len(self.themes_))])
+        P = np.column_stack([sigmoid(P[:, k], self.platt_[k]) for k in range(len(codes))])
+        T = (np.column_stack([sigmoid(T[:, t], self.theme_platt_[t]) for t in range(len(self.themes_))])
              if self.theme_models else np.zeros_like(T))
 
         knn, exs = self._neighbours(data, seg_rows, seg_rows, Y, groups, groups, ex_rows,
@@ -378,7 +378,7 @@ class StackedCoder:
         out = np.zeros((len(rows), n_targets))
         for k in range(n_targets):
             dec = models[k].decision_function(X) if k in models and len(rows) else np.full(len(rows), -10.0)
-            out[:, k] = _sigmoid(dec, ab[k])
+            out[:, k] = sigmoid(dec, ab[k])
         return out, X
 
     def _score(self, segments: pd.DataFrame):  # noqa: ANN202
@@ -415,29 +415,9 @@ class StackedCoder:
         """Long codings (source "model") where the probability reaches the threshold."""
         proba, evidence, X = self._score(segments)
         decide = proba.to_numpy() >= self.thresholds_
-        evidence = dict(evidence)
-        seg_ids = proba.index.to_numpy()
-        vec = self.vectorizers_[0]
-        names = vec.get_feature_names_out()
-        n_text = len(names)
-        from pipeline.nlp import stop_words
-
-        stop = frozenset().union(*(stop_words(lang) for lang in self.rule_.languages_))
-        for k, model in self.models_.items():
-            coef = model.coef_.ravel()
-            for r in np.nonzero(decide[:, k])[0]:
-                row = X.getrow(r)
-                part = row.indices < n_text
-                idx = row.indices[part]
-                contrib = row.data[part] * coef[idx]
-                order = np.argsort(-contrib, kind="mergesort")
-                terms = [str(names[idx[i]]) for i in order if contrib[i] > 0]
-                terms = [t for t in terms if not set(t.split()) <= stop][: self.n_terms]
-                key = (seg_ids[r], self.codes_[k])
-                parts = [evidence[key]] if key in evidence else []
-                if terms:
-                    parts.append("terms: " + ", ".join(terms))
-                evidence[key] = "; ".join(parts)
+        names = self.vectorizers_[0].get_feature_names_out()
+        evidence = add_model_terms(evidence, proba, decide, self.models_, X, names, len(names), self.codes_,
+                                   self.rule_.languages_, self.n_terms)
         n = len(self.codes_)
         return long_codings(proba, decide, ["model"] * n, [self.coder_id] * n, evidence, self.codebook)
 
@@ -458,22 +438,3 @@ def _adjacent(segments: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return prev, nxt
 
 
-def _platt(dec: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Platt scaling ``(a, b)`` with ``P(y=1) = sigmoid(a * dec + b)``, by Newton's method (a tiny
-    ridge keeps it finite on separable scores; same fit as an almost unpenalised logistic
-    regression, a hundred times faster)."""
-    y = np.asarray(y, dtype=float)
-    if y.all() or not y.any():
-        return np.array([0.0, 10.0 if y.all() else -10.0])
-    X = np.column_stack([np.asarray(dec, dtype=float), np.ones(len(y))])
-    w = np.zeros(2)
-    ridge = 1e-4 * np.eye(2)
-    for _ in range(100):
-        p = 1.0 / (1.0 + np.exp(-(X @ w)))
-        grad = X.T @ (p - y) + ridge @ w
-        hess = (X * (p * (1 - p))[:, None]).T @ X + ridge
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-9:
-            break
-    return w
