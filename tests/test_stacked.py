@@ -200,3 +200,72 @@ def test_adjacent_turns_carry_the_topic_over(book):
 
     assert f1(True) > 0.9
     assert f1(False) < 0.75
+
+
+def test_decision_rule_relative_to_best_and_fill():
+    from pipeline.coders.stacked import decide
+
+    score = np.array([[0.90, 0.35, 0.05],    # clear code beside a weak one
+                      [0.25, 0.10, 0.05],    # nothing reaches the threshold of 0.3
+                      [0.12, 0.10, 0.05]])   # nothing near it either
+    thr = np.full(3, 0.3)
+    assert decide(score, thr).tolist() == [[True, True, False], [False] * 3, [False] * 3]
+    # relative 0.5: 0.35 < 0.5 * 0.90, so the weak code goes
+    assert decide(score, thr, relative=0.5)[0].tolist() == [True, False, False]
+    # fill 0.8: the second turn's best (0.25 >= 0.8 * 0.3) is applied; the third's (0.12) is not
+    filled = decide(score, thr, fill=0.8)
+    assert filled[1].tolist() == [True, False, False] and not filled[2].any()
+    assert filled[0].tolist() == [True, True, False]  # a turn with codes is left alone
+    assert decide(np.zeros((0, 3)), thr).shape == (0, 3)
+
+
+def test_decision_settings_are_chosen_by_cross_validation_or_kept(book):
+    from pipeline.coders.stacked import FILL_GRID, RELATIVE_GRID
+
+    seg, cod = interviews(n_docs=6)
+    resp = add_context(seg)
+    resp = resp[resp["speaker_role"] == "respondent"].reset_index(drop=True)
+    chosen = StackedCoder(book).fit(resp, cod)
+    assert chosen.relative_ in RELATIVE_GRID and chosen.fill_ in FILL_GRID
+    kept = StackedCoder(book, relative=0, fill=0).fit(resp, cod)
+    assert (kept.relative_, kept.fill_) == (0.0, 0.0)
+    # the codings follow the rule: every applied score reaches its threshold, or fills an empty turn
+    proba = kept.predict_proba(resp)
+    out = kept.predict(resp)
+    applied = proba.to_numpy() >= kept.thresholds_
+    assert len(out) == applied.sum()
+
+
+def test_character_ngrams_match_a_tfidf_vectorizer_fitted_on_the_same_rows():
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+    from pipeline.coders.stacked import _CharTfidf
+
+    texts = ["Ik werkte als ingenieur", "we werkten samen", "the engineer worked", "werk zoeken",
+             "engineers work hard"]
+    rows = np.array([0, 1, 3, 4])
+    counts = CountVectorizer(analyzer="char_wb", ngram_range=(2, 4)).fit(texts).transform(texts)
+    ours = _CharTfidf().fit(counts[rows]).transform(counts[[2, 0]]).toarray()
+    ref = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=2, sublinear_tf=True)
+    ref.fit([texts[i] for i in rows])
+    np.testing.assert_allclose(ours, ref.transform([texts[2], texts[0]]).toarray(), atol=1e-12)
+    # max_df drops the n-grams that occur in more than that share of the rows
+    assert len(_CharTfidf(max_df=0.5).fit(counts[rows]).keep_) < len(_CharTfidf().fit(counts[rows]).keep_)
+
+
+def test_models_do_not_depend_on_the_number_of_processes(book, monkeypatch):
+    import pipeline.coders.stacked as stacked
+
+    seg, cod = interviews(n_docs=6)
+    resp = add_context(seg)
+    resp = resp[resp["speaker_role"] == "respondent"].reset_index(drop=True)
+    one = StackedCoder(book, n_jobs=1).fit(resp, cod).predict_proba(resp)
+    monkeypatch.setattr(stacked, "_PARALLEL_MIN_WORK", 0)  # force the process pool on a small table
+    two = StackedCoder(book, n_jobs=2).fit(resp, cod).predict_proba(resp)
+    pd.testing.assert_frame_equal(one, two)
+
+
+def test_char_ngrams_setting_is_validated():
+    with pytest.raises(ValueError, match="shortest <= longest"):
+        CodingSettings(char_ngrams=(5, 2))
+    assert CodingSettings(char_ngrams=None).char_ngrams is None
