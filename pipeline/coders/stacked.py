@@ -19,7 +19,8 @@ Level 1, per segment (all linear, by-document out-of-fold scores on the training
   interview guides run theme by theme);
 - one logistic regression per code and one per theme, Platt-calibrated on out-of-fold scores
   (unweighted classes unless ``balanced``: the meta-model and the threshold handle the imbalance,
-  and by-document CV on the sample study favoured it, code micro F1 0.542 vs 0.535);
+  and by-document CV on the sample study's first 10 training documents favoured it, code
+  micro F1 0.542 vs 0.535);
 - with ``examples_weight`` > 0 the codebook's examples join the training rows (weight
   ``examples_weight``): an example is a positive of its code; a counter-example is a negative
   of its code and a positive of each code id it names in its trailing parenthesis
