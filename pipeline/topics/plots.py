@@ -62,14 +62,17 @@ def plot_topic_shares(result, attribute: str, path_stem: str | Path) -> list[Pat
                                  f"{result.settings.share_attributes})."))
     table = shares.pivot(index="topic", columns="value", values="share").sort_index()
     labels = result.topics.set_index("topic").loc[table.index].reset_index()
+    names = [_label(r) for r in labels.to_dict("records")]
+    # room for the longest topic label (about 0.065 in a character at 9 pt) and the colour bar,
+    # so that two or three columns still get a visible heat map
+    width = 1.8 + 0.065 * max((len(n) for n in names), default=10) + 0.9 * table.shape[1]
     with matplotlib.rc_context(_RC):
-        fig = Figure(figsize=(2.5 + 0.9 * table.shape[1], 0.9 + 0.32 * table.shape[0]),
-                     layout="constrained")
+        fig = Figure(figsize=(width, 0.9 + 0.32 * table.shape[0]), layout="constrained")
         ax = fig.add_subplot()
         image = ax.imshow(table.to_numpy(), aspect="auto", cmap="Blues", vmin=0,
                           vmax=max(float(np.nanmax(table.to_numpy())), 1e-9))
         ax.set_xticks(range(table.shape[1]), [str(c) for c in table.columns])
-        ax.set_yticks(range(table.shape[0]), [_label(r) for r in labels.to_dict("records")])
+        ax.set_yticks(range(table.shape[0]), names)
         for (i, j), value in np.ndenumerate(table.to_numpy()):
             ax.text(j, i, f"{value:.0%}", ha="center", va="center", fontsize=7,
                     color="white" if value > 0.6 * table.to_numpy().max() else "black")
