@@ -163,22 +163,24 @@ def make_coder(codebook: Codebook, settings: CodingSettings, kind: str | None = 
                      mixed_roles=settings.mixed_roles)
     if kind == "rule":
         return rule
+    # unset: each coder's own default (the value cross-validation chose for it)
+    C = {} if settings.inverse_regularisation is None else {"C": settings.inverse_regularisation}
     if kind == "stacked":
         return StackedCoder(codebook, rule_coder=rule, context=settings.context, position=settings.position,
                             examples_weight=settings.examples_weight, cv_folds=settings.cv_folds,
-                            C=settings.inverse_regularisation or 8.0, meta_C=settings.meta_regularisation,
+                            meta_C=settings.meta_regularisation,
                             max_ngram=settings.max_ngram, n_neighbours=settings.n_neighbours,
                             theme_models=settings.theme_models, thresholds=settings.thresholds,
                             min_threshold=settings.min_threshold, seed=settings.seed,
                             adjacent=settings.adjacent, balanced=settings.balanced,
-                            char_ngrams=settings.char_ngrams)
+                            char_ngrams=settings.char_ngrams, **C)
     cls, extra = (LearnedCoder, {"rule_weight": 0.0}) if kind == "model" else \
         (CombinedCoder, {"rule_weight": settings.rule_weight})
     return cls(codebook, rule_coder=rule, min_positives=settings.min_positives,
                min_documents=settings.min_documents, cv_folds=settings.cv_folds,
-               C=settings.inverse_regularisation or 1.0, max_ngram=settings.max_ngram,
+               max_ngram=settings.max_ngram,
                thresholds=settings.thresholds, min_threshold=settings.min_threshold,
-               must_beat_rule=settings.model_must_beat_rules, seed=settings.seed, **extra)
+               must_beat_rule=settings.model_must_beat_rules, seed=settings.seed, **C, **extra)
 
 
 def code(segments: pd.DataFrame, codebook: Codebook, settings: CodingSettings | None = None,
@@ -223,8 +225,8 @@ def code(segments: pd.DataFrame, codebook: Codebook, settings: CodingSettings | 
     else:
         coder.fit(*_training_set(train_segments, train_codings, settings))
     to_code = with_context[codable]
-    machine = coder.predict(to_code)
-    proba = coder.predict_proba(to_code) if len(to_code) else None
+    machine, proba = coder.predict_scored(to_code)
+    proba = proba if len(to_code) else None
     status = getattr(coder, "code_status_", None)
     if status is not None and (status["mode"] == "rule").all():
         notes.append("no code had enough human-coded examples for the model "

@@ -162,9 +162,9 @@ def _cases(coded_segments: pd.DataFrame, respondent: pd.DataFrame) -> pd.Series:
     resampled together; answers of different people to a questionnaire are not one cluster."""
     docs = coded_segments["doc_id"].astype(str)
     has_interviewer = set(docs[coded_segments["speaker_role"] == "interviewer"])
-    per_speaker = respondent.groupby(["doc_id", "speaker"]).size().groupby(level=0).max()
+    doc = respondent["doc_id"].astype(str)  # one type throughout (ids read from a table may be numbers)
+    per_speaker = respondent.groupby([doc, "speaker"]).size().groupby(level=0).max()
     units = {d for d, most in per_speaker.items() if most == 1 and d not in has_interviewer}
-    doc = respondent["doc_id"].astype(str)
     return doc.where(~doc.isin(units), doc + "#" + respondent["speaker"].astype(str))
 
 

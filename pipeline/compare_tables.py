@@ -137,11 +137,13 @@ def framework_matrix(coded_segments: pd.DataFrame, codings: pd.DataFrame | None,
                                                              codings["score"], final, ev):
             if code not in codebook.code_ids:
                 continue
-            key = (sid, codebook.theme_of(code))
             if source == "human":
                 if is_final:
-                    human.add(key)
+                    human.add((sid, codebook.theme_of(code)))
                 continue
+            # per code, so that only the turn's final codes place its quote (a machine code a
+            # reviewer rejected must not)
+            key = (sid, code)
             if not pd.isna(value) and str(value).strip():
                 evidence.setdefault(key, []).append(str(value))
             if not pd.isna(score):
@@ -159,12 +161,13 @@ def framework_matrix(coded_segments: pd.DataFrame, codings: pd.DataFrame | None,
             by_theme.setdefault(codebook.theme_of(c), []).append(c)
         text = "" if pd.isna(text) else str(text)
         for theme, theme_codes in by_theme.items():
-            score = scores.get((sid, theme))
+            known = [scores[(sid, c)] for c in theme_codes if (sid, c) in scores]
+            score = max(known) if known else None
             if score is None:
                 own = [score_table[i, j] for j, c in enumerate(score_codes) if c in theme_codes]
                 own = [v for v in own if not np.isnan(v)]
                 score = max(own) if own else np.nan
-            spans = evidence_spans(evidence.get((sid, theme), []), text)
+            spans = evidence_spans([e for c in theme_codes for e in evidence.get((sid, c), [])], text)
             if not spans:
                 key = tuple(theme_codes)
                 if key not in patterns:

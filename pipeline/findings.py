@@ -14,17 +14,10 @@ import numpy as np
 import pandas as pd
 
 from pipeline.figures import pct, prevalence_chart
-from pipeline.summary import (Phrases, capital, key_differences, other_differences, overall_picture, p_text,
-                              points, primary_attribute)
+from pipeline.summary import (Phrases, _label, capital, key_differences, other_differences, overall_picture,
+                              p_text, points, primary_attribute)
 
 TEST_WORDS = {"fisher": "Fisher's exact test on documents", "permutation": "permutation test of documents"}
-
-
-def _label(codebook, code_id: str, language: str) -> str:
-    try:
-        return codebook.code(code_id).text("label", language)
-    except KeyError:
-        return code_id
 
 
 def test_overview(comparison, settings) -> str:
@@ -65,7 +58,9 @@ def theme_quotes(comparison, theme: str, groups: list[str], doc_group: dict, max
                             ascending=[False, False, False, True, True, True], kind="mergesort")
     out = []
     for group in groups:
-        picked = spread(rows[rows["_group"] == group], max_quotes, ["doc_id", "speaker", *spread_by])
+        # a new document is a new speaker too (labels are scoped to their document: two tables'
+        # 'R01' are two people), so the speaker is no key of its own here
+        picked = spread(rows[rows["_group"] == group], max_quotes, ["doc_id", *spread_by])
         out.append({"group": group, "quotes": [
             {"quote": r["quote"], "segment_id": r["segment_id"], "speaker": r["speaker"]}
             for _, r in picked.iterrows()]})

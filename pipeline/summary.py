@@ -77,8 +77,7 @@ class Phrases:
         return self.people(attribute, value)
 
     def groups(self, attribute: str, values: list[str]) -> str:
-        names = [self.group(attribute, v) for v in values]
-        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        return _join([self.group(attribute, v) for v in values])
 
 
 def _label(codebook, code_id: str, language: str) -> str:
@@ -272,6 +271,11 @@ def _block(comparison, codebook, settings, attribute: str, pop: pd.Series) -> di
                           for _, r in rows.iterrows()]}
 
 
+def _summary_strata(pops: pd.DataFrame, settings) -> pd.DataFrame:  # noqa: ANN001
+    """The populations the summary states differences for (the others go to the smaller groups)."""
+    return pops[pops["qualifies"]].head(settings.summary_strata)
+
+
 def key_differences(comparison, codebook, settings) -> dict:
     """``{"title", "lead", "blocks": [{"heading", "sentences", ...}]}`` for the summary (see the
     module docstring); ``blocks`` is empty when no population has enough documents per group."""
@@ -282,7 +286,7 @@ def key_differences(comparison, codebook, settings) -> dict:
     groups = pops["groups"].iloc[0] if len(pops) else []
     title = (f"Differences between {words.groups(attribute, groups)}" if groups
              else f"Differences by {attribute}")
-    chosen = pops[pops["qualifies"]].head(settings.summary_strata)
+    chosen = _summary_strata(pops, settings)
     if not len(chosen):
         return {"title": title, "blocks": [], "lead": (
             f"No comparison of {attribute} groups has at least {minimum} cases in every group, so the summary "
@@ -308,7 +312,7 @@ def other_differences(comparison, codebook, settings) -> dict:
     attribute = primary_attribute(comparison, settings)
     minimum = comparison.settings.min_group_docs
     pops = populations(comparison, attribute)
-    shown = set(pops[pops["qualifies"]].head(settings.summary_strata)["stratum"])
+    shown = set(_summary_strata(pops, settings)["stratum"])
     blocks = []
     for _, pop in pops[~pops["stratum"].isin(shown)].iterrows():
         block = _block(comparison, codebook, settings, attribute, pop)

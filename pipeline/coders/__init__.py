@@ -9,7 +9,8 @@
 
 All share the scikit-learn interface ``fit(segments, codings)``, ``predict_proba(segments)``
 (index ``segment_id``, one column per leaf code) and ``predict(segments)`` (long codings:
-``segment_id, code, theme, source, score, evidence, coder, codebook_version``).
+``segment_id, code, theme, source, score, evidence, coder, codebook_version``);
+``predict_scored(segments)`` returns both from one scoring pass (the coding stage needs both).
 """
 from pipeline.coders._common import CODER_VERSION, CODING_COLUMNS, add_context, codebook_version
 from pipeline.coders.combined import CombinedCoder

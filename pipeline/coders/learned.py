@@ -210,6 +210,10 @@ class LearnedCoder:
 
     def predict(self, segments: pd.DataFrame) -> pd.DataFrame:
         """Long codings: source "model" for trained codes, "rule" for fallback codes."""
+        return self.predict_scored(segments)[0]
+
+    def predict_scored(self, segments: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """``(predict(segments), predict_proba(segments))`` from one scoring pass."""
         proba, evidence, X = self._score(segments)
         decide = proba.to_numpy() >= self.thresholds_
         if self.models_:  # every code may have fallen back to the rules
@@ -218,7 +222,7 @@ class LearnedCoder:
         sources = [self._source if self.trainable_[k] else "rule" for k in range(len(self.codes_))]
         coders = [self.coder_id if self.trainable_[k] else self.rule_.coder_id
                   for k in range(len(self.codes_))]
-        return long_codings(proba, decide, sources, coders, evidence, self.codebook)
+        return long_codings(proba, decide, sources, coders, evidence, self.codebook), proba
 
     _source = "model"
 
@@ -293,10 +297,14 @@ def _reason(n_pos: int, n_docs_pos: int, n_docs: int, coder: LearnedCoder) -> st
     return ""
 
 
-def _metrics_at(y: np.ndarray, score: np.ndarray, threshold: float) -> tuple[float, float, float, float]:
-    pred = score >= threshold
+def _prf(pred: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+    """F1, precision and recall of boolean predictions ``pred`` against labels ``y``."""
     tp = int((pred & y).sum())
     p = tp / pred.sum() if pred.any() else 0.0
     r = tp / y.sum() if y.any() else 0.0
-    f1 = 2 * p * r / (p + r) if p + r else 0.0
-    return float(threshold), float(f1), float(p), float(r)
+    return (2 * p * r / (p + r) if p + r else 0.0), float(p), float(r)
+
+
+def _metrics_at(y: np.ndarray, score: np.ndarray, threshold: float) -> tuple[float, float, float, float]:
+    f1, p, r = _prf(score >= threshold, y)
+    return float(threshold), float(f1), p, r

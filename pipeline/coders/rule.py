@@ -319,10 +319,14 @@ class RuleCoder:
     def predict(self, segments: pd.DataFrame) -> pd.DataFrame:
         """Long codings (``source`` "rule") for scores >= ``threshold`` (or the code's entry in
         ``thresholds``), with evidence."""
+        return self.predict_scored(segments)[0]
+
+    def predict_scored(self, segments: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """``(predict(segments), predict_proba(segments))`` from one scoring pass."""
         proba, evidence = self.score(segments)
         n = len(proba.columns)
         return long_codings(proba, proba.to_numpy() >= self.thresholds_, ["rule"] * n,
-                            [self.coder_id] * n, evidence, self.codebook)
+                            [self.coder_id] * n, evidence, self.codebook), proba
 
 
 def _extend(cue: _Cue, k: int, path: list[int], tokens: list, where: dict[int, list[int]]) -> list[int] | None:

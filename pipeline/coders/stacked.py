@@ -62,7 +62,7 @@ import pandas as pd
 
 from pipeline.codebook import Codebook
 from pipeline.coders._common import CODER_VERSION, add_model_terms, check_segments, long_codings, platt, sigmoid
-from pipeline.coders.learned import _doc_ids, _metrics_at, label_matrix
+from pipeline.coders.learned import _doc_ids, _metrics_at, _prf, label_matrix
 from pipeline.coders.rule import RuleCoder
 from pipeline.errors import ConfigError, Problem
 
@@ -144,13 +144,14 @@ class StackedCoder:
         return f"{self.name}@{CODER_VERSION}"
 
     # -- level 1 ----------------------------------------------------------------------------
-    def _inputs(self, segments: pd.DataFrame) -> dict:
-        """Lemma strings, rule scores and evidence of the segments and of their context."""
+    def _inputs(self, segments: pd.DataFrame, char_counts=None) -> dict:  # noqa: ANN001
+        """Lemma strings, rule scores and evidence of the segments and of their context, and the
+        character n-gram counts (``char_counts`` when already counted)."""
         rule_proba, evidence, tokens = self.rule_.score(segments, return_tokens=True)
+        if char_counts is None and self.char_counter_ is not None:
+            char_counts = self.char_counter_.transform(_texts(segments))
         out = {"lemmas": [" ".join(t.lemma for t in toks if not t.is_punct) for toks in tokens],
-               "R": rule_proba.to_numpy(), "evidence": evidence, "index": rule_proba.index,
-               "C": (self.char_counter_.transform(segments["text"].astype("object").fillna("").astype(str))
-                     if getattr(self, "char_counter_", None) is not None else None)}
+               "R": rule_proba.to_numpy(), "evidence": evidence, "index": rule_proba.index, "C": char_counts}
         n = len(segments)
         out["prev"], out["next"] = _adjacent(segments)
         position = (pd.to_numeric(segments["position"], errors="coerce").to_numpy(dtype=float)
@@ -323,14 +324,14 @@ class StackedCoder:
                              position=segments["position"] if "position" in segments.columns else np.nan),
              examples], ignore_index=True)
         self.rule_.fit(frame)
-        self.char_counter_ = None
+        self.char_counter_, counts = None, None
         if self.char_ngrams:  # counted once; each fold keeps its own vocabulary and idf (_CharTfidf)
             from sklearn.feature_extraction.text import CountVectorizer
 
             self.char_counter_ = CountVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngrams),
-                                                 lowercase=True, dtype=np.float64).fit(
-                frame["text"].astype("object").fillna("").astype(str))
-        data = self._inputs(frame)
+                                                 lowercase=True, dtype=np.float64)
+            counts = self.char_counter_.fit_transform(_texts(frame))
+        data = self._inputs(frame, counts)
         n_ex = len(frame) - n
         Yall = np.vstack([Y, EY]) if n_ex else Y
         weights = np.r_[np.ones(n), np.full(n_ex, float(self.examples_weight))]
@@ -385,7 +386,7 @@ class StackedCoder:
         for k, code in enumerate(codes):
             m = M[:, k]
             _, r_f1, r_p, r_r = _metrics_at(Y[m, k], data["R"][:n][m, k], self.rule_.thresholds_[k])
-            f1, p, r = _f1(decided[m, k], Y[m, k])
+            f1, p, r = _prf(decided[m, k], Y[m, k])
             rows.append({"code": code, "theme": book.theme_of(code), "n_positive": int((Y & M)[:, k].sum()),
                          "n_documents": int(len(set(groups[Y[:, k] & m]))), "mode": self.name,
                          "threshold": float(self.thresholds_[k]), "cv_precision": p, "cv_recall": r,
@@ -449,17 +450,6 @@ class StackedCoder:
             raise NotFittedError(f"{type(self).__name__} is not fitted: call fit(segments, codings).")
         check_segments(segments)
         segments = segments.reset_index(drop=True)
-        import joblib
-
-        key = joblib.hash(segments)  # predict and predict_proba on one table score it once
-        memo = getattr(self, "_memo", None)
-        if memo is not None and memo[0] == key and memo[1] is self.meta_:
-            return memo[2]
-        result = self._score_new(segments)
-        self._memo = (key, self.meta_, result)
-        return result
-
-    def _score_new(self, segments: pd.DataFrame):  # noqa: ANN202
         data = self._inputs(segments)
         P, X = self._apply(self.vectorizers_, self.models_, data, len(self.codes_), self.platt_)
         T = np.zeros((len(segments), len(self.themes_)))
@@ -481,17 +471,21 @@ class StackedCoder:
 
     def predict_proba(self, segments: pd.DataFrame) -> pd.DataFrame:
         """Index ``segment_id``, one column per leaf code: the meta-model's probabilities."""
-        return self._score(segments)[0].copy()
+        return self._score(segments)[0]
 
     def predict(self, segments: pd.DataFrame) -> pd.DataFrame:
-        """Long codings (source "model") where the probability reaches the threshold."""
+        """Long codings (source "model") where :func:`decide` applies the code."""
+        return self.predict_scored(segments)[0]
+
+    def predict_scored(self, segments: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """``(predict(segments), predict_proba(segments))`` from one scoring pass."""
         proba, evidence, X = self._score(segments)
         decide_ = decide(proba.to_numpy(), self.thresholds_, self.relative_, self.fill_)
         names = self.vectorizers_[0].get_feature_names_out()
         evidence = add_model_terms(evidence, proba, decide_, self.models_, X, names, len(names), self.codes_,
                                    self.rule_.languages_, self.n_terms)
         n = len(self.codes_)
-        return long_codings(proba, decide_, ["model"] * n, [self.coder_id] * n, evidence, self.codebook)
+        return long_codings(proba, decide_, ["model"] * n, [self.coder_id] * n, evidence, self.codebook), proba
 
 
 #: Stored feature values x models below which fitting in one process is faster than a pool.
@@ -550,11 +544,8 @@ def decide(score: np.ndarray, thresholds: np.ndarray, relative: float = 0.0, fil
     return pred
 
 
-def _f1(pred: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
-    tp = int((pred & y).sum())
-    p = tp / pred.sum() if pred.any() else 0.0
-    r = tp / y.sum() if y.any() else 0.0
-    return (2 * p * r / (p + r) if p + r else 0.0), float(p), float(r)
+def _texts(segments: pd.DataFrame) -> pd.Series:
+    return segments["text"].astype("object").fillna("").astype(str)
 
 
 def _adjacent(segments: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
