@@ -222,6 +222,11 @@ def _is_interviewer(label: str, labels: set[str]) -> bool:
     return any(" " not in x and key.split(" ")[0] == x for x in labels if x)
 
 
+def speaker_role(label: str, labels: set[str]) -> str:
+    """``interviewer`` or ``respondent``, as ingestion decides it for a turn's speaker label."""
+    return "interviewer" if _is_interviewer(label, labels) else "respondent"
+
+
 def _speaker_attributes(study: "Study") -> pd.DataFrame | None:
     if study.ingest.speakers is None:
         return None
