@@ -31,7 +31,7 @@ import pandas as pd
 from pipeline.errors import InputError, Problem, QualpipeError, Report
 from pipeline.stages.ingest.document import render_document  # noqa: F401  (re-exported)
 from pipeline.stages.ingest.formats import READERS, ReaderOptions, Transcript, read_transcript
-from pipeline.stages.ingest.formats.base import normalise_label
+from pipeline.stages.ingest.formats.base import label_key, normalise_label
 from pipeline.settings import IngestSettings  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -216,9 +216,18 @@ def _read_all(study: "Study") -> tuple[list[Problem], list[tuple[dict, Transcrip
 
 def _is_interviewer(label: str, labels: set[str]) -> bool:
     key = normalise_label(label)
+    if key in labels or label_key(label) in labels:
+        return True
+    # a Teams label "Lotte Claes" matches a manifest interviewer "Lotte"; Teams also writes
+    # "Surname, First" ("Jansen, Peter"), and Zoom "Name (Org)" ("Tom (HIVA)")
+    key = re.sub(r"\s*\([^()]*\)\s*", " ", key).strip()
+    if "," in key:
+        surname, _, first = key.partition(",")
+        if first.strip() in labels or surname.strip() in labels:
+            return True
+        key = first.strip()
     if key in labels:
         return True
-    # a Teams label "Lotte Claes" matches a manifest interviewer "Lotte"
     return any(" " not in x and key.split(" ")[0] == x for x in labels if x)
 
 

@@ -43,7 +43,9 @@ class ReaderOptions:
 
     def __init__(self, interviewer_labels=(), known_speakers=(), id_columns=(), text_columns=(),
                  unlabelled_speaker: str = "Respondent", questions_as_interviewer: bool = False):
-        self.interviewer_labels = {normalise_label(x) for x in interviewer_labels}
+        #: normalised labels ("interviewer 2" -> "interviewer"), and a numbered label as written
+        #: ("speaker 1" stays "speaker 1": "Speaker 2" is someone else)
+        self.interviewer_labels = {label_key(x) for x in interviewer_labels}
         self.known_speakers = {normalise_label(x) for x in known_speakers}
         self.id_columns = tuple(id_columns)
         self.text_columns = tuple(text_columns)
@@ -56,6 +58,13 @@ def normalise_label(label: str) -> str:
     """Label comparison key: case-folded, single spaces, a trailing number dropped."""
     label = re.sub(r"\s+", " ", label).strip().casefold()
     return re.sub(r"\s*\d+$", "", label) or label
+
+
+def label_key(label: str) -> str:
+    """How a study's interviewer label is compared: as :func:`normalise_label`, except that a
+    label of several words ending in a number ("Speaker 1") keeps its number."""
+    spaced = re.sub(r"\s+", " ", label).strip().casefold()
+    return spaced if re.fullmatch(r"\S+ \S*?\d+", spaced) else normalise_label(label)
 
 
 def clean_text(text: str) -> str:

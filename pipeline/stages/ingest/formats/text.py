@@ -23,82 +23,86 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Callable
 
 from pipeline.errors import Problem
-from pipeline.stages.ingest.formats.base import (ReaderOptions, Transcript, Turn, clean_text, decode,
-                                   normalise_label, parse_time)
+from pipeline.stages.ingest.formats.base import ReaderOptions, Transcript, Turn, clean_text, decode, normalise_label
+from pipeline.stages.ingest.formats.labels import JOINED, legend, match_label
+from pipeline.stages.ingest.formats.turns import merge_turns
 
-TS = r"[\[(]?\s*\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\s*[\])]?"
-LINE = re.compile(
-    rf"^\s*(?:(?P<ts1>{TS})\s*[-\u2013]?\s*)?"
-    r"(?P<label>[^\W\d_][\w.'\u2019 -]{0,39}?)\s*"
-    rf"(?:(?P<ts2>{TS})\s*)?:(?:[ \t]+|$)(?P<text>.*)$"
-)
-LEADING_TS = re.compile(rf"^\s*(?P<ts>{TS})\s+")
+__all__ = ["match_label", "parse_lines", "read_txt", "unlabelled"]
+
 MINUTES_TS = re.compile(r"^(?P<m>\d{1,3})\.(?P<s>[0-5]\d)\t+")
-MAX_LABEL_WORDS = 5
+Place = Callable[[int], str]
 
 
-def _time(token: str | None) -> float | None:
-    if not token:
-        return None
-    return parse_time(token.strip("[]() \t"))
+def _candidates(lines: list[tuple[int, str]], preset: dict) -> dict[int, tuple[str, float | None, str]]:
+    """Label candidates by index into ``lines``; a preset applies to the first line of its number."""
+    found: dict[int, tuple[str, float | None, str]] = {}
+    seen: set[int] = set()
+    for i, (number, line) in enumerate(lines):
+        if number in preset and number not in seen:
+            label, text, start = preset[number]
+            found[i] = (label, start, text)
+        else:
+            match = match_label(line)
+            if match:
+                found[i] = match
+        seen.add(number)
+    return found
 
 
-def match_label(line: str) -> tuple[str, float | None, str] | None:
-    """``(label, start_time, text)`` if the line starts with a speaker label, else None."""
-    match = LINE.match(line)
-    if not match:
-        return None
-    label = re.sub(r"\s+", " ", match["label"]).strip(" .-")
-    if not label or len(label.split()) > MAX_LABEL_WORDS:
-        return None
-    words = label.split()
-    # Labels are names or roles: every word capitalised, or one short lower-case token ("int", "r").
-    if not all(w[0].isupper() or w[0].isdigit() for w in words) and not (len(words) == 1 and len(label) <= 12):
-        return None
-    text = match["text"]
-    start = _time(match["ts1"]) if match["ts1"] else _time(match["ts2"])
-    lead = LEADING_TS.match(text)
-    if lead and _time(lead["ts"]) is not None:
-        start = start if start is not None else _time(lead["ts"])
-        text = text[lead.end():]
-    return label, start, text
+def _legend(candidates: dict, preset: dict, lines: list) -> tuple[set[int], set[str]]:
+    """Leading legend lines (indexes) and the labels they declare."""
+    rows: set[int] = set()
+    declared: set[str] = set()
+    for i, (label, _, text) in sorted(candidates.items()):
+        names = [] if lines[i][0] in preset else legend(label, text)
+        if not names:
+            break
+        rows.add(i)
+        declared.update(normalise_label(n) for n in names)
+    return rows, declared
+
+
+def _accepted(candidates: dict, legend_rows: set[int], declared: set[str], preset: dict,
+              lines: list, options: ReaderOptions) -> set[int]:
+    counts = Counter(normalise_label(c[0]) for i, c in candidates.items() if i not in legend_rows)
+    known = declared | options.interviewer_labels | options.known_speakers
+    good = {k for k, n in counts.items() if n >= 2} | known
+
+    def ok(label: str) -> bool:
+        key = normalise_label(label)
+        parts = [p for p in JOINED.split(label) if p]
+        return key in good or (len(parts) > 1 and any(normalise_label(p) in good for p in parts))
+
+    return {i for i, (label, _, _) in candidates.items()
+            if i not in legend_rows and (lines[i][0] in preset or ok(label))}
 
 
 def parse_lines(lines: list[tuple[int, str]], options: ReaderOptions, source: str,
-                preset: dict[int, tuple[str, str, float | None]] | None = None) -> Transcript:
+                preset: dict[int, tuple[str, str, float | None]] | None = None,
+                place: Place | None = None) -> Transcript:
     """Turn numbered lines (or paragraphs) into a :class:`Transcript`.
 
     ``preset`` maps a line number to ``(label, text, start_time)`` already known from formatting
     (a bold label run in a docx paragraph, a row of a speaker table); such labels always count.
+    Several lines may share a number (the lines of one docx paragraph). ``place(number)`` names a
+    line in warnings (default ``source:number``). Consecutive turns of one speaker are merged.
     """
     preset = preset or {}
-    candidates: dict[int, tuple[str, float | None, str]] = {}
-    for number, line in lines:
-        if number in preset:
-            label, text, start = preset[number]
-            candidates[number] = (label, start, text)
-            continue
-        found = match_label(line)
-        if found:
-            candidates[number] = found
-    counts = Counter(normalise_label(c[0]) for c in candidates.values())
-    accepted = {
-        n for n, (label, _, _) in candidates.items()
-        if n in preset or counts[normalise_label(label)] >= 2
-        or normalise_label(label) in options.interviewer_labels
-        or normalise_label(label) in options.known_speakers
-    }
+    place = place or (lambda n: f"{source}:{n}")
+    candidates = _candidates(lines, preset)
+    legend_rows, declared = _legend(candidates, preset, lines)
+    accepted = _accepted(candidates, legend_rows, declared, preset, lines, options)
     if not accepted:
         return unlabelled(lines, options, source)
-
     preamble: list[str] = []
     turns: list[Turn] = []
     body: list[list[str]] = []
-    for number, line in lines:
-        if number in accepted:
-            label, start, text = candidates[number]
+    for i, (number, line) in enumerate(lines):
+        if i in accepted:
+            label, start, text = candidates[i]
             turns.append(Turn(speaker=label, text="", line=number, start_time=start))
             body.append([text])
         elif turns:
@@ -107,14 +111,16 @@ def parse_lines(lines: list[tuple[int, str]], options: ReaderOptions, source: st
             preamble.append(line)
     for turn, parts in zip(turns, body):
         turn.text = _join(parts)
+    first = min(accepted)
     warnings = [
-        Problem(f"{source}:{n}", f"'{label}:' looks like a speaker label but labels no other line; "
+        Problem(place(lines[i][0]), f"'{label}:' looks like a speaker label but labels no other line; "
                 "it was kept as text of the turn before.",
                 "If it is a speaker, list it in the study's ingest.speakers file; otherwise ignore this.",
                 severity="warning")
-        for n, (label, _, _) in sorted(candidates.items()) if n not in accepted and turns and n > turns[0].line
+        for i, (label, _, _) in sorted(candidates.items())
+        if i not in accepted and i not in legend_rows and i > first
     ]
-    return Transcript(turns=turns, preamble=_join(preamble), warnings=warnings)
+    return Transcript(turns=merge_turns(turns), preamble=_join(preamble), warnings=warnings)
 
 
 def _join(parts: list[str]) -> str:
