@@ -76,8 +76,30 @@ def _accepted(candidates: dict, legend_rows: set[int], declared: set[str], prese
         parts = [p for p in JOINED.split(label) if p]
         return key in good or (len(parts) > 1 and any(normalise_label(p) in good for p in parts))
 
-    return {i for i, (label, _, _) in candidates.items()
-            if i not in legend_rows and (lines[i][0] in preset or ok(label))}
+    accepted = {i for i, (label, _, _) in candidates.items()
+                if i not in legend_rows and (lines[i][0] in preset or ok(label))}
+    if accepted and _styled(accepted, lines):
+        # nearly every line is a turn: a participant who speaks once is a speaker too
+        accepted |= {i for i, (label, _, _) in candidates.items()
+                     if i not in legend_rows and i > min(accepted) and _name_like(label)}
+    return accepted
+
+
+NOTE_WORDS = {"note", "nb", "n.b", "ps", "p.s", "remark", "comment", "opmerking", "noot", "notitie",
+              "translation", "vertaling", "edit", "update", "example", "voorbeeld", "tip", "let op",
+              "warning", "source", "bron", "quote", "citaat", "title", "titel", "date", "datum",
+              "location", "locatie", "place", "plaats", "duration", "duur", "time", "tijd"}
+
+
+def _name_like(label: str) -> bool:
+    words = label.split()
+    return 1 <= len(words) <= 3 and all(w[0].isupper() for w in words) and label.casefold() not in NOTE_WORDS
+
+
+def _styled(accepted: set[int], lines: list[tuple[int, str]]) -> bool:
+    """At least 60% of the non-empty lines after the first turn start a turn."""
+    body = [i for i in range(min(accepted), len(lines)) if lines[i][1].strip()]
+    return len(body) >= 4 and sum(i in accepted for i in body) >= 0.6 * len(body)
 
 
 def parse_lines(lines: list[tuple[int, str]], options: ReaderOptions, source: str,
