@@ -146,9 +146,9 @@ def test_broken_docx_names_file_and_fix():
 
 
 def test_unknown_suffix_is_refused(tmp_path):
-    path = tmp_path / "notes.odt"
+    path = tmp_path / "notes.pages"
     path.write_text("x")
-    with pytest.raises(InputError, match="no reader for '.odt'"):
+    with pytest.raises(InputError, match="no reader for '.pages'"):
         read_transcript(path, OPTIONS)
 
 

@@ -94,35 +94,10 @@ def parse_time(text: str) -> float | None:
 def decode(data: bytes, path: Path) -> tuple[str, str]:
     """Decode a text file as Windows and Mac users produce them; returns (text, encoding).
 
-    Order: a byte-order mark (UTF-8, UTF-16), UTF-16 without BOM (NUL bytes), strict UTF-8,
-    cp1252 (Windows), then charset-normalizer's best guess, then Mac Roman.
+    See :func:`.decoding.decode_text`, which also returns the warnings (mixed encodings, lone
+    surrogates) and refuses binary content; readers of transcripts use that one.
     """
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    if len(data) >= 4 and data.count(b"\x00") > len(data) // 4:
-        le = data[1::2].count(0) > data[0::2].count(0)
-        codec = "utf-16-le" if le else "utf-16-be"
-        try:
-            return data.decode(codec), codec
-        except UnicodeDecodeError:
-            pass
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:  # Windows' default: curly quotes and dashes live in 0x80-0x9f
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
+    from pipeline.stages.ingest.formats.decoding import decode_text
 
-    best = from_bytes(data).best()
-    if best is not None:
-        return str(best), best.encoding
-    try:
-        return data.decode("mac_roman"), "mac_roman"
-    except UnicodeDecodeError as exc:  # pragma: no cover - mac_roman maps every byte
-        raise InputError(Problem(str(path), f"cannot decode the file as text ({exc}).",
-                                 "Save it as UTF-8 (in Word: Save As > Plain Text > Unicode (UTF-8)).")) from None
+    text, encoding, _ = decode_text(data, path)
+    return text, encoding

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import Problem
-from pipeline.stages.ingest.formats.base import ReaderOptions, Transcript, Turn, clean_text, decode, normalise_label
+from pipeline.stages.ingest.formats.base import ReaderOptions, Transcript, Turn, clean_text, normalise_label
+from pipeline.stages.ingest.formats.decoding import decode_text, scrub
 from pipeline.stages.ingest.formats.cues import RawCue, parse_cues
 from pipeline.stages.ingest.formats.labels import match_label
 from pipeline.stages.ingest.formats.turns import merge_turns
@@ -142,8 +143,10 @@ def _vtt_cue(cue: RawCue) -> Cue:
 
 
 def read_vtt(path: Path, options: ReaderOptions) -> Transcript:
-    text, encoding = decode(path.read_bytes(), path)
+    text, encoding, problems = decode_text(path.read_bytes(), path)
+    text, hidden = scrub(text, path)
     parsed = parse_cues(text, path, "vtt")
+    parsed.warnings[:0] = problems + hidden
     transcript = _merge(_label_cues([_vtt_cue(c) for c in parsed.cues], options), options, str(path))
     transcript.encoding = encoding
     transcript.warnings = parsed.warnings + transcript.warnings
@@ -151,8 +154,10 @@ def read_vtt(path: Path, options: ReaderOptions) -> Transcript:
 
 
 def read_srt(path: Path, options: ReaderOptions) -> Transcript:
-    text, encoding = decode(path.read_bytes(), path)
+    text, encoding, problems = decode_text(path.read_bytes(), path)
+    text, hidden = scrub(text, path)
     parsed = parse_cues(text, path, "srt")
+    parsed.warnings[:0] = problems + hidden
     raw = [Cue(c.number, c.start, c.end, None, html.unescape("\n".join(c.lines)) if "&" in "".join(c.lines)
                else "\n".join(c.lines), c.ident) for c in parsed.cues]
     transcript = _merge(_label_cues(raw, options), options, str(path))

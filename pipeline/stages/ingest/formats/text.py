@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline.errors import Problem
-from pipeline.stages.ingest.formats.base import ReaderOptions, Transcript, Turn, clean_text, decode, normalise_label
+from pipeline.stages.ingest.formats.base import ReaderOptions, Transcript, Turn, clean_text, normalise_label
+from pipeline.stages.ingest.formats.decoding import INVISIBLE, NAMES, decode_text
 from pipeline.stages.ingest.formats.labels import JOINED, legend, match_label
 from pipeline.stages.ingest.formats.turns import merge_turns
 
@@ -114,11 +115,14 @@ def parse_lines(lines: list[tuple[int, str]], options: ReaderOptions, source: st
     """
     preset = preset or {}
     place = place or (lambda n: f"{source}:{n}")
+    lines, hidden = _scrub_lines(lines, place)
     candidates = _candidates(lines, preset)
     legend_rows, declared = _legend(candidates, preset, lines)
     accepted = _accepted(candidates, legend_rows, declared, preset, lines, options)
     if not accepted:
-        return unlabelled(lines, options, source)
+        transcript = unlabelled(lines, options, source)
+        transcript.warnings = hidden + transcript.warnings
+        return transcript
     preamble: list[str] = []
     turns: list[Turn] = []
     body: list[list[str]] = []
@@ -142,7 +146,26 @@ def parse_lines(lines: list[tuple[int, str]], options: ReaderOptions, source: st
         for i, (label, _, _) in sorted(candidates.items())
         if i not in accepted and i not in legend_rows and i > first
     ]
-    return Transcript(turns=merge_turns(turns), preamble=_join(preamble), warnings=warnings)
+    return Transcript(turns=merge_turns(turns), preamble=_join(preamble), warnings=hidden + warnings)
+
+
+def _scrub_lines(lines: list[tuple[int, str]], place: Place) -> tuple[list[tuple[int, str]], list[Problem]]:
+    """Lines without NUL and invisible characters, and one warning naming the first such line."""
+    out, count, first, kinds = [], 0, None, set()
+    for number, line in lines:
+        found = INVISIBLE.findall(line)
+        if found:
+            line = INVISIBLE.sub("", line)
+            loud = [c for c in found if c not in "\u200b\ufeff"]
+            count += len(loud)
+            kinds.update(NAMES.get(c, f"U+{ord(c):04X}") for c in loud)
+            first = first if first is not None or not loud else number
+        out.append((number, line))
+    if not count:
+        return out, []
+    return out, [Problem(place(first), f"{count} invisible character(s) removed ({', '.join(sorted(kinds))}); "
+                         "they can hide speaker labels.", "Nothing to do if the text reads right.",
+                         severity="warning")]
 
 
 def _join(parts: list[str]) -> str:
@@ -191,9 +214,10 @@ def unlabelled(lines: list[tuple[int, str]], options: ReaderOptions, source: str
 
 
 def read_txt(path: Path, options: ReaderOptions) -> Transcript:
-    text, encoding = decode(path.read_bytes(), path)
+    text, encoding, problems = decode_text(path.read_bytes(), path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = list(enumerate(text.split("\n"), start=1))
     transcript = parse_lines(lines, options, str(path))
     transcript.encoding = encoding
+    transcript.warnings = problems + transcript.warnings
     return transcript
