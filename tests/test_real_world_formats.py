@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import InputError
+from pipeline.errors import InputError, QualpipeError
 from pipeline.settings import DEFAULT_INTERVIEWER_LABELS
 from pipeline.stages.ingest.corpus import speaker_role
 from pipeline.stages.ingest.formats import ReaderOptions, read_transcript
@@ -285,3 +285,48 @@ def test_truth_files_are_well_formed():
             rows = list(csv.DictReader(handle))
         assert [int(r["turn"]) for r in rows] == list(range(1, len(rows) + 1))
         assert {r["role"] for r in rows} <= {"interviewer", "respondent"}
+
+
+# -- command line ---------------------------------------------------------------------------------
+
+def _study_with_a_bad_file(tmp_path):
+    import random
+
+    from test_ingest import make_study
+
+    docs = {"plain": ("plain.txt", "mentee", "en", ""), "teams": ("teams.vtt", "mentee", "en", "Lotte"),
+            "junk": ("junk.txt", "mentee", "en", "")}
+    return make_study(tmp_path, docs, files={"junk.txt": random.Random(3).randbytes(2048)})
+
+
+def test_skip_invalid_ingests_the_rest_and_lists_what_was_left_out(tmp_path):
+    from pipeline.settings import load_study
+    from pipeline.stages.ingest.corpus import ingest as read_corpus
+
+    study = load_study(_study_with_a_bad_file(tmp_path))
+    with pytest.raises(QualpipeError, match="binary data"):  # refused by default
+        read_corpus(study, pseudonymise=False)
+    corpus = read_corpus(study, pseudonymise=False, skip_invalid=True)
+    assert sorted(corpus.documents["doc_id"]) == ["plain", "teams"]
+    left = [w for w in corpus.warnings if w.message.startswith("left out:")]
+    assert len(left) == 1 and left[0].where.endswith("junk.txt") and "binary data" in left[0].message
+
+
+def test_cli_skip_invalid_and_explain(tmp_path):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    path = _study_with_a_bad_file(tmp_path)
+    runner = CliRunner()
+    refused = runner.invoke(app, ["ingest", "--study", str(path)])
+    assert refused.exit_code == 1 and "binary data" in refused.output
+    done = runner.invoke(app, ["ingest", "--study", str(path), "--skip-invalid"])
+    assert done.exit_code == 0, done.output
+    assert "2 documents" in done.output and "left out" in done.output and "junk.txt" in done.output
+    shown = runner.invoke(app, ["ingest", "--study", str(path), "--explain", str(tmp_path / "transcripts/teams.vtt")])
+    assert shown.exit_code == 0, shown.output
+    lines = shown.output.splitlines()
+    assert "3 turns" in lines[0] and "manifest line" in lines[0]
+    assert lines[2].split()[:4] == ["1", "1", "interviewer", "Lotte"]  # the manifest's 'Lotte' is the interviewer
+    assert "Omar Haddad" in lines[3] and "respondent" in lines[3]

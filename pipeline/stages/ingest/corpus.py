@@ -293,19 +293,32 @@ def build_tables(study: "Study", read: list[tuple[dict, Transcript, bytes]]) -> 
     return documents, segments
 
 
-def ingest(study: "Study", pseudonymise: bool = True) -> Corpus:
+def ingest(study: "Study", pseudonymise: bool = True, skip_invalid: bool = False) -> Corpus:
     """Read a study's transcripts into documents and segments.
 
     Refuses a study with errors (raising :class:`QualpipeError` listing all of them); returns
     pseudonymised tables unless ``pseudonymise=False`` (raw tables are for the researcher's
-    own checks and are never written by qualpipe).
+    own checks and are never written by qualpipe). With ``skip_invalid`` the documents with
+    errors are left out instead, and each of their errors is returned as a warning starting
+    "left out:"; errors about the whole study (manifest header, study file) still refuse it.
     """
     problems, read = _read_all(study)
     errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise QualpipeError(errors)
-    documents, segments = build_tables(study, read)
     warnings = [p for p in problems if p.severity == "warning"]
+    if errors and skip_invalid:
+        from pipeline.stages.ingest.explain import split_skippable
+
+        lines, files, blocking = split_skippable(study, errors)
+        if blocking:
+            raise QualpipeError(blocking)
+        read = [r for r in read if r[0]["_line"] not in lines and r[0].get("file") not in files]
+        warnings = [Problem(p.where, f"left out: {p.message}", p.fix, "warning") for p in errors] + warnings
+    elif errors:
+        raise QualpipeError(errors)
+    if not read:
+        raise QualpipeError(Problem(str(study.manifest_path), "no document could be read.",
+                                    "Correct the errors listed, then ingest again."))
+    documents, segments = build_tables(study, read)
     if pseudonymise:
         from pipeline.stages.ingest.pseudonymise import Pseudonymiser
 
