@@ -306,7 +306,7 @@ def ingest(study: "Study", pseudonymise: bool = True, skip_invalid: bool = False
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     if errors and skip_invalid:
-        from pipeline.stages.ingest.explain import split_skippable
+        from pipeline.stages.ingest.skipping import split_skippable
 
         lines, files, blocking = split_skippable(study, errors)
         if blocking:

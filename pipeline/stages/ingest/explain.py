@@ -1,12 +1,11 @@
 """``qualpipe ingest --explain FILE``: the turns one transcript gives, so a researcher sees at once
-whether the speaker labels were understood; and the rule behind ``--skip-invalid``."""
+whether the speaker labels were understood."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.errors import Problem, QualpipeError
+from pipeline.errors import QualpipeError
 
 if TYPE_CHECKING:  # pragma: no cover
     from pipeline.settings import Study
@@ -56,22 +55,3 @@ def explain(path: Path, study: "Study | None" = None, interviewer: str | None = 
 def _words(text: str, n: int = 8) -> str:
     words = text.split()
     return " ".join(words[:n]) + (" ..." if len(words) > n else "")
-
-
-def split_skippable(study: "Study", errors: list[Problem]) -> tuple[set[int], set[str], list[Problem]]:
-    """Manifest lines and transcript file names the errors belong to, and the errors that belong
-    to neither (about the whole study: they still refuse it)."""
-    manifest = re.compile(re.escape(str(study.manifest_path)) + r":(\d+)\[")
-    folder = str(study.transcripts_dir).rstrip("/") + "/"
-    lines: set[int] = set()
-    files: set[str] = set()
-    blocking: list[Problem] = []
-    for error in errors:
-        match = manifest.match(error.where)
-        if match:
-            lines.add(int(match[1]))
-        elif error.where.startswith(folder):
-            files.add(re.split(r":\d|\s\(|\[", error.where[len(folder):], maxsplit=1)[0])
-        else:
-            blocking.append(error)
-    return lines, files, blocking
