@@ -184,7 +184,9 @@ def _ingest(study: Study | str | Path, write: bool = True) -> IngestResult:
 # -- coding ------------------------------------------------------------------------------------
 
 def _files_hash(study: Study, paths) -> dict[str, str]:
-    return {str(p): sha256_file(study.resolve(p)) for p in paths if study.resolve(p).exists()}
+    from pipeline.safety import relative_to_study
+
+    return {relative_to_study(study, p): sha256_file(study.resolve(p)) for p in paths if study.resolve(p).exists()}
 
 
 def human_codings(study: Study, codebook, segments: pd.DataFrame) -> pd.DataFrame | None:
@@ -546,8 +548,6 @@ def report(study: Study | str | Path, out: Path | None = None) -> Path:
 
 
 def _report(study: Study, out: Path | None) -> Path:
-    import json
-
     from pipeline.codebook import load_codebook
     from pipeline.report import render_report
 
@@ -572,7 +572,9 @@ def _report(study: Study, out: Path | None) -> Path:
         evaluation_table = evaluate(study).scores
     except QualpipeError as exc:
         notes.append(f"Evaluation figures are not available: {exc.problems[0].message}")
-    provenance = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
+    from pipeline.io import read_provenance
+
+    provenance = read_provenance(folder / "provenance.json")
     provenance["codebook"] = {"name": codebook.name, "version": codebook.version}
     provenance["study"] = study.name
     import joblib
@@ -589,10 +591,9 @@ def _report(study: Study, out: Path | None) -> Path:
                               stability=topic_out.stability, agreement=agreement_table,
                               evaluation=evaluation_table, provenance=provenance, coding_notes=notes),
         joblib.hash(inputs), sha256_file(study.codebook_path), study.report.model_dump(mode="json"))
-    path = out or folder / "index.html"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")
-    return path
+    from pipeline.safety import write_text
+
+    return write_text(out or folder / "index.html", html)
 
 
 def run(study: Study | str | Path) -> Path:
@@ -604,9 +605,10 @@ def run(study: Study | str | Path) -> Path:
 
 # -- human review and exchange -----------------------------------------------------------------
 
-def review_sheet(study: Study | str | Path, n: int | None = None) -> tuple[Path, Path, int]:
+def review_sheet(study: Study | str | Path, n: int | None = None, force: bool = False) -> tuple[Path, Path, int]:
     """Write ``review/review_sheet.xlsx`` and ``.csv``: machine suggestions on documents no person
-    coded yet, most uncertain first (``qualpipe review export``)."""
+    coded yet, most uncertain first (``qualpipe review export``). A sheet there that holds
+    decisions is kept and the new one written beside it, unless ``force``."""
     from pipeline.codebook import load_codebook
     from pipeline.review import review_sheet as make_sheet
     from pipeline.review import write_review_sheet
@@ -621,7 +623,7 @@ def review_sheet(study: Study | str | Path, n: int | None = None) -> tuple[Path,
         sheet = make_sheet(coded.codings, corpus.segments, n=n or settings.n, human=human, codebook=codebook,
                            threshold=settings.threshold, strategy=settings.strategy, language=settings.language)
         xlsx, csv_ = write_review_sheet(sheet, study.output_dir / "review" / "review_sheet", codebook=codebook,
-                                        language=settings.language)
+                                        language=settings.language, force=force)
     return xlsx, csv_, len(sheet)
 
 
@@ -632,8 +634,6 @@ def import_review(study: Study | str | Path, sheet: Path, reviewer: str | None =
     Earlier decisions are never overwritten (a later decision of the same reviewer on the same
     segment and code replaces theirs, and is reported). Returns ``(file, rows added, blank rows)``.
     """
-    import os
-
     from pipeline.codebook import load_codebook
     from pipeline.review import merge_human, read_human_codings, read_review_sheet
 
@@ -648,10 +648,11 @@ def import_review(study: Study | str | Path, sheet: Path, reviewer: str | None =
     existing = read_human_codings(into, codebook=codebook, segments=corpus.segments) if into.exists() else None
     merged = new if existing is None else merge_human(existing, new)
     added = len(merged) - (0 if existing is None else len(existing))
-    into.parent.mkdir(parents=True, exist_ok=True)
-    tmp = into.with_suffix(".tmp")
-    merged.to_csv(tmp, index=False, lineterminator="\n")
-    os.replace(tmp, into)
+    from pipeline.safety import atomic_path, escape_frame, merged_extra_columns
+
+    merged = merged_extra_columns(merged, into, key=["segment_id", "code", "coder"])  # a person's own columns
+    with atomic_path(into) as tmp:
+        escape_frame(merged).to_csv(tmp, index=False, lineterminator="\n")
     return into, added, int(new.attrs.get("n_blank", 0))
 
 

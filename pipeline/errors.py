@@ -90,3 +90,8 @@ class Report:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
+
+
+class QualpipeWarning(UserWarning):
+    """Something qualpipe repaired on its own and tells the user about (a damaged cache entry or
+    provenance file that was recomputed). The CLI prints these as ``warning: ...`` lines."""
