@@ -152,6 +152,9 @@ def input_fingerprint(study: Study) -> dict[str, str]:
         files[f"names_files/{i}"] = study.resolve(path)
     if study.ingest.speakers:
         files["speakers"] = study.resolve(study.ingest.speakers)
+    from pipeline.safety import outside_files
+
+    files.update(outside_files(study))  # manifest files the study allows outside the folder
     return {name: sha256_file(path) for name, path in files.items() if Path(path).exists()}
 
 

@@ -65,16 +65,14 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 _ORIGINAL_SHOWWARNING = warnings.showwarning
 
 
-def _command_name() -> str:
-    try:
-        return click.get_current_context().command_path
-    except RuntimeError:  # called outside click (tests)
-        return "qualpipe"
+def _command_name(func) -> str:  # noqa: ANN001
+    """``qualpipe codebook export`` for the function ``codebook_export`` (``review`` for the sheet)."""
+    words = {"review_export": "review"}.get(func.__name__, func.__name__.replace("_", " "))
+    return f"qualpipe {words}"
 
 
-def _unexpected(exc: BaseException) -> None:
+def _unexpected(exc: BaseException, command: str) -> None:
     """One paragraph instead of a traceback: the command, the error, what to do."""
-    command = _command_name()
     typer.secho(f"error: `{command}` stopped on an unexpected error: {type(exc).__name__}: {exc}",
                 fg=typer.colors.RED, err=True)
     typer.echo("  This is a fault in qualpipe (or an input it does not check yet), not something you did "
@@ -109,7 +107,7 @@ def friendly(func):
             except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
                 if DEBUG["on"]:
                     raise
-                _unexpected(exc)
+                _unexpected(exc, _command_name(func))
                 raise typer.Exit(2) from None
 
     return wrapper

@@ -32,6 +32,7 @@ from pydantic import Field
 from pipeline.errors import InputError, Problem, QualpipeError, Report
 from pipeline.formats import READERS, ReaderOptions, Transcript, read_transcript
 from pipeline.formats.base import normalise_label
+from pipeline.safety import ManifestFiles
 from pipeline.settings import StrictModel
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -60,6 +61,9 @@ class IngestSettings(StrictModel):
                           "(e.g. the role of each participant of a mixed focus group)")
     ignore: list[str] = Field(default_factory=lambda: ["README*", ".*", "~$*"],
                               description="glob patterns of files in the transcripts folder that are not transcripts")
+    allow_outside_files: bool = Field(
+        False, description="allow manifest files outside the transcripts folder (../x, absolute paths, "
+                           "symbolic links leading out); refused by default")
 
 
 @dataclass
@@ -182,6 +186,7 @@ def _read_all(study: "Study") -> tuple[list[Problem], list[tuple[dict, Transcrip
             known = {d: tuple(g["speaker"]) for d, g in speakers.groupby("doc_id")}
         except QualpipeError as exc:
             report.problems.extend(exc.problems)
+    files = ManifestFiles(study)
     for row in manifest.to_dict("records"):
         name = row.get("file", "")
         where_ = f"{study.manifest_path}:{row['_line']}[file]"
@@ -189,6 +194,10 @@ def _read_all(study: "Study") -> tuple[list[Problem], list[tuple[dict, Transcrip
             continue
         listed.add(name)
         path = folder / name
+        problem = files.problem(name, row["_line"], row.get("doc_id", ""))
+        if problem is not None:  # outside the transcripts folder, or listed twice
+            report.problems.append(problem)
+            continue
         if not path.is_file():
             report.error(where_, f"file {name!r} is not in {folder}.",
                          "Correct the file name, or put the file in the transcripts folder.")

@@ -226,3 +226,60 @@ def relative_to_study(study: "Study", path: str | Path) -> str:
         return os.path.relpath(resolved, study.root).replace(os.sep, "/")
     except ValueError:  # another drive on Windows
         return Path(path).name
+
+
+class ManifestFiles:
+    """Checks each manifest ``file`` as ingest reads it: it must stay inside the transcripts folder
+    (no ``../``, no absolute path, no symlink leading out) unless the study sets
+    ``ingest.allow_outside_files: true``, and no file may be listed under two ids."""
+
+    def __init__(self, study: "Study"):
+        self.study = study
+        self.folder = study.transcripts_dir
+        self.allow = bool(getattr(study.ingest, "allow_outside_files", False))
+        self.seen: dict[Path, tuple[int, str]] = {}
+
+    def problem(self, name: str, line: int, doc_id: str) -> Problem | None:
+        """The problem with row ``line``'s file ``name``, or None when it may be read."""
+        where_ = f"{self.study.manifest_path}:{line}[file]"
+        path = self.folder / name
+        if not self.allow and not inside(path, self.folder):
+            if Path(name).is_absolute():
+                how = "is an absolute path that leads"
+            elif ".." in Path(name).parts:
+                how = "climbs with '..'"
+            else:
+                how = "is (or passes through) a symbolic link that leads"
+            return Problem(where_, f"file {name!r} {how} outside the transcripts folder {self.folder}; qualpipe "
+                           "reads only files inside it.",
+                           "Copy the file into the transcripts folder, or set 'ingest: {allow_outside_files: "
+                           "true}' in the study file if reading it from there is intended.")
+        resolved = path.resolve()
+        if resolved in self.seen:
+            first_line, first_id = self.seen[resolved]
+            return Problem(where_, f"file {name!r} is listed twice: as {first_id!r} on line {first_line} and as "
+                           f"{doc_id!r} on line {line}; it would be ingested twice.",
+                           "Keep one of the two rows (or point one of them at the right file).")
+        self.seen[resolved] = (line, doc_id)
+        return None
+
+
+def outside_files(study: "Study") -> dict[str, Path]:
+    """The manifest's files outside the transcripts folder (when the study allows them), named
+    relative to the study file, so that the input fingerprint covers them too."""
+    if not getattr(study.ingest, "allow_outside_files", False) or not study.manifest_path.exists():
+        return {}
+    from pipeline.errors import QualpipeError
+    from pipeline.ingest import read_manifest
+
+    try:
+        manifest = read_manifest(study.manifest_path)
+    except QualpipeError:
+        return {}
+    folder = study.transcripts_dir
+    found = {}
+    for name in manifest.get("file", []):
+        path = folder / name
+        if name and path.is_file() and not inside(path, folder):
+            found[f"outside/{relative_to_study(study, path.resolve())}"] = path
+    return found
