@@ -114,7 +114,7 @@ def friendly(func):
 
 
 def _load(study: Path):
-    from pipeline.config import load_study
+    from pipeline.settings import load_study
 
     return load_study(study)
 
@@ -187,8 +187,8 @@ def codebook_export(out: Path = typer.Argument(..., help="the .qdc file to write
                     force: bool = ForceOption) -> None:
     """Write the study's codebook as a REFI-QDA .qdc file (NVivo, ATLAS.ti, MAXQDA, QualCoder)."""
     from pipeline.codebook import load_codebook
-    from pipeline.refi import write_qdc
-    from pipeline.safety import refuse_overwrite
+    from pipeline.stages.refi import write_qdc
+    from pipeline.api.files import refuse_overwrite
 
     refuse_overwrite(out, force, "a codebook")
     summary = write_qdc(load_codebook(_load(study).codebook_path), out, language=language)
@@ -202,8 +202,8 @@ def codebook_import(source: Path = typer.Argument(..., help="a REFI-QDA .qdc fil
                     language: str = typer.Option("en", help="language the names and descriptions are in"),
                     force: bool = ForceOption) -> None:
     """Turn a REFI-QDA .qdc codebook into a qualpipe YAML codebook."""
-    from pipeline.refi import read_qdc, write_codebook_yaml
-    from pipeline.safety import refuse_overwrite
+    from pipeline.stages.refi import read_qdc, write_codebook_yaml
+    from pipeline.api.files import refuse_overwrite
 
     refuse_overwrite(out, force, "a codebook")
     book = read_qdc(source, language=language)
@@ -353,7 +353,7 @@ def export_refi(out: Path = typer.Option(..., "--out", help="the .qdpx file to w
                 force: bool = ForceOption) -> None:
     """Export the coded study as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder."""
     from pipeline.api import export_refi as run_export
-    from pipeline.safety import refuse_overwrite
+    from pipeline.api.files import refuse_overwrite
 
     refuse_overwrite(out, force, "an exported project")
     summary = run_export(_load(study), out, include_all=include_all, language=language)
@@ -368,8 +368,8 @@ def import_refi(source: Path = typer.Argument(..., help="a .qdpx (or .qde) proje
                                                      help="a study whose interviewer labels to use"),
                 force: bool = ForceOption) -> None:
     """Import a REFI-QDA project: documents, segments, codebook and human codings."""
-    from pipeline.refi import import_refi as run_import
-    from pipeline.refi import write_import
+    from pipeline.stages.refi import import_refi as run_import
+    from pipeline.stages.refi import write_import
 
     labels = _load(study).interviewer_labels if study else None
     result = run_import(source, interviewer_labels=labels)

@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import time
-import warnings
 import zipfile
 from pathlib import Path
 
@@ -21,14 +20,14 @@ from test_run import small_study
 from typer.testing import CliRunner
 
 import pipeline
-from pipeline import cache
+from pipeline.api import cache
+from pipeline.api.files import escape_cell, unescape_cell
+from pipeline.api.io import read_table, update_provenance, write_table
 from pipeline.cli import app
-from pipeline.config import load_study
 from pipeline.errors import ConfigError, InputError, QualpipeError, QualpipeWarning
-from pipeline.io import read_table, update_provenance, write_table
-from pipeline.refi import import_refi, write_import
-from pipeline.review import SHEET_COLUMNS, read_review_sheet, write_review_sheet
-from pipeline.safety import escape_cell, unescape_cell
+from pipeline.settings import load_study
+from pipeline.stages.coding.review import SHEET_COLUMNS, read_review_sheet, write_review_sheet
+from pipeline.stages.refi import import_refi, write_import
 
 REPO = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -356,7 +355,7 @@ def test_refi_entities_are_refused_not_cut(tmp_path):
 
 
 def test_refi_zip_bomb_is_refused(tmp_path, monkeypatch):
-    from pipeline.refi import archive
+    from pipeline.stages.refi import archive
 
     path = crafted(tmp_path, 'plainTextPath="internal://doc.txt">', members={"sources/doc.txt": b"\0" * (8 << 20)})
     with pytest.raises(InputError, match=r"doc.txt: the entry compresses \d+ times"):
