@@ -240,7 +240,12 @@ class Pseudonymiser:
             gitignore.write_text("# pseudonym keys are personal data\n*\n", encoding="utf-8")
         frame = pd.DataFrame([(scope, o, p, k) for (scope, o), (p, k) in self.key_.items()],
                              columns=["scope", "original", "pseudonym", "kind"])
-        frame.to_csv(self.key_path, index=False, lineterminator="\n")
+        from pipeline.api.files import atomic_path, merged_extra_columns
+
+        # a person's own columns in the key are kept; a killed run leaves the old key or the new one
+        frame = merged_extra_columns(frame, self.key_path, key=["scope", "original"], escaped=False)
+        with atomic_path(self.key_path) as tmp:
+            frame.to_csv(tmp, index=False, lineterminator="\n")
 
 
 def _is_word(name: str) -> bool:
