@@ -20,6 +20,7 @@ single speaker, with a warning; a paragraph starting with a minutes timestamp su
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from pathlib import Path
@@ -72,6 +73,7 @@ def _accepted(candidates: dict, legend_rows: set[int], declared: set[str], prese
     known = declared | options.interviewer_labels | options.known_speakers
     good = {k for k, n in counts.items() if n >= 2} | known
 
+    @functools.lru_cache(maxsize=None)
     def ok(label: str) -> bool:
         key = normalise_label(label)
         parts = [p for p in JOINED.split(label) if p]
@@ -81,8 +83,9 @@ def _accepted(candidates: dict, legend_rows: set[int], declared: set[str], prese
                 if i not in legend_rows and (lines[i][0] in preset or ok(label))}
     if accepted and _styled(accepted, lines):
         # nearly every line is a turn: a participant who speaks once is a speaker too
+        first = min(accepted)
         accepted |= {i for i, (label, _, _) in candidates.items()
-                     if i not in legend_rows and i > min(accepted) and _name_like(label)}
+                     if i not in legend_rows and i > first and i not in accepted and _name_like(label)}
     return accepted
 
 
