@@ -176,11 +176,30 @@ def _join(parts: list[str]) -> str:
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
+MAX_PARAGRAPH = 1500
+SENTENCE = re.compile(r"(?<=[.?!\u2026])[\"\u201d\u2019')\]]*\s+")
+
+
+def split_long(text: str) -> list[tuple[int, str]]:
+    """``(offset, piece)`` of a paragraph cut at the first sentence end after every
+    ``MAX_PARAGRAPH`` characters (long unlabelled speech); one piece if it is shorter."""
+    if len(text) <= MAX_PARAGRAPH:
+        return [(0, text)] if text else []
+    pieces, begin = [], 0
+    for match in SENTENCE.finditer(text):
+        if match.start() - begin >= MAX_PARAGRAPH and match.end() < len(text):
+            pieces.append((begin, text[begin:match.start() + len(match.group().rstrip())].rstrip()))
+            begin = match.end()
+    pieces.append((begin, text[begin:]))
+    return pieces
+
+
 def unlabelled(lines: list[tuple[int, str]], options: ReaderOptions, source: str) -> Transcript:
     """Paragraphs (separated by blank lines) become turns of one speaker, with a warning."""
     turns: list[Turn] = []
     current: list[str] = []
     first_line = 0
+    split = [0]
 
     def flush() -> None:
         if not current:
@@ -191,11 +210,14 @@ def unlabelled(lines: list[tuple[int, str]], options: ReaderOptions, source: str
         if stamp:
             start = float(int(stamp["m"]) * 60 + int(stamp["s"]))
             text = text[stamp.end():]
-        if text.strip():
+        pieces = split_long(text.strip())
+        split[0] += len(pieces) - 1
+        for k, (offset, piece) in enumerate(pieces):
             speaker = options.unlabelled_speaker
-            if options.questions_as_interviewer and text.rstrip().endswith("?"):
+            if options.questions_as_interviewer and piece.rstrip().endswith("?"):
                 speaker = "Interviewer"
-            turns.append(Turn(speaker, text.strip(), first_line, start))
+            line = first_line + text.strip()[:offset].count("\n")
+            turns.append(Turn(speaker, piece, line, start if k == 0 else None))
         current.clear()
 
     for number, line in lines:
@@ -209,7 +231,8 @@ def unlabelled(lines: list[tuple[int, str]], options: ReaderOptions, source: str
     warning = Problem(
         source,
         f"no speaker labels found; {len(turns)} paragraphs were made turns of one speaker "
-        f"'{options.unlabelled_speaker}'.",
+        f"'{options.unlabelled_speaker}'"
+        + (f" ({split[0]} cut at a sentence end after {MAX_PARAGRAPH} characters)." if split[0] else "."),
         "If the file does have speakers, write each turn as 'Label: text' on its own line.",
         severity="warning",
     )
