@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.errors import InputError, Problem
+from pipeline.errors import Problem
 
 
 @dataclass
