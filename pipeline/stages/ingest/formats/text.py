@@ -89,6 +89,28 @@ def _accepted(candidates: dict, legend_rows: set[int], declared: set[str], prese
     return accepted
 
 
+#: a code label followed by a space only ("K Nej"); one-letter words are never read so
+BARE = re.compile(r"^\s*(?P<label>[A-Z\u00c0-\u00de]{1,2}\d{0,2}) (?P<text>[A-Z\u00c0-\u00de]\S*.*)$")
+WORD_LETTERS = {"I", "A", "O", "U", "Y", "E", "Å", "Ø", "OK", "NO", "SO", "AH", "OH", "TV", "EU", "US", "UK"}
+
+
+def _bare_labels(lines: list[tuple[int, str]], candidates: dict, accepted: set[int], legend_rows: set[int]) -> None:
+    """Lines starting with an accepted code label and a space ("K Nej"), at a paragraph start."""
+    codes = {candidates[i][0] for i in accepted | legend_rows if re.fullmatch(r"[A-Z\u00c0-\u00de]{1,2}\d{0,2}",
+                                                                               candidates[i][0])}
+    codes |= {n for i in legend_rows for n in legend(candidates[i][0], candidates[i][2])}
+    codes -= WORD_LETTERS
+    if not codes or not accepted:
+        return
+    for i, (_, line) in enumerate(lines):
+        if i in candidates or i < min(accepted) or (i and lines[i - 1][1].strip() and i - 1 not in accepted):
+            continue
+        match = BARE.match(line)
+        if match and match["label"] in codes:
+            candidates[i] = (match["label"], None, match["text"])
+            accepted.add(i)
+
+
 NOTE_WORDS = {"note", "nb", "n.b", "ps", "p.s", "remark", "comment", "opmerking", "noot", "notitie",
               "translation", "vertaling", "edit", "update", "example", "voorbeeld", "tip", "let op",
               "warning", "source", "bron", "quote", "citaat", "title", "titel", "date", "datum",
@@ -122,6 +144,7 @@ def parse_lines(lines: list[tuple[int, str]], options: ReaderOptions, source: st
     candidates = _candidates(lines, preset)
     legend_rows, declared = _legend(candidates, preset, lines)
     accepted = _accepted(candidates, legend_rows, declared, preset, lines, options)
+    _bare_labels(lines, candidates, accepted, legend_rows)
     if not accepted:
         transcript = unlabelled(lines, options, source)
         transcript.warnings = hidden + transcript.warnings
