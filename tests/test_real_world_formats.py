@@ -128,6 +128,7 @@ def test_teams_surname_first_matches_a_manifest_first_name():
     assert speaker_role("Jansen, Peter", labels) == "interviewer"
     assert speaker_role("De Smet, Karin", labels) == "respondent"
     assert speaker_role("Tom (HIVA)", ReaderOptions(interviewer_labels=["Tom"]).interviewer_labels) == "interviewer"
+    assert speaker_role("Marie Dupont (Moderator)", OPTIONS.interviewer_labels) == "interviewer"
     otter = ReaderOptions(interviewer_labels=["Speaker 1"]).interviewer_labels
     assert speaker_role("Speaker 2", otter) == "respondent" and speaker_role("Speaker 1", otter) == "interviewer"
 
