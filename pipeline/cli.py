@@ -56,7 +56,7 @@ def friendly(func):
 
 
 def _load(study: Path):
-    from pipeline.config import load_study
+    from pipeline.settings import load_study
 
     return load_study(study)
 
@@ -128,7 +128,7 @@ def codebook_export(out: Path = typer.Argument(..., help="the .qdc file to write
                     language: Optional[str] = typer.Option(None, help="language of names and descriptions")) -> None:
     """Write the study's codebook as a REFI-QDA .qdc file (NVivo, ATLAS.ti, MAXQDA, QualCoder)."""
     from pipeline.codebook import load_codebook
-    from pipeline.refi import write_qdc
+    from pipeline.stages.refi import write_qdc
 
     summary = write_qdc(load_codebook(_load(study).codebook_path), out, language=language)
     typer.echo(summary.to_text())
@@ -140,7 +140,7 @@ def codebook_import(source: Path = typer.Argument(..., help="a REFI-QDA .qdc fil
                     out: Path = typer.Option(..., "--out", help="the YAML codebook to write"),
                     language: str = typer.Option("en", help="language the names and descriptions are in")) -> None:
     """Turn a REFI-QDA .qdc codebook into a qualpipe YAML codebook."""
-    from pipeline.refi import read_qdc, write_codebook_yaml
+    from pipeline.stages.refi import read_qdc, write_codebook_yaml
 
     if out.exists():
         raise QualpipeError(Problem(str(out), "the file exists; qualpipe never overwrites a codebook.",
@@ -300,8 +300,8 @@ def import_refi(source: Path = typer.Argument(..., help="a .qdpx (or .qde) proje
                 study: Optional[Path] = typer.Option(None, "--study", "-s",
                                                      help="a study whose interviewer labels to use")) -> None:
     """Import a REFI-QDA project: documents, segments, codebook and human codings."""
-    from pipeline.refi import import_refi as run_import
-    from pipeline.refi import write_import
+    from pipeline.stages.refi import import_refi as run_import
+    from pipeline.stages.refi import write_import
 
     labels = _load(study).interviewer_labels if study else None
     result = run_import(source, interviewer_labels=labels)

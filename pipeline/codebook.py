@@ -6,7 +6,7 @@ entry follows MacQueen et al. (1998): label, definition, when to use, when not t
 examples and counter-examples, plus ``cues`` for the rule coder. Text fields are given per
 language (``{en: ..., nl: ...}``) or as a plain string (taken as the codebook's first language).
 
-Cue grammar (used by :mod:`pipeline.coders`):
+Cue grammar (used by :mod:`pipeline.stages.coding.coders`):
 
 - words are separated by spaces; each word matches a token whose lemma or lower-cased form is
   that word;
@@ -40,7 +40,8 @@ import yaml
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from pipeline.errors import ConfigError, Problem
-from pipeline.settings import StrictModel
+from pipeline.registry import registry
+from pipeline.settings.base import StrictModel
 
 #: A text given per language, e.g. ``{"en": "Motives", "nl": "Motieven"}``.
 Localised = dict[str, str]
@@ -241,9 +242,7 @@ def _load_codebook(path: Path, mtime_ns: int, size: int) -> Codebook:
         raise ConfigError(Problem(str(path), "the codebook file does not exist.",
                                   "Check the 'codebook:' path in the study file."))
     if path.suffix.lower() == ".qdc":
-        from pipeline.refi import read_qdc
-
-        return read_qdc(path)
+        return registry("codebook.readers").get(".qdc")(path)
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:

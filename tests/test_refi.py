@@ -8,9 +8,9 @@ from lxml import etree
 
 from pipeline.codebook import codebook_from_dict, load_codebook
 from pipeline.errors import ConfigError, InputError
-from pipeline.ingest import render_document
-from pipeline.refi._common import QUALPIPE_NS
-from pipeline.refi import (code_guid, export_refi, import_refi, infer_variable, read_qdc, write_import,
+from pipeline.stages.ingest.corpus import render_document
+from pipeline.stages.refi._common import QUALPIPE_NS
+from pipeline.stages.refi import (code_guid, export_refi, import_refi, infer_variable, read_qdc, write_import,
                            write_qdc)
 
 xmlschema = pytest.importorskip("xmlschema")

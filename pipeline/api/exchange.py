@@ -1,0 +1,96 @@
+"""Checking a study, human review and exchange with QDA tools (``qualpipe validate``, ``review``,
+``export refi``)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.api.inputs import human_codings
+from pipeline.api.session import as_study, session
+from pipeline.api.stages import code, ingest
+from pipeline.errors import Problem
+from pipeline.settings import Study
+
+
+def validate_study(study: Study | str | Path) -> list[Problem]:
+    """Every problem of the study: manifest, transcripts, codebook, human codings."""
+    from pipeline.codebook import load_codebook
+    from pipeline.errors import QualpipeError
+    from pipeline.stages.ingest.corpus import validate
+
+    study = as_study(study)
+    problems = validate(study)
+    try:
+        load_codebook(study.codebook_path)
+    except QualpipeError as exc:
+        problems += exc.problems
+    for path in study.human_codings:
+        if not study.resolve(path).exists():
+            problems.append(Problem(study.where("human_codings"), f"{study.resolve(path)} does not exist.",
+                                    "Correct the path or remove it from the list."))
+    return problems
+
+
+def review_sheet(study: Study | str | Path, n: int | None = None) -> tuple[Path, Path, int]:
+    """Write ``review/review_sheet.xlsx`` and ``.csv``: machine suggestions on documents no person
+    coded yet, most uncertain first (``qualpipe review export``)."""
+    from pipeline.codebook import load_codebook
+    from pipeline.stages.coding.review import review_sheet as make_sheet
+    from pipeline.stages.coding.review import write_review_sheet
+
+    study = as_study(study)
+    with session():
+        coded = code(study)
+        corpus = ingest(study)
+        codebook = load_codebook(study.codebook_path)
+        human = human_codings(study, codebook, corpus.segments)
+        settings = study.review
+        sheet = make_sheet(coded.codings, corpus.segments, n=n or settings.n, human=human, codebook=codebook,
+                           threshold=settings.threshold, strategy=settings.strategy, language=settings.language)
+        xlsx, csv_ = write_review_sheet(sheet, study.output_dir / "review" / "review_sheet", codebook=codebook,
+                                        language=settings.language)
+    return xlsx, csv_, len(sheet)
+
+
+def import_review(study: Study | str | Path, sheet: Path, reviewer: str | None = None,
+                  into: Path | None = None) -> tuple[Path, int, int]:
+    """Add the decisions of a filled review sheet to a human codings CSV (``qualpipe review import``).
+
+    Earlier decisions are never overwritten (a later decision of the same reviewer on the same
+    segment and code replaces theirs, and is reported). Returns ``(file, rows added, blank rows)``.
+    """
+    import os
+
+    from pipeline.codebook import load_codebook
+    from pipeline.stages.coding.review import merge_human, read_human_codings, read_review_sheet
+
+    study = as_study(study)
+    corpus = ingest(study)
+    codebook = load_codebook(study.codebook_path)
+    new = read_review_sheet(sheet, codebook=codebook, reviewer=reviewer, segments=corpus.segments)
+    if into is None:
+        base = study.resolve(study.human_codings[0]).parent if study.human_codings else study.root / "data"
+        into = base / "reviews.csv"
+    into = Path(into)
+    existing = read_human_codings(into, codebook=codebook, segments=corpus.segments) if into.exists() else None
+    merged = new if existing is None else merge_human(existing, new)
+    added = len(merged) - (0 if existing is None else len(existing))
+    into.parent.mkdir(parents=True, exist_ok=True)
+    tmp = into.with_suffix(".tmp")
+    merged.to_csv(tmp, index=False, lineterminator="\n")
+    os.replace(tmp, into)
+    return into, added, int(new.attrs.get("n_blank", 0))
+
+
+def export_refi(study: Study | str | Path, out: Path, include_all: bool | None = None,
+                language: str | None = None):
+    """Export the coded study as a REFI-QDA ``.qdpx`` project (``qualpipe export refi``)."""
+    from pipeline.codebook import load_codebook
+    from pipeline.stages.refi import export_refi as write_project
+
+    study = as_study(study)
+    with session():
+        corpus = ingest(study)
+        coded = code(study)
+    overrides = {k: v for k, v in {"include_all": include_all, "language": language}.items() if v is not None}
+    return write_project(corpus.documents, corpus.segments, coded.codings, load_codebook(study.codebook_path),
+                         out, study.name, study.refi, **overrides)
