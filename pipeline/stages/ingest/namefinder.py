@@ -72,6 +72,11 @@ class Candidate:
 
 
 _FLOOR = -19.4
+#: greetings and fillers that open a turn ("Hi Daan", "Dag Els"): words, never part of a name
+INTERJECTIONS = frozenset(
+    "hi hello hey dear thanks thank bye goodbye cheers welcome sorry please yes yeah yep no nope ok okay oh ah uh "
+    "uhm um hmm mm euh ehm eh allez awel hallo dag daag beste lieve bedankt dankjewel dankuwel merci ja jawel "
+    "nee neen neenee tja goh amai zeg kijk ziezo voila voilà wow".split())
 
 
 @functools.lru_cache(maxsize=1)
@@ -96,7 +101,7 @@ def is_common_word(token: str) -> bool:
     """True for a common English or Dutch word (``station``, ``mentor``, ``Yesterday``), False
     for a likely proper noun (``Oliver``, ``Peeters``) or an unknown word."""
     lower = token.lower()
-    if lower in _stop_words():
+    if lower in _stop_words() or lower in INTERJECTIONS:
         return True
     parts = [p for p in re.split(r"[-'’]", lower) if p]
     if len(parts) > 1:
