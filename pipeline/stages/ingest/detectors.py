@@ -53,8 +53,8 @@ _IBAN_CONTEXT = re.compile(r"(?:iban|rekening\w*|account|bankrekening|bic)\W{0,3
 _NN_FORMATTED = re.compile(r"(?<![\d.])\d{2}[.]\d{2}[.]\d{2}[-\s.]\d{3}[.\s]\d{2}(?![\d])")
 _NN_PLAIN = re.compile(r"(?<![\d.,/-])\d{11}(?![\d])")
 _NN_LOOSE = re.compile(r"(?<![\d.])\d{6}[\s-]\d{3}[\s-]?\d{2}(?![\d])")
-_BSN = re.compile(r"(?:\bBSN|burgerservicenummer|sofinummer)\W{0,4}(?:is\s|nummer\s)?(\d{4}\.?\d{2}\.?\d{3}|\d{9})\b",
-                  re.IGNORECASE)
+_BSN = re.compile(r"(?:\bBSN|burgerservicenummer|sofinummer)(?:\W{1,3}[^\W\d]+){0,6}\W{1,4}"
+                  r"(\d{4}\.?\d{2}\.?\d{3}|\d{9})\b", re.IGNORECASE)
 
 _EID = re.compile(r"(?<![\d-])\d{3}-\d{7}-\d{2}(?![\d-])")
 _ID_CONTEXT = re.compile(
@@ -85,7 +85,7 @@ _DATE = (
 )
 _DOB = re.compile(
     r"(?P<cue>\b(?:born|date of birth|birth ?date|birthday|d\.?o\.?b\.?|geboren|geboortedatum|geb\.|"
-    r"geboortejaar|year of birth|née?|°)\s?(?:on|in|op|the|:|is|was|de|the\s\d{1,2}\w{0,2}\sof)?\s?(?:on|in|op)?\s?)"
+    r"geboortejaar|year of birth|née?|°)(?:[\s:,]+(?:[^\W\d]+|\d{1,2}(?:st|nd|rd|th)\sof)){0,5}?[\s:,]*)"
     rf"(?P<date>{_DATE})(?![\d])", re.IGNORECASE)
 
 _STREET_SUFFIX = (r"straat|str\.|laan|weg|plein|lei|dreef|steenweg|kaai|gracht|singel|dijk|baan|hof|pad|markt|"

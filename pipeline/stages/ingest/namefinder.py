@@ -55,7 +55,9 @@ europe europa european syria syrië iraq irak iran afghanistan eritrea ethiopia 
 turkije somalia india pakistan china russia ukraine oekraïne poland polen spain spanje vdab actiris forem
 ocmw cpas leerwinkel linkedin facebook whatsapp google microsoft teams zoom excel word powerpoint outlook
 youtube instagram twitter internet covid corona ramadan christmas kerstmis easter pasen eid islam christian
-muslim moslim god allah ok okay mbti cv
+muslim moslim god allah ok okay mbti cv windows mac linux android iphone
+london paris berlin madrid rome lisbon warsaw istanbul ankara damascus aleppo baghdad kabul tehran cairo casablanca
+rabat tunis algiers asmara addis kinshasa lagos nairobi delhi mumbai new york washington
 """.split())
 
 _TITLE_BEFORE = re.compile(r"(?:^|\s)(?:" + "|".join(re.escape(t) for t in sorted(TITLES)) + r")\s$", re.IGNORECASE)

@@ -177,7 +177,8 @@ class Pseudonymiser:
     def _fit_discovered(self, documents: pd.DataFrame, segments: pd.DataFrame) -> None:
         known = {o for (_, o), (_, kind) in self.key_.items() if kind != "candidate"}
         parts = {p for o in known for p in name_parts(o, self.min_name_part)}
-        texts = texts_of(documents, segments, self.attribute_columns(documents, segments))
+        texts = [(doc_id, where, mask_identifiers(text))  # "Kerkstraat 12" is an address, not a name
+                 for doc_id, where, text in texts_of(documents, segments, self.attribute_columns(documents, segments))]
         found_units, self.candidates_ = discover(texts, known, parts, self.not_names)
         for unit in found_units:
             self._assign("", unit, "Person", "name")
@@ -273,7 +274,7 @@ class Pseudonymiser:
         documents["file"] = [self.file_name(t, d) for t, d in zip(documents["file"], documents["doc_id"])]
         for column in self.attribute_columns(documents, segments):
             for frame in (documents, segments):
-                if column in frame and frame[column].dtype == object:
+                if column in frame and any(isinstance(v, str) for v in frame[column]):
                     frame[column] = [self.pseudonymise_text(v, d, strict=True) if isinstance(v, str) else v
                                      for v, d in zip(frame[column], frame["doc_id"])]
         _render(documents, segments)
