@@ -46,6 +46,8 @@ def secrets(categories: set[str] | None = None) -> list[str]:
         if row.category == "ordinary" or (categories and row.category not in categories):
             continue
         out.append(row.item)
+        if row.category == "address":  # the street and number alone must not survive either
+            out.append(row.item.split(",")[0])
         if row.category == "name":
             out.append(row.item.replace(" ", "_"))
             out += [t for t in re.split(r"[\s-]+", row.item)
