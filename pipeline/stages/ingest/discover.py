@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from pipeline.stages.ingest.namefinder import (PARTICLES, TITLES, _sentence_initial, find_candidates,
-                                               is_common_word, runs)
+from pipeline.stages.ingest.namefinder import (PARTICLES, TITLES, _sentence_initial, _stop_words, find_candidates,
+                                               is_common_word, is_opener, runs)
 
 CONTEXT = 40
 
@@ -54,8 +54,10 @@ def units(text: str, known: set[str], parts: set[str]) -> list[str]:
     for _, _, run in runs(text):
         while run and run[0][2].lower().rstrip(".") in {t.rstrip(".") for t in TITLES}:
             run = run[1:]
-        if run and _sentence_initial(text, run[0][0]) and run[0][2] not in parts and is_common_word(run[0][2]):
-            run = run[1:]
+        while len(run) > 1 and run[0][2] not in parts and (
+                is_opener(run[0][2]) and _sentence_initial(text, run[0][0])
+                or run[0][2].lower() in _stop_words() and run[0][2].lower() not in PARTICLES):
+            run = run[1:]  # "Yesterday Amal Haddad", "And Amal Haddad"
         while run and run[0][2].lower() in PARTICLES and run[0][2][0].islower():
             run = run[1:]
         words = _name_tokens(run)

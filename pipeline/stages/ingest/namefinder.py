@@ -62,7 +62,7 @@ rabat tunis algiers asmara addis kinshasa lagos nairobi delhi mumbai new york wa
 
 _TITLE_BEFORE = re.compile(r"(?:^|\s)(?:" + "|".join(re.escape(t) for t in sorted(TITLES)) + r")\s$", re.IGNORECASE)
 _TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['’][^\W\d_])*(?:-[^\W\d_](?:[^\W\d_]|['’][^\W\d_])*)*")
-_SENTENCE_END = re.compile(r"(?:^|[.!?:;…\"“”‘(\[]|\s[-–—]|\n)\s*$")
+_SENTENCE_END = re.compile(r"(?:[.!?:;…\"“”‘’()\[\]*_]|[-–—]|\n)\s*$")
 
 
 @dataclass(frozen=True)
@@ -121,13 +121,31 @@ def is_common_word(token: str) -> bool:
     return simplemma.is_known(lower, lang="nl") or simplemma.is_known(lower, lang="en")
 
 
+_CONTRACTION = re.compile(r"^(?:i|you|we|they|he|she|it|that|there|what|who|let)['’](?:m|d|ve|ll|re|s)$", re.I)
+
+
+def is_opener(token: str) -> bool:
+    """A word that may open a sentence capitalised though written capitalised often elsewhere
+    too (``Luckily``, ``However``): common, or frequent in lower case and not much rarer than
+    capitalised in English (``John``, ``Oliver`` are far more often capitalised)."""
+    if is_common_word(token):
+        return True
+    prob = _en_prob()
+    p_lower, p_cap = prob.get(token.lower()), prob.get(token.lower().capitalize())
+    return p_lower is not None and p_lower > -13.5 and (p_cap is None or p_cap - p_lower < 1.5)
+
+
 def _is_name_token(token: str) -> bool:
-    return token[0].isupper() and any(c.islower() for c in token) and token.lower() not in NOT_NAMES
+    return (token[0].isupper() and any(c.islower() for c in token) and token.lower() not in NOT_NAMES
+            and not _CONTRACTION.match(token))
 
 
 def runs(text: str) -> list[tuple[int, int, list[tuple[int, int, str]]]]:
     """Runs of capitalised tokens joined by single spaces and particles: ``(start, end, tokens)``."""
-    tokens = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
+    tokens = []
+    for m in _TOKEN.finditer(text):  # "Omar's" is Omar
+        word = re.sub(r"['’]s$", "", m.group(0)) if not _CONTRACTION.match(m.group(0)) else m.group(0)
+        tokens.append((m.start(), m.start() + len(word), word))
     out, current = [], []
     for tok in tokens:
         start, _, word = tok
@@ -151,7 +169,8 @@ def runs(text: str) -> list[tuple[int, int, list[tuple[int, int, str]]]]:
 
 
 def _sentence_initial(text: str, start: int) -> bool:
-    return bool(_SENTENCE_END.search(text[max(0, start - 4):start])) or start == 0
+    before = text[max(0, start - 6):start]
+    return not before.strip() and start < 6 or bool(_SENTENCE_END.search(before))
 
 
 def find_candidates(text: str) -> list[Candidate]:
@@ -171,8 +190,11 @@ def find_candidates(text: str) -> list[Candidate]:
         title = title or bool(_TITLE_BEFORE.search(before))
         cue = title or bool(_CUE.search(before))
         initial = not cue and _sentence_initial(text, run[0][0])
+        while len(run) > 1 and run[0][2].lower() in _stop_words() and run[0][2].lower() not in PARTICLES:
+            run = run[1:]  # "And Martine", "Without Dirk": a capitalised stop word opens the run
+            initial = False
         names = [(s, e, w) for s, e, w in run if w.lower() not in PARTICLES]
-        if initial and names and is_common_word(names[0][2]):
+        if initial and names and is_opener(names[0][2]):
             # a capitalised common word opens the sentence: "Yesterday Pieter ..." -> "Pieter"
             run = [t for t in run if t[0] > names[0][0]]
             names = names[1:]
