@@ -7,7 +7,6 @@ recomputed (see :mod:`pipeline.api.cache`).
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import joblib
@@ -17,9 +16,10 @@ from pipeline.api.cache import cache_dir, cached_stage
 from pipeline.api.inputs import files_hash, human_codings, input_fingerprint, read_split, training_data
 from pipeline.api.io import sha256_file, update_provenance, write_table
 from pipeline.api.results import CodeResult, EvaluationResult, IngestResult, TopicsOutput
-from pipeline.api.session import as_study, memo, session
+from pipeline.api.session import as_study, memo
 from pipeline.codebook import load_codebook
 from pipeline.errors import ConfigError, Problem, QualpipeError
+from pipeline.schemas import check
 from pipeline.settings import Study
 from pipeline.stages.quality.design import coder_pairs, holdout_runs
 
@@ -105,6 +105,8 @@ def _ingest(study: Study | str | Path, write: bool = True) -> IngestResult:
     settings = _ingest_settings(study)
     corpus, hit = cached_stage(study, "ingest", lambda: read_corpus(study), fingerprint, settings,
                                key_file=Path(study.private_dir) / f"{study.name}.pseudonym_key.csv")
+    check(corpus.documents, "documents", "ingest: documents")
+    check(corpus.segments, "segments", "ingest: segments")
     result = IngestResult(corpus.documents, corpus.segments, corpus.warnings, study.output_dir, hit)
     if write:
         out = study.output_dir
@@ -158,6 +160,8 @@ def _code(study: Study | str | Path, write: bool = True) -> CodeResult:
             "coder": result.coder, "settings": study.coding.model_dump(mode="json"), "notes": result.notes,
             "outputs": [p.name for p in written],
         })
+    check(result.codings, "codings", "code: codings")
+    check(result.coded_segments, "coded_segments", "code: coded_segments")
     return CodeResult(result.codings, result.coded_segments, result.code_status, result.coder, result.notes,
                       out, hit)
 
@@ -309,6 +313,8 @@ def _topics(study: Study | str | Path, write: bool = True, with_stability: bool 
         update_provenance(out, "topics", {"settings": settings.model_dump(mode="json"), "seed": settings.seed,
                                           "info": fitted["info"],
                                           "stability_mean_ari": None if stab is None else stab["mean_ari"]})
+    check(fitted["topics"], "topics", "topics: topics")
+    check(fitted["segment_topics"], "segment_topics", "topics: segment_topics")
     return TopicsOutput(fitted["topics"], fitted["segment_topics"], fitted["shares"], fitted["info"], themes,
                         codes_, flags, stab, out, hit)
 
@@ -347,6 +353,9 @@ def _compare(study: Study | str | Path, write: bool = True, with_topics: bool = 
     comparison, hit = cached_stage(
         study, "compare", lambda: run_compare(coded.coded_segments, coded.codings, codebook, study.compare,
                                               segment_topics=seg_topics), *key)
+    for name in ("prevalence", "differences"):
+        if name in comparison.tables():
+            check(comparison.tables()[name], name, f"compare: {name}")
     if write:
         out = study.output_dir
         for name, table in comparison.tables().items():
@@ -354,64 +363,3 @@ def _compare(study: Study | str | Path, write: bool = True, with_topics: bool = 
         update_provenance(out, "compare", {"settings": study.compare.model_dump(mode="json"),
                                            "seed": study.compare.seed, "tables": sorted(comparison.tables())})
     return comparison
-
-
-def report(study: Study | str | Path, out: Path | None = None) -> Path:
-    """Render the self-contained HTML report (``qualpipe report``); returns its path."""
-    study = as_study(study)
-    with session():
-        return _report(study, out)
-
-
-def _report(study: Study, out: Path | None) -> Path:
-
-    from pipeline.stages.report.render import render_report
-
-
-    coded = code(study)
-    comparison = compare(study)
-    notes = list(coded.notes)
-    try:
-        topic_out = topics(study)
-    except QualpipeError as exc:
-        notes.append(f"No topic model: {exc.problems[0].message}")
-        topic_out = TopicsOutput(*(None,) * 8, output=study.output_dir)
-    codebook = load_codebook(study.codebook_path)
-    folder = study.output_dir
-    agreement_table = evaluation_table = None
-    try:
-        agreement_table = agreement(study)
-    except QualpipeError as exc:  # e.g. a study without human codings
-        notes.append(f"Agreement figures are not available: {exc.problems[0].message}")
-    try:
-        evaluation_table = evaluate(study).scores
-    except QualpipeError as exc:
-        notes.append(f"Evaluation figures are not available: {exc.problems[0].message}")
-    provenance = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
-    provenance["codebook"] = {"name": codebook.name, "version": codebook.version}
-    provenance["study"] = study.name
-
-
-    inputs = dict(comparison=comparison.tables(), segments=coded.coded_segments, topics=topic_out.topics,
-                  topic_flags=topic_out.flags, topic_info=topic_out.info, stability=topic_out.stability,
-                  agreement=agreement_table, evaluation=evaluation_table, provenance=provenance, notes=notes)
-    html, _ = cached_stage(
-        study, "report",
-        lambda: render_report(comparison, codebook, study.report, segments=coded.coded_segments,
-                              topics=topic_out.topics, topic_flags=topic_out.flags, topic_info=topic_out.info,
-                              stability=topic_out.stability, agreement=agreement_table,
-                              evaluation=evaluation_table, provenance=provenance, coding_notes=notes),
-        joblib.hash(inputs), sha256_file(study.codebook_path), study.report.model_dump(mode="json"))
-    path = out or folder / "index.html"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")
-    return path
-
-
-def run(study: Study | str | Path) -> Path:
-    """Every stage, each recomputed only when its inputs, code or settings changed (``qualpipe run``)."""
-    study = as_study(study)
-    with session():
-        return report(study)
-
-

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+from pipeline.style import CODE_COLOURS
 from pipeline.settings import RefiSettings  # noqa: F401  (re-exported)
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -28,7 +29,7 @@ QUALPIPE_NS = uuid.uuid5(uuid.NAMESPACE_URL, "https://qualpipe.invalid/refi-qda"
 _NS_BYTES = QUALPIPE_NS.bytes
 
 #: Okabe-Ito colours (distinguishable with colour-blindness), one per theme in codebook order.
-PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999")
+PALETTE = CODE_COLOURS
 
 
 def creation_time(created: _dt.datetime | str | None) -> _dt.datetime:

@@ -192,7 +192,7 @@ class RuleCoder:
                                       "a cue is empty.", "Remove the empty cue."))
         ids: list[int] = []
         gaps: list[int] = []
-        for w, word in enumerate(words):
+        for word in words:
             is_prefix = word.endswith("*") and len(word) > 1
             stem = word[:-1] if is_prefix else word
             parts = split_word(stem, lang) or [stem]
