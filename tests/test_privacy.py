@@ -14,7 +14,6 @@ from pathlib import Path
 
 import joblib
 import pandas as pd
-import pytest
 import yaml
 
 from pipeline.stages.ingest.namefinder import PARTICLES, is_common_word

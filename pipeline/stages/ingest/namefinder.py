@@ -178,7 +178,7 @@ def find_candidates(text: str) -> list[Candidate]:
     if not isinstance(text, str) or not text:
         return []
     found: list[Candidate] = []
-    for start, end, run in runs(text):
+    for _, _, run in runs(text):
         words = [w for _, _, w in run]
         title = False
         while words and words[0].lower().rstrip(".") in {t.rstrip(".") for t in TITLES}:
