@@ -154,3 +154,12 @@ def test_units_speakers_and_labels(tmp_path):
     assert "T-shirt" in seg.loc["nl-02:2", "text"] and seg.loc["nl-02:2", "speaker"] == "T"
     assert set(result.segments.query("doc_id == 'en-02'")["speaker"]) == {"Interviewer", "Respondent"}
     assert result.documents.set_index("doc_id").loc["en-02", "file"].startswith("interview_Person-")
+
+
+def test_names_listed_in_the_study_file_stay_out_of_provenance_and_cache(tmp_path):
+    study = plant(tmp_path, names=["Goedele Wouters", "Pieter van der Berg"])
+    console = cli("ingest", "--study", str(study))
+    files = written(study.parent, console)
+    provenance = files[str(Path("out") / "provenance.json")]
+    assert "2 names (sha256 " in provenance
+    assert leaks(files, ["Goedele", "Wouters", "Pieter van der Berg"]) == []
