@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import joblib
+import pytest
 import pandas as pd
 import yaml
 
@@ -163,3 +164,32 @@ def test_names_listed_in_the_study_file_stay_out_of_provenance_and_cache(tmp_pat
     provenance = files[str(Path("out") / "provenance.json")]
     assert "2 names (sha256 " in provenance
     assert leaks(files, ["Goedele", "Wouters", "Pieter van der Berg"]) == []
+
+
+def test_key_folder_inside_the_transcripts_folder_is_refused(tmp_path):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    study = plant(tmp_path, key_dir="transcripts/keys")
+    result = CliRunner().invoke(app, ["ingest", "--study", str(study)])
+    assert result.exit_code == 1 and "inside the transcripts folder" in result.output
+    assert not (study.parent / "transcripts" / "keys").exists()
+
+
+def test_review_keeps_decisions_on_a_rerun_and_names_a_bad_decision(tmp_path):
+    from pipeline.api.privacy import review_names
+    from pipeline.errors import InputError
+
+    study = plant(tmp_path)
+    first = review_names(study)
+    listed = pd.read_csv(first.path, dtype=str, keep_default_na=False)
+    listed.loc[0, "decision"] = "accept"
+    listed.loc[1, "decision"] = "maybe"
+    listed.to_csv(first.path, index=False)
+    again = pd.read_csv(review_names(study).path, dtype=str, keep_default_na=False).set_index("candidate")
+    assert again.loc[listed.loc[0, "candidate"], "decision"] == "accept"
+    with pytest.raises(InputError) as caught:
+        review_names(study, apply=True)
+    problem = caught.value.problems[0]
+    assert problem.where == str(first.path) and "line 3" in problem.message and "accept" in problem.fix

@@ -97,6 +97,11 @@ class Pseudonymiser:
             raise InputError(Problem(study.where("pseudonymise.key_dir"),
                                      "the pseudonym key folder is inside the output folder.",
                                      "Choose a key_dir outside the output folder, e.g. '.private'."))
+        transcripts = study.transcripts_dir
+        if transcripts == key_dir or transcripts in key_dir.parents:
+            raise InputError(Problem(study.where("pseudonymise.key_dir"),
+                                     "the pseudonym key folder is inside the transcripts folder, beside data "
+                                     "that gets shared.", "Choose a key_dir outside it, e.g. '.private'."))
         review = review_paths(study)
         names += read_name_list(review["names"]) if review["names"].exists() else []
         rejected = read_name_list(review["not_names"]) if review["not_names"].exists() else []
