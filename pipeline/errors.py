@@ -113,3 +113,8 @@ def problem(code: str, where: str, severity: str | None = None, **names: object)
     message, fix = CATALOGUE[code]
     kind = severity or ("warning" if code.startswith("W") else "error")
     return Problem(where, message.format(**names), fix.format(**names), kind, code)
+
+
+class QualpipeWarning(UserWarning):
+    """Something qualpipe repaired on its own and tells the user about (a damaged cache entry or
+    provenance file that was recomputed). The CLI prints these as ``warning: ...`` lines."""

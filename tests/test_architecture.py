@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "pipeline"
 LAYERS = [
     # leaves: errors, settings, registry, schemas, and the one place that reads and writes files
     ["pipeline.about", "pipeline.errors", "pipeline.registry", "pipeline.schemas", "pipeline.settings", "pipeline.style",
-     "pipeline.api.io"],
+     "pipeline.api.io", "pipeline.api.files"],
     ["pipeline.text", "pipeline.codebook"],
     ["pipeline.stages.ingest"],
     ["pipeline.stages.coding"],

@@ -58,9 +58,10 @@ def _codings_problems(study: Study, codebook) -> list[Problem]:
     return problems
 
 
-def review_sheet(study: Study | str | Path, n: int | None = None) -> tuple[Path, Path, int]:
+def review_sheet(study: Study | str | Path, n: int | None = None, force: bool = False) -> tuple[Path, Path, int]:
     """Write ``review/review_sheet.xlsx`` and ``.csv``: machine suggestions on documents no person
-    coded yet, most uncertain first (``qualpipe review export``)."""
+    coded yet, most uncertain first (``qualpipe review export``). A sheet there that holds
+    decisions is kept and the new one written beside it, unless ``force``."""
     from pipeline.codebook import load_codebook
     from pipeline.stages.coding.review import review_sheet as make_sheet
     from pipeline.stages.coding.review import write_review_sheet
@@ -75,7 +76,7 @@ def review_sheet(study: Study | str | Path, n: int | None = None) -> tuple[Path,
         sheet = make_sheet(coded.codings, corpus.segments, n=n or settings.n, human=human, codebook=codebook,
                            threshold=settings.threshold, strategy=settings.strategy, language=settings.language)
         xlsx, csv_ = write_review_sheet(sheet, study.output_dir / "review" / "review_sheet", codebook=codebook,
-                                        language=settings.language)
+                                        language=settings.language, force=force)
     return xlsx, csv_, len(sheet)
 
 
@@ -86,8 +87,7 @@ def import_review(study: Study | str | Path, sheet: Path, reviewer: str | None =
     Earlier decisions are never overwritten (a later decision of the same reviewer on the same
     segment and code replaces theirs, and is reported). Returns ``(file, rows added, blank rows)``.
     """
-    import os
-
+    from pipeline.api.files import atomic_path, escape_frame, merged_extra_columns
     from pipeline.codebook import load_codebook
     from pipeline.stages.coding.review import merge_human, read_human_codings, read_review_sheet
 
@@ -102,10 +102,9 @@ def import_review(study: Study | str | Path, sheet: Path, reviewer: str | None =
     existing = read_human_codings(into, codebook=codebook, segments=corpus.segments) if into.exists() else None
     merged = new if existing is None else merge_human(existing, new)
     added = len(merged) - (0 if existing is None else len(existing))
-    into.parent.mkdir(parents=True, exist_ok=True)
-    tmp = into.with_suffix(".tmp")
-    merged.to_csv(tmp, index=False, lineterminator="\n")
-    os.replace(tmp, into)
+    merged = merged_extra_columns(merged, into, key=["segment_id", "code", "coder"])  # a person's own columns
+    with atomic_path(into) as tmp:  # escaped: a note such as '=HYPERLINK(...)' stays text in a spreadsheet
+        escape_frame(merged).to_csv(tmp, index=False, lineterminator="\n")
     return into, added, int(new.attrs.get("n_blank", 0))
 
 

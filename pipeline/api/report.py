@@ -2,13 +2,13 @@
 needs, each recomputed only when its inputs, code or settings changed."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import joblib
 
 from pipeline.api.cache import cached_stage
-from pipeline.api.io import sha256_file
+from pipeline.api.files import write_text
+from pipeline.api.io import read_provenance, sha256_file
 from pipeline.api.results import TopicsOutput
 from pipeline.api.session import as_study, session
 from pipeline.api.stages import agreement, code, compare, evaluate, topics
@@ -48,7 +48,7 @@ def _report(study: Study, out: Path | None) -> Path:
         evaluation_table = evaluate(study).scores
     except QualpipeError as exc:
         notes.append(f"Evaluation figures are not available: {exc.problems[0].message}")
-    provenance = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
+    provenance = read_provenance(folder / "provenance.json")  # a damaged file: a warning, not a traceback
     provenance["codebook"] = {"name": codebook.name, "version": codebook.version}
     provenance["study"] = study.name
 
@@ -63,10 +63,7 @@ def _report(study: Study, out: Path | None) -> Path:
                               stability=topic_out.stability, agreement=agreement_table,
                               evaluation=evaluation_table, provenance=provenance, coding_notes=notes),
         joblib.hash(inputs), sha256_file(study.codebook_path), study.report.model_dump(mode="json"))
-    path = out or folder / "index.html"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")
-    return path
+    return write_text(out or folder / "index.html", html)  # atomically: a killed run keeps the old report
 
 
 def run(study: Study | str | Path) -> Path:

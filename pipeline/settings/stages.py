@@ -34,6 +34,9 @@ class IngestSettings(StrictModel):
                           "(e.g. the role of each participant of a mixed focus group)")
     ignore: list[str] = Field(default_factory=lambda: ["README*", ".*", "~$*"],
                               description="glob patterns of files in the transcripts folder that are not transcripts")
+    allow_outside_files: bool = Field(
+        False, description="allow manifest files outside the transcripts folder (../x, absolute paths, "
+                           "symbolic links leading out); refused by default")
 
 
 class PseudonymiseSettings(StrictModel):

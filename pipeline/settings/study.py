@@ -166,6 +166,11 @@ def study_from_dict(data: dict[str, Any], root: Path | str = ".", source: str = 
         raise ConfigError(_problems_from_pydantic(exc, source)) from None
     object.__setattr__(study, "root", Path(root).resolve())
     object.__setattr__(study, "source", Path(source))
+    from pipeline.api.files import study_path_problems
+
+    problems = study_path_problems(study)  # outputs among the transcripts, a key beside shared data
+    if problems:
+        raise ConfigError(problems)
     return study
 
 

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from pipeline.api.files import ManifestFiles
 from pipeline.errors import InputError, Problem, QualpipeError, Report
 from pipeline.stages.ingest.document import render_document  # noqa: F401  (re-exported)
 from pipeline.stages.ingest.formats import READERS, ReaderOptions, Transcript, read_transcript
@@ -163,6 +164,7 @@ def _read_all(study: "Study") -> tuple[list[Problem], list[tuple[dict, Transcrip
             known = {d: tuple(g["speaker"]) for d, g in speakers.groupby("doc_id")}
         except QualpipeError as exc:
             report.problems.extend(exc.problems)
+    files = ManifestFiles(study)
     for row in manifest.to_dict("records"):
         name = row.get("file", "")
         where_ = f"{study.manifest_path}:{row['_line']}[file]"
@@ -170,6 +172,10 @@ def _read_all(study: "Study") -> tuple[list[Problem], list[tuple[dict, Transcrip
             continue
         listed.add(name)
         path = folder / name
+        problem = files.problem(name, row["_line"], row.get("doc_id", ""))
+        if problem is not None:  # outside the transcripts folder, or listed twice
+            report.problems.append(problem)
+            continue
         if not path.is_file():
             report.error(where_, f"file {name!r} is not in {folder}.",
                          "Correct the file name, or put the file in the transcripts folder.")

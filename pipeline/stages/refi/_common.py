@@ -111,16 +111,15 @@ def write_zip(path: Path, entries: dict[str, bytes], moment: _dt.datetime) -> No
     entries give the same bytes."""
     stamp = max(moment, _dt.datetime(1980, 1, 1, tzinfo=_dt.timezone.utc))
     date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with zipfile.ZipFile(tmp, "w") as archive:
+    from pipeline.api.files import atomic_path
+
+    with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w") as archive:
         for name in sorted(entries):
             info = zipfile.ZipInfo(name, date_time=date_time)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3
             info.external_attr = 0o644 << 16
             archive.writestr(info, entries[name], compresslevel=6)
-    os.replace(tmp, path)
 
 
 # -- what an export could not carry ----------------------------------------------------------

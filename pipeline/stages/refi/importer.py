@@ -4,8 +4,9 @@
 
 Lenient about what it reads: any ``*.qde`` in the archive (``project.qde`` preferred), a
 ``sources``/``Sources`` folder or none, text inline (``PlainTextContent``) or in a file
-(``plainTextPath``: ``internal://``, ``relative://`` against ``basePath``, ``absolute://``,
-or a bare path), UTF-8 with or without BOM (other encodings are decoded and reported), no
+(``plainTextPath``: ``internal://``, ``relative://`` or ``absolute://``, looked up by file
+name inside the archive only -- a path outside it is refused, see :mod:`pipeline.refi.archive`
+-- or a bare path), UTF-8 with or without BOM (other encodings are decoded and reported), no
 codebook, codes without descriptions, users without names. PDF sources are read through their
 plain-text Representation; pictures, audio and video are reported and skipped.
 
@@ -35,7 +36,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -44,6 +44,7 @@ import pandas as pd
 from pipeline.codebook import Codebook, codebook_from_dict
 from pipeline.errors import InputError, Problem
 from pipeline.stages.refi._common import (RefiSettings, child, child_text, children, local, norm_guid, snake)
+from pipeline.stages.refi.archive import Archive
 from pipeline.stages.refi.codebook import codebook_from_refi, parse_origin, parse_xml
 from pipeline.stages.refi.export import MACHINE_CODER, NOT_ATTRIBUTES
 
@@ -67,74 +68,6 @@ class ImportResult:
         return human[["segment_id", "code", "coder"]].reset_index(drop=True)
 
 
-class _Archive:
-    """The files of a .qdpx (or the folder of a bare .qde), looked up leniently."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.zip: zipfile.ZipFile | None = None
-        if path.suffix.lower() == ".qde" and not zipfile.is_zipfile(path):
-            self.names: list[str] = []
-            return
-        if not zipfile.is_zipfile(path):
-            raise InputError(Problem(str(path), "not a zip archive; a REFI-QDA project (.qdpx) is a zip holding "
-                                     "project.qde and a sources folder.",
-                                     "Export the project again from the QDA program as 'REFI-QDA project' (.qdpx)."))
-        try:
-            self.zip = zipfile.ZipFile(path)
-            self.names = [n for n in self.zip.namelist() if not n.endswith("/") and "__MACOSX" not in n]
-            self.by_name: dict[str, list[str]] = {}
-            for n in self.names:
-                self.by_name.setdefault(n.rsplit("/", 1)[-1].lower(), []).append(n)
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise InputError(Problem(str(path), f"the zip archive is damaged ({exc}).",
-                                     "Export the project again, or copy it again if it was truncated.")) from None
-
-    def qde(self) -> tuple[str, bytes]:
-        if self.zip is None:
-            return self.path.name, self.path.read_bytes()
-        found = sorted((n for n in self.names if n.lower().endswith(".qde")),
-                       key=lambda n: (PurePosixPath(n).name.lower() != "project.qde", n.count("/"), n))
-        if not found:
-            raise InputError(Problem(str(self.path), "the archive holds no .qde file (the project XML).",
-                                     "Export the project again as a REFI-QDA project; a .qdpx must contain "
-                                     "project.qde."))
-        return found[0], self.read(found[0])
-
-    def read(self, name: str) -> bytes:
-        try:
-            return self.zip.read(name) if self.zip else (self.path.parent / name).read_bytes()
-        except (zipfile.BadZipFile, OSError, KeyError, EOFError) as exc:
-            raise InputError(Problem(f"{self.path}!{name}", f"cannot read this entry ({exc}).",
-                                     "Export the project again; the archive is damaged.")) from None
-
-    def find(self, reference: str, base_path: str) -> bytes | None:
-        """The bytes of a source file named by a REFI path, or None."""
-        ref = reference.strip()
-        scheme, _, rest = ref.partition("://")
-        if not rest:
-            scheme, rest = "", ref
-        rest = rest.replace("\\", "/")
-        if scheme.lower() in ("relative", "absolute"):
-            disk = rest.lstrip("/") if re.match(r"^/?[A-Za-z]:/", rest) else rest
-            if scheme.lower() == "relative":
-                disk = str(Path(base_path or self.path.parent) / rest.lstrip("/"))
-            if Path(disk).is_file():
-                return Path(disk).read_bytes()
-        target = PurePosixPath(rest).name.lower()
-        if self.zip is None:
-            for candidate in (self.path.parent / rest, self.path.parent / "sources" / target,
-                              self.path.parent / "Sources" / target):
-                if candidate.is_file():
-                    return candidate.read_bytes()
-            return None
-        named = sorted(self.by_name.get(target, []),
-                       key=lambda n: (n.lower() != rest.lower().lstrip("/"),
-                                      PurePosixPath(n).parent.name.lower() != "sources", n))
-        hits = named
-        return self.read(hits[0]) if hits else None
-
-
 def import_refi(path: str | Path, interviewer_labels: list[str] | None = None,
                 settings: RefiSettings | None = None) -> ImportResult:
     """Read a REFI-QDA project into documents, segments, codebook and codings (see module doc)."""
@@ -142,7 +75,7 @@ def import_refi(path: str | Path, interviewer_labels: list[str] | None = None,
     path = Path(path)
     if not path.is_file():
         raise InputError(Problem(str(path), "the file does not exist.", "Check the path."))
-    archive = _Archive(path)
+    archive = Archive(path)
     qde_name, data = archive.qde()
     where = f"{path}!{qde_name}" if archive.zip else str(path)
     root = parse_xml(data, where)
@@ -244,7 +177,7 @@ def _values(element, variables: dict[str, str]) -> dict[str, object]:  # noqa: A
     return out
 
 
-def _source_text(element, archive: _Archive, base_path: str, where: str,  # noqa: ANN001
+def _source_text(element, archive: Archive, base_path: str, where: str,  # noqa: ANN001
                  problems: list[Problem]) -> str | None:
     name = element.get("name") or element.get("guid") or "?"
     content = child(element, "PlainTextContent")
@@ -257,6 +190,11 @@ def _source_text(element, archive: _Archive, base_path: str, where: str,  # noqa
                                 "representations of documents.", "warning"))
         return None
     data = archive.find(reference, base_path)
+    if data is None and _leaves_archive(reference):
+        raise InputError(Problem(f"{where}[{name}]", f"the source's plainTextPath {reference!r} points outside the "
+                                 "project archive, and qualpipe reads sources from inside the archive only.",
+                                 "Export the project again with its sources embedded (internal://), or put "
+                                 "the text file in the archive's sources folder."))
     if data is None:
         problems.append(Problem(f"{where}[{name}]", f"the source file {reference!r} is not in the archive or on "
                                 "disk; the source was skipped.", "Put the file in the archive's sources folder "
@@ -273,6 +211,15 @@ def _source_text(element, archive: _Archive, base_path: str, where: str,  # noqa
         problems.append(Problem(f"{where}[{name}]", f"the text is not UTF-8 as REFI-QDA requires; read as {encoding}.",
                                 "Check that selections still point at the right text.", "warning"))
         return text
+
+
+def _leaves_archive(reference: str) -> bool:
+    """An ``absolute://`` path, or a ``relative://`` (or bare) one climbing out with ``..``."""
+    scheme, _, rest = reference.strip().partition("://")
+    if not rest:
+        scheme, rest = "", reference
+    rest = rest.replace("\\", "/")
+    return scheme.lower() == "absolute" or rest.startswith("/") or ".." in PurePosixPath(rest).parts
 
 
 class _Builder:
@@ -472,13 +419,20 @@ class _Builder:
         return codebook_from_dict(data, source=book.source or "codebook")
 
 
-def write_import(result: ImportResult, folder: str | Path) -> list[Path]:
+def write_import(result: ImportResult, folder: str | Path, force: bool = False) -> list[Path]:
     """Write an import as qualpipe files: documents and segments (csv + parquet),
-    human_codings.csv, codings.csv, codebook.yaml and problems.txt."""
+    human_codings.csv, codings.csv, codebook.yaml and problems.txt. An existing codebook.yaml or
+    human_codings.csv (files people edit) is not replaced unless ``force``: nothing is written."""
+    from pipeline.api.files import refuse_overwrite, write_text
     from pipeline.api.io import write_table
     from pipeline.stages.refi.codebook import write_codebook_yaml
 
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(Problem(str(folder), "the import folder is an existing file.", "Pass --into a folder."))
+    for name, what in (("codebook.yaml", "a codebook"), ("human_codings.csv", "human codings")):
+        if name != "codebook.yaml" or result.codebook is not None:
+            refuse_overwrite(folder / name, force, what)
     written = []
     for name, frame in (("documents", result.documents), ("segments", result.segments)):
         frame = frame.copy()
@@ -491,6 +445,6 @@ def write_import(result: ImportResult, folder: str | Path) -> list[Path]:
     if result.codebook is not None:
         written.append(write_codebook_yaml(result.codebook, folder / "codebook.yaml"))
     problems = folder / "problems.txt"
-    problems.write_text("".join(f"{p.severity}: {p}\n" for p in result.problems), encoding="utf-8")
+    write_text(problems, "".join(f"{p.severity}: {p}\n" for p in result.problems))
     written.append(problems)
     return written
