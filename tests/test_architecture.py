@@ -28,7 +28,7 @@ LAYERS = [
     ["pipeline.stages.compare"],
     ["pipeline.stages.report", "pipeline.stages.refi"],
     ["pipeline.api"],
-    ["pipeline.cli", "pipeline"],
+    ["pipeline.cli", "pipeline.cli_support", "pipeline"],
 ]
 
 

@@ -95,8 +95,15 @@ def compare(study: Study | str | Path, write: bool = True, with_topics: bool = T
 
 
 def _ingest_settings(study: Study) -> dict:
-    return study.model_dump(mode="json", include={"name", "languages", "interviewer_labels", "attributes",
-                                                  "ingest", "pseudonymise"})
+    settings = study.model_dump(mode="json", include={"name", "languages", "interviewer_labels", "attributes",
+                                                      "ingest", "pseudonymise"})
+    names = settings["pseudonymise"].get("names") or []
+    if names:  # written to provenance.json: the names themselves stay out, a change still shows
+        import hashlib
+
+        digest = hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()[:16]
+        settings["pseudonymise"]["names"] = f"{len(names)} names (sha256 {digest})"
+    return settings
 
 
 def _ingest(study: Study | str | Path, write: bool = True, skip_invalid: bool = False) -> IngestResult:
