@@ -7,26 +7,54 @@ from pathlib import Path
 from pipeline.api.inputs import human_codings
 from pipeline.api.session import as_study, session
 from pipeline.api.stages import code, ingest
-from pipeline.errors import Problem
+from pipeline.codebook import load_codebook
+from pipeline.errors import Problem, QualpipeError
 from pipeline.settings import Study
 
 
 def validate_study(study: Study | str | Path) -> list[Problem]:
     """Every problem of the study: manifest, transcripts, codebook, human codings."""
-    from pipeline.codebook import load_codebook
-    from pipeline.errors import QualpipeError
     from pipeline.stages.ingest.corpus import validate
 
     study = as_study(study)
     problems = validate(study)
+    codebook = None
     try:
-        load_codebook(study.codebook_path)
+        codebook = load_codebook(study.codebook_path)
     except QualpipeError as exc:
         problems += exc.problems
+    if codebook is not None:
+        missing = [lang for lang in study.languages if lang not in codebook.languages]
+        if missing:
+            problems.append(Problem(
+                f"{study.codebook_path}[languages]",
+                f"the study's language(s) {missing} are not among the codebook's languages {codebook.languages}.",
+                f"Add {missing} to the codebook's 'languages' (with labels and cues in them), or remove them "
+                f"from the study's 'languages'."))
+    absent = [p for p in study.human_codings if not study.resolve(p).exists()]
+    for path in absent:
+        problems.append(Problem(study.where("human_codings"), f"{study.resolve(path)} does not exist.",
+                                "Correct the path or remove it from the list."))
+    if codebook is not None and study.human_codings and not absent and not any(
+            p.severity == "error" for p in problems):
+        problems += _codings_problems(study, codebook)
+    return problems
+
+
+def _codings_problems(study: Study, codebook) -> list[Problem]:
+    """The problems of the human codings files, read against the codebook and the study's segments."""
+    from pipeline.stages.coding.review import read_human_codings
+
+    try:
+        segments = ingest(study, write=False).segments
+    except QualpipeError as exc:
+        return exc.problems
+    problems = []
     for path in study.human_codings:
-        if not study.resolve(path).exists():
-            problems.append(Problem(study.where("human_codings"), f"{study.resolve(path)} does not exist.",
-                                    "Correct the path or remove it from the list."))
+        try:
+            read_human_codings(study.resolve(path), codebook=codebook, segments=segments)
+        except QualpipeError as exc:
+            problems += exc.problems
     return problems
 
 

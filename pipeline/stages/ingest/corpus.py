@@ -181,7 +181,8 @@ def _read_all(study: "Study") -> tuple[list[Problem], list[tuple[dict, Transcrip
                          "Correct the file name, or put the file in the transcripts folder.")
             continue
         if path.suffix.lower() not in READERS:
-            report.error(where_, f"no reader for '{path.suffix}' files.", f"Convert it to one of {sorted(READERS)}.")
+            report.error(where_, f"no reader for '{path.suffix}' files ({path.name}).",
+                         f"Convert it to one of {sorted(READERS)}.")
             continue
         data = path.read_bytes()
         if not data.strip():
