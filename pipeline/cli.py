@@ -137,13 +137,26 @@ def validate(study: Path = StudyOption) -> None:
 
 @app.command()
 @friendly
-def ingest(study: Path = StudyOption) -> None:
+def ingest(study: Path = StudyOption,
+           explain: Optional[Path] = typer.Option(None, "--explain", help="print the turns found in this one "
+                                                   "file (speaker, role, line, first words); writes nothing"),
+           skip_invalid: bool = typer.Option(False, "--skip-invalid", help="ingest the documents without errors "
+                                             "and list those left out"),
+           interviewer: Optional[str] = typer.Option(None, help="with --explain: interviewer label(s), ';' between")) -> None:
     """Read and pseudonymise the transcripts; write documents and segments tables."""
     from pipeline.api import ingest as ingest_study
 
+    if explain is not None:
+        from pipeline.stages.ingest.explain import explain as explain_file
+
+        typer.echo("\n".join(explain_file(explain, _load(study) if study.exists() else None, interviewer)))
+        return
     started = time.perf_counter()
-    result = ingest_study(_load(study))
+    result = ingest_study(_load(study), skip_invalid=skip_invalid)
     _echo_problems(result.warnings)
+    left = sorted({p.where for p in result.warnings if p.message.startswith("left out:")})
+    if left:
+        typer.secho(f"{len(left)} place(s) with errors left out: {', '.join(left)}", fg=typer.colors.YELLOW, err=True)
     typer.echo(f"{len(result.documents)} documents, {len(result.segments)} segments "
                f"in {time.perf_counter() - started:.1f} s -> {result.output}")
 

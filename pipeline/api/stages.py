@@ -27,13 +27,15 @@ from pipeline.stages.quality.design import coder_pairs, holdout_runs
 # a command that needs one stage) does not import the heavy libraries of the others.
 
 
-def ingest(study: Study | str | Path, write: bool = True) -> IngestResult:
+def ingest(study: Study | str | Path, write: bool = True, skip_invalid: bool = False) -> IngestResult:
     """Read, check and pseudonymise a study's transcripts (``qualpipe ingest``).
 
     Writes ``documents`` and ``segments`` (CSV and Parquet) to the output folder, pseudonymised.
+    With ``skip_invalid`` documents with errors are left out (listed in the warnings as
+    "left out: ...") instead of refusing the study.
     """
     study = as_study(study)
-    return memo(study, ("ingest", write), lambda: _ingest(study, write))
+    return memo(study, ("ingest", write, skip_invalid), lambda: _ingest(study, write, skip_invalid))
 
 
 def code(study: Study | str | Path, write: bool = True) -> CodeResult:
@@ -97,13 +99,16 @@ def _ingest_settings(study: Study) -> dict:
                                                   "ingest", "pseudonymise"})
 
 
-def _ingest(study: Study | str | Path, write: bool = True) -> IngestResult:
+def _ingest(study: Study | str | Path, write: bool = True, skip_invalid: bool = False) -> IngestResult:
     from pipeline.stages.ingest.corpus import ingest as read_corpus
 
     study = as_study(study)
     fingerprint = input_fingerprint(study)
     settings = _ingest_settings(study)
-    corpus, hit = cached_stage(study, "ingest", lambda: read_corpus(study), fingerprint, settings,
+    if skip_invalid:
+        settings["skip_invalid"] = True
+    corpus, hit = cached_stage(study, "ingest", lambda: read_corpus(study, skip_invalid=skip_invalid),
+                               fingerprint, settings,
                                key_file=Path(study.private_dir) / f"{study.name}.pseudonym_key.csv")
     check(corpus.documents, "documents", "ingest: documents")
     check(corpus.segments, "segments", "ingest: segments")
