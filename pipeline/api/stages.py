@@ -320,7 +320,7 @@ def _topics(study: Study | str | Path, write: bool = True, with_stability: bool 
         if stab is not None:
             write_table(stab["runs"], out, "topic_stability", formats=("csv",))
             write_table(stab["topics"], out, "topic_stability_by_topic", formats=("csv",))
-        if not hit or not (out / "figures" / "topic_sizes.png").exists():
+        if not hit or not all(p.exists() for p in _figure_files(fitted, out / "figures", settings)):
             _topic_figures(fitted, out / "figures", settings)
         update_provenance(out, "topics", {"settings": settings.model_dump(mode="json"), "seed": settings.seed,
                                           "info": fitted["info"],
@@ -329,6 +329,13 @@ def _topics(study: Study | str | Path, write: bool = True, with_stability: bool 
     check(fitted["segment_topics"], "segment_topics", "topics: segment_topics")
     return TopicsOutput(fitted["topics"], fitted["segment_topics"], fitted["shares"], fitted["info"], themes,
                         codes_, flags, stab, out, hit)
+
+
+def _figure_files(fitted: dict, folder: Path, settings) -> list[Path]:
+    """Every figure file ``_topic_figures`` writes (a run killed between two figures redraws them)."""
+    stems = ["topic_sizes"] + [f"topic_shares_by_{a}" for a in settings.share_attributes
+                               if (fitted["shares"]["attribute"] == a).any()]
+    return [folder / f"{stem}.{ext}" for stem in stems for ext in ("png", "svg")]
 
 
 def _topic_figures(fitted: dict, folder: Path, settings) -> None:
