@@ -25,17 +25,20 @@ document, never by segment) and :func:`holdout_evaluate` fit a coder and evaluat
 """
 from __future__ import annotations
 
-from pathlib import Path
-
+import logging
 from itertools import combinations
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
 from pydantic import Field
 
+from pipeline.codebook import NO_CODE
 from pipeline.errors import InputError, Problem
 from pipeline.settings import StrictModel
+
+log = logging.getLogger(__name__)
 
 
 class AgreementSettings(StrictModel):
@@ -245,6 +248,7 @@ def evaluate(predicted: pd.DataFrame, gold: pd.DataFrame, codebook, segments: pd
         raise InputError(Problem("gold codings", "no document is fully coded by the gold coders.",
                                  "Give human codings files in which coders coded whole documents."))
     units = _respondent_units(segments, docs)
+    problems = left_out(segments, docs) + unmarked_units(gold, segments, units)
     codes, themes = list(codebook.code_ids), list(codebook.theme_ids)
     theme_of = {code: codebook.theme_of(code) for code in codes}.get
     truth, pred = _indicator(_present(gold), units, codes, lambda x: x), _indicator(_present(predicted), units, codes, lambda x: x)
@@ -260,7 +264,70 @@ def evaluate(predicted: pd.DataFrame, gold: pd.DataFrame, codebook, segments: pd
                      " (a theme is present where any of its codes is)")
     cols = ["level", "code", "theme", "n_units", "support", "n_predicted", "tp", "fp", "fn",
             "precision", "recall", "f1", "kappa", "note"]
-    return pd.DataFrame(rows)[cols]
+    result = pd.DataFrame(rows)[cols]
+    result.attrs["problems"] = problems
+    result.attrs["units"] = units
+    return result
+
+
+def left_out(segments: pd.DataFrame, docs: set) -> list[Problem]:
+    """One warning per document whose respondent turns are left out of an evaluation because no
+    gold coder coded it (no row in it, not even a '-' row), logged as well."""
+    units = _respondent_units(segments, set(segments["doc_id"]) - set(docs))
+    if not units:
+        return []
+    doc_of = _doc_map(segments)
+    by_doc: dict[str, list[str]] = {}
+    for unit in units:
+        by_doc.setdefault(doc_of[unit], []).append(unit)
+    problems = [Problem(f"gold codings[{doc}]", f"{len(ids)} unit(s) left out of the evaluation "
+                        f"({', '.join(ids[:5])}{' ...' if len(ids) > 5 else ''}): no gold coder has a row "
+                        "in this document.", f"If the document was coded and no code applies, add a row "
+                        f"with code '{NO_CODE}' for its units; else code it or ignore this.", "warning")
+                for doc, ids in sorted(by_doc.items())]
+    for p in problems:
+        log.warning(str(p))
+    return problems
+
+
+def unmarked_units(gold: pd.DataFrame, segments: pd.DataFrame, units: list[str]) -> list[Problem]:
+    """Where a gold coder marks 'coded, no code' with '-' rows, units of their documents without any
+    row of theirs are counted as having no code: one warning per coder naming them."""
+    marked = gold[gold["code"].astype(str) == NO_CODE]
+    doc_of = _doc_map(segments)
+    problems = []
+    for coder in sorted(marked["coder"].astype(str).unique()):
+        own = gold[gold["coder"].astype(str) == coder]
+        docs = {doc_of.get(s) for s in own["segment_id"]}
+        seen = set(own["segment_id"].astype(str))
+        bare = [u for u in units if doc_of[u] in docs and u not in seen]
+        if bare:
+            problems.append(Problem(f"gold codings[{coder}]", f"{len(bare)} unit(s) have no row of {coder} "
+                                    f"although {coder} marks uncoded units with '{NO_CODE}' "
+                                    f"({', '.join(bare[:5])}{' ...' if len(bare) > 5 else ''}); they count "
+                                    "as 'no code'.", f"Add a '{NO_CODE}' row or the codes for each.", "warning"))
+            log.warning(str(problems[-1]))
+    return problems
+
+
+def unit_predictions(pred: pd.DataFrame, gold: pd.DataFrame, segments: pd.DataFrame, units: list[str],
+                     fold_of: dict[str, Any]) -> pd.DataFrame:
+    """One row per unit evaluated (and per unit left out): ``segment_id, doc_id, fold, gold_codes,
+    predicted_codes`` (codes sorted, ';'-joined; fold 'left out' for units no gold coder coded)."""
+    def joined(frame: pd.DataFrame) -> dict[str, str]:
+        frame = _present(frame)
+        frame = frame[frame["code"].astype(str) != NO_CODE]
+        return frame.groupby("segment_id")["code"].agg(lambda c: ";".join(sorted(set(map(str, c))))).to_dict()
+
+    truth, guess = joined(gold), joined(pred)
+    doc_of = _doc_map(segments)
+    scored = set(units)
+    others = [u for u in _respondent_units(segments, set(segments["doc_id"])) if u not in scored]
+    rows = [{"segment_id": u, "doc_id": doc_of[u], "fold": fold_of.get(doc_of[u], ""),
+             "gold_codes": truth.get(u, ""), "predicted_codes": guess.get(u, "")} for u in units]
+    rows += [{"segment_id": u, "doc_id": doc_of[u], "fold": "left out", "gold_codes": "",
+              "predicted_codes": guess.get(u, "")} for u in others]
+    return pd.DataFrame(rows, columns=["segment_id", "doc_id", "fold", "gold_codes", "predicted_codes"])
 
 
 def _summary(item_rows: list[dict], truth: np.ndarray, pred: np.ndarray, n_units: int, prefix: str,
@@ -289,7 +356,7 @@ def _fit_predict(coder_factory: Callable[[], Any], segments: pd.DataFrame, gold:
     train_segs = segments[segments["doc_id"].isin(train_docs)].reset_index(drop=True)
     test_segs = segments[segments["doc_id"].isin(test_docs)].reset_index(drop=True)
     train_gold = gold[np.array([doc_of.get(s) in train_docs for s in gold["segment_id"]], dtype=bool)]
-    train_gold = train_gold.reset_index(drop=True)
+    train_gold = train_gold[train_gold["code"].astype(str) != NO_CODE].reset_index(drop=True)
     coder = coder_factory()
     coder.fit(train_segs, train_gold)
     pred = coder.predict(test_segs)
@@ -316,12 +383,15 @@ def cross_validate(coder_factory: Callable[[], Any], segments: pd.DataFrame, gol
     units = segments[segments["doc_id"].isin(docs)].sort_values(["doc_id", "turn"])
     splitter = GroupKFold(n_splits=k, shuffle=True, random_state=seed)
     preds, folds = [], []
-    for _, test_idx in splitter.split(units, groups=units["doc_id"].to_numpy()):
+    fold_of: dict[str, Any] = {}
+    for number, (_, test_idx) in enumerate(splitter.split(units, groups=units["doc_id"].to_numpy()), start=1):
         test_docs = set(units["doc_id"].iloc[test_idx])
         folds.append(sorted(test_docs))
+        fold_of.update({d: number for d in test_docs})
         preds.append(_fit_predict(coder_factory, segments, gold, set(docs) - test_docs, test_docs))
     pooled = pd.concat(preds, ignore_index=True) if preds else pd.DataFrame(columns=["segment_id", "code"])
     result = evaluate(pooled, gold, codebook, segments)
+    result.attrs["predictions"] = unit_predictions(pooled, gold, segments, result.attrs["units"], fold_of)
     result.attrs["folds"] = folds
     result.attrs["n_splits"] = k
     return result
@@ -348,4 +418,8 @@ def holdout_evaluate(coder_factory: Callable[[], Any], segments: pd.DataFrame, g
     pred = _fit_predict(coder_factory, segments, gold, train, test)
     doc_of = _doc_map(segments)
     test_gold = gold[np.array([doc_of.get(s) in test for s in gold["segment_id"]], dtype=bool)]
-    return evaluate(pred, test_gold, codebook, segments)
+    test_segments = segments[segments["doc_id"].isin(test)]
+    result = evaluate(pred, test_gold, codebook, test_segments)
+    result.attrs["predictions"] = unit_predictions(pred, test_gold, test_segments, result.attrs["units"],
+                                                   {d: "heldout" for d in test})
+    return result

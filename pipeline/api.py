@@ -244,7 +244,8 @@ def _code(study: Study | str | Path, write: bool = True) -> CodeResult:
     key = (joblib.hash(segments), sha256_file(study.codebook_path),
            _files_hash(study, study.human_codings),
            [(_files_hash(study, [s.segments]), _files_hash(study, s.codings)) for s in study.training_data],
-           study.coding.model_dump(mode="json"))
+           study.coding.model_dump(mode="json"), study.agreement.gold_coders)
+    gold_coders = list(study.agreement.gold_coders or []) or None
 
     def compute():
         human = human_codings(study, codebook, segments)
@@ -252,9 +253,12 @@ def _code(study: Study | str | Path, write: bool = True) -> CodeResult:
         training = None
         if extra is not None:
             own = human if human is not None else pd.DataFrame(columns=["segment_id", "code", "coder"])
+            if gold_coders:
+                own = own[own["coder"].isin(gold_coders)]
             training = (pd.concat([segments, extra[0]], ignore_index=True),
                         pd.concat([own, extra[1]], ignore_index=True))
-        return run_coding(segments, codebook, study.coding, human_codings=human, training=training)
+        return run_coding(segments, codebook, study.coding, human_codings=human, training=training,
+                           gold_coders=gold_coders)
 
     result, hit = cached_stage(study, "code", compute, *key)
     out = study.output_dir
@@ -298,6 +302,8 @@ def _split(study: Study) -> pd.DataFrame | None:
 class EvaluationResult:
     scores: pd.DataFrame  # evaluate() rows plus a 'setting' column
     design: str
+    #: one row per unit and setting: segment_id, doc_id, fold, gold_codes, predicted_codes, setting
+    predictions: pd.DataFrame | None = None
 
 
 def _evaluate(study: Study | str | Path, write: bool = True) -> EvaluationResult:
@@ -332,7 +338,7 @@ def _evaluate(study: Study | str | Path, write: bool = True) -> EvaluationResult
 
     def compute():
         kind = study.coding.coder
-        frames = []
+        frames, predictions = [], []
         if split is not None or study.agreement.test_docs:
             if split is not None:
                 train = split.loc[split["split"] == "train", "doc_id"].tolist()
@@ -353,21 +359,24 @@ def _evaluate(study: Study | str | Path, write: bool = True) -> EvaluationResult
                 scores = holdout_evaluate(lambda k=coder_kind: make_coder(codebook, study.coding, k), segments, gold,
                                           codebook, docs, test)
                 frames.append(scores.assign(setting=label, n_train_docs=len(docs), n_test_docs=len(test)))
+                predictions.append(scores.attrs["predictions"].assign(setting=label))
         else:
             design = f"{study.agreement.n_splits}-fold cross-validation by document"
             scores = cross_validate(lambda: make_coder(codebook, study.coding), segments, gold, codebook,
                                     n_splits=study.agreement.n_splits, seed=study.seed)
             frames.append(scores.assign(setting=f"{kind}, cross-validated"))
+            predictions.append(scores.attrs["predictions"].assign(setting=f"{kind}, cross-validated"))
 
-        return pd.concat(frames, ignore_index=True), design
+        return pd.concat(frames, ignore_index=True), design, pd.concat(predictions, ignore_index=True)
 
-    (result, design), _ = cached_stage(study, "evaluate", compute, *key)
+    (result, design, predictions), _ = cached_stage(study, "evaluate", compute, *key)
     if write:
         out = study.output_dir
         write_table(result, out, "evaluation", formats=("csv",))
+        write_table(predictions, out, "evaluation_predictions", formats=("csv",))
         update_provenance(out, "evaluate", {"design": design, "coder": study.coding.coder,
                                             "settings": study.agreement.model_dump(mode="json")})
-    return EvaluationResult(result, design)
+    return EvaluationResult(result, design, predictions)
 
 
 def _agreement(study: Study | str | Path, coders: list[str] | None = None, with_machine: bool = False,

@@ -42,6 +42,10 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pipeline.errors import ConfigError, Problem
 from pipeline.settings import StrictModel
 
+#: The code of a human-codings row that records "this unit was coded and no code applies"
+#: (the unit, and so its document, counts as human-coded; the row carries no code).
+NO_CODE = "-"
+
 #: A text given per language, e.g. ``{"en": "Motives", "nl": "Motieven"}``.
 Localised = dict[str, str]
 #: A list of texts per language.
