@@ -131,6 +131,15 @@ class CodingSettings(StrictModel):
         "lemmas miss; null leaves them out (faster)")
     balanced: bool = Field(False, description="stacked: weigh the classes of the first-level models "
                            "inversely to their frequency (off: the meta-model and threshold handle it)")
+    conversation: Literal["auto", "on", "off"] = Field(
+        "auto", description="stacked: use the conversation features (context, position, adjacent) "
+        "on turns of conversations only; auto: on when in at least half of the documents a speaker "
+        "speaks twice or an interviewer asks (off for tables of independent passages)")
+    per_code: bool = Field(True, description="stacked: choose per code, by out-of-fold F1 on the "
+                           "training documents, between the shared decision rule, the code's own "
+                           "threshold and the rules (code_status.csv says which and why)")
+    per_code_min_positives: int = Field(5, ge=2, description="stacked: positives a code needs for "
+                                        "its own threshold")
     seed: int = Field(42, description="random seed of the model")
 
     @field_validator("char_ngrams")
@@ -173,7 +182,9 @@ def make_coder(codebook: Codebook, settings: CodingSettings, kind: str | None = 
                             theme_models=settings.theme_models, thresholds=settings.thresholds,
                             min_threshold=settings.min_threshold, seed=settings.seed,
                             adjacent=settings.adjacent, balanced=settings.balanced,
-                            char_ngrams=settings.char_ngrams, **C)
+                            char_ngrams=settings.char_ngrams, conversation=settings.conversation,
+                            per_code=settings.per_code, per_code_min_positives=settings.per_code_min_positives,
+                            **C)
     cls, extra = (LearnedCoder, {"rule_weight": 0.0}) if kind == "model" else \
         (CombinedCoder, {"rule_weight": settings.rule_weight})
     return cls(codebook, rule_coder=rule, min_positives=settings.min_positives,
