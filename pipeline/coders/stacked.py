@@ -117,7 +117,8 @@ class StackedCoder:
                  seed: int = 42, n_terms: int = 3, adjacent: bool = True,
                  balanced: bool = False, char_ngrams: tuple[int, int] | None = (2, 5), char_max_df: float = 0.5,
                  relative: float | None = None, fill: float | None = None, n_jobs: int | None = None,
-                 conversation: str = "auto", per_code: bool = True, per_code_min_positives: int = 5):
+                 conversation: str = "auto", per_code: bool = True, per_code_min_positives: int = 5,
+                 embeddings: str | None = None, embedding_weight: float = 1.0):
         self.codebook = codebook
         self.rule_coder = rule_coder
         self.context = context
@@ -143,6 +144,8 @@ class StackedCoder:
         self.conversation = conversation
         self.per_code = per_code
         self.per_code_min_positives = per_code_min_positives
+        self.embeddings = embeddings
+        self.embedding_weight = embedding_weight
 
     @property
     def coder_id(self) -> str:
@@ -158,6 +161,10 @@ class StackedCoder:
         out = {"lemmas": [" ".join(t.lemma for t in toks if not t.is_punct) for toks in tokens],
                "R": rule_proba.to_numpy(), "evidence": evidence, "index": rule_proba.index, "C": char_counts}
         n = len(segments)
+        out["E"], out["ZS"] = None, np.zeros_like(out["R"])
+        if self.semantic_ is not None and n:
+            out["E"] = self.semantic_.embed(_texts(segments).tolist())
+            out["ZS"] = self.semantic_.scores(out["E"])
         out["prev"], out["next"] = _adjacent(segments)
         position = (pd.to_numeric(segments["position"], errors="coerce").to_numpy(dtype=float)
                     if self.position_ and "position" in segments.columns else np.full(n, np.nan))
@@ -205,6 +212,9 @@ class StackedCoder:
             parts.append(sparse.csr_matrix(data["QR"][rows]))
         if self.position_:
             parts.append(sparse.csr_matrix(data["POS"][rows]))
+        if data["E"] is not None:  # sentence embeddings and zero-shot scores (coding.embeddings)
+            w = float(self.embedding_weight)
+            parts += [sparse.csr_matrix(data["E"][rows] * w), sparse.csr_matrix(data["ZS"][rows])]
         if chars is not None:  # last, so the word features keep their column numbers (evidence)
             parts.append(chars.transform(data["C"][rows]))
         return sparse.hstack(parts, format="csr")
@@ -285,11 +295,13 @@ class StackedCoder:
             out[:, cols] = M[:, cols].max(axis=1, keepdims=True)
         return out
 
-    def _pairs(self, P, R, QR, knn, exs, T, adjacent) -> np.ndarray:  # noqa: ANN001
+    def _pairs(self, P, R, QR, knn, exs, T, adjacent, ZS=None) -> np.ndarray:  # noqa: ANN001
         n = P.shape[0]
         feats = [P, np.log(P + 1e-4), R, self._theme_max(R), QR, self._theme_max(QR), knn,
                  self._theme_max(knn), exs, np.tile(np.log(self.prior_), (n, 1)), T[:, self.theme_col_],
                  self._theme_max(P), P / (P.max(axis=1, keepdims=True) + 1e-9)]
+        if ZS is not None and self.semantic_ is not None:  # zero-shot similarity, raw and within the turn
+            feats += [ZS, ZS - ZS.mean(axis=1, keepdims=True)]
         if self.adjacent_:  # the previous and next turn's scores (zeros at a document's edge)
             RT = self._theme_max(R)
             for idx in adjacent:
@@ -323,6 +335,11 @@ class StackedCoder:
         self.context_ = self.context and self.conversational_
         self.position_ = self.position and self.conversational_
         self.adjacent_ = self.adjacent and self.conversational_
+        self.semantic_ = None
+        if self.embeddings:
+            from pipeline.coders.semantic import Semantic
+
+            self.semantic_ = Semantic(book, self.embeddings)
         codes = self.codes_ = list(book.code_ids)
         self.themes_ = list(book.theme_ids)
         self.theme_col_ = np.array([self.themes_.index(book.theme_of(c)) for c in codes])
@@ -378,7 +395,8 @@ class StackedCoder:
 
         knn, exs = self._neighbours(data, seg_rows, seg_rows, Y, groups, groups, ex_rows,
                                     EY if n_ex else np.zeros((0, len(codes)), dtype=bool))
-        F = self._pairs(P, data["R"][:n], data["QR"][:n], knn, exs, T, (data["prev"][:n], data["next"][:n]))
+        F = self._pairs(P, data["R"][:n], data["QR"][:n], knn, exs, T, (data["prev"][:n], data["next"][:n]),
+                        data["ZS"][:n])
         mask, y = M.reshape(-1), Y.reshape(-1)
         self.meta_ = make_pipeline(StandardScaler(), LogisticRegression(C=self.meta_C, max_iter=2000))
         if y[mask].all() or not y[mask].any():
@@ -493,7 +511,7 @@ class StackedCoder:
         knn, exs = self._neighbours(both, np.arange(n_new), pos_rows, tr["Y"],
                                     np.array([""] * n_new, dtype=object).astype(str),
                                     np.asarray(tr["groups"]).astype(str), ex_rows, tr["EY"])
-        F = self._pairs(P, data["R"], data["QR"], knn, exs, T, (data["prev"], data["next"]))
+        F = self._pairs(P, data["R"], data["QR"], knn, exs, T, (data["prev"], data["next"]), data["ZS"])
         score = self.meta_.predict_proba(F)[:, 1].reshape(P.shape) if n_new else P
         rule_mode = np.array([m == "rule" for m in self.modes_])
         score = np.where(rule_mode[None, :], data["R"], score) if n_new else score
