@@ -11,7 +11,8 @@ scores of the training segments (documents never score themselves), and keeps:
 - ``rule``: the rule coder's decision (its cues), when its F1 on the same segments is higher.
 
 An option replaces ``shared`` only when its F1 is higher by more than ``margin`` (a choice on the
-scores it is judged on favours the tuned options; the margin keeps near-ties with the default).
+scores it is judged on favours the tuned options; the margin keeps near-ties with the default)
+and reaches ``min_f1`` (cues that find 2 of 7 cases among 280 false alarms are not worth it).
 The reason for each choice is returned for ``code_status.csv``.
 """
 from __future__ import annotations
@@ -41,7 +42,7 @@ def best_threshold(score: np.ndarray, y: np.ndarray, floor: float) -> tuple[floa
 
 def choose_modes(shared_pred: np.ndarray, score: np.ndarray, rule_pred: np.ndarray, Y: np.ndarray,
                  M: np.ndarray, floor: float, min_positives: int = 5, margin: float = 0.02,
-                 fixed: np.ndarray | None = None) -> tuple[list[str], np.ndarray, list[str], np.ndarray]:
+                 fixed: np.ndarray | None = None, min_f1: float = 0.1) -> tuple[list[str], np.ndarray, list[str], np.ndarray]:
     """Per code (column): ``modes`` (one of :data:`MODES`), ``thresholds`` for ``own`` (NaN
     elsewhere), ``reasons`` and the chosen option's out-of-fold F1. ``M`` marks the pairs that
     count (segments coded for the code); ``fixed`` marks codes whose threshold the user fixed
@@ -64,13 +65,15 @@ def choose_modes(shared_pred: np.ndarray, score: np.ndarray, rule_pred: np.ndarr
         if positives >= min_positives:
             thresholds[k], options["own"] = best_threshold(score[m, k], y, floor)
         best = max(("own", "rule"), key=lambda o: options.get(o, -1.0))
-        if options.get(best, -1.0) > f_shared + margin:
+        if options.get(best, -1.0) > f_shared + margin and options[best] >= min_f1:
             mode = best
         else:
             mode = "shared"
         figures = ", ".join(f"{o} {options[o]:.2f}" for o in MODES if o in options)
         if mode == "shared":
             why = f"shared decision rule kept (out-of-fold F1: {figures})"
+            if max(options.values()) < min_f1:
+                why += f"; no option reaches F1 {min_f1}: machine codes unreliable"
         elif mode == "own":
             why = f"own threshold {thresholds[k]:.3f} beats the shared rule (out-of-fold F1: {figures})"
         else:

@@ -60,6 +60,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from sklearn.base import BaseEstimator, clone
+
 from pipeline.codebook import Codebook
 from pipeline.coders._common import CODER_VERSION, add_model_terms, check_segments, long_codings, platt, sigmoid
 from pipeline.coders.learned import _doc_ids, _metrics_at, _prf, label_matrix
@@ -105,7 +107,7 @@ def codebook_examples(codebook: Codebook) -> tuple[pd.DataFrame, np.ndarray]:
     return frame, (np.vstack(labels) if labels else np.zeros((0, len(codes)), dtype=bool))
 
 
-class StackedCoder:
+class StackedCoder(BaseEstimator):
     """Two-level coder for small training sets (see the module docstring)."""
 
     name = "stacked"
@@ -327,7 +329,7 @@ class StackedCoder:
             raise ConfigError(Problem("coding[conversation]", f"unknown value {self.conversation!r}.",
                                       "Use auto, on or off."))
         book = self.codebook
-        self.rule_ = self.rule_coder if self.rule_coder is not None else RuleCoder(book)
+        self.rule_ = clone(self.rule_coder) if self.rule_coder is not None else RuleCoder(book)
         segments = segments.reset_index(drop=True)
         # conversation features (question, place, neighbouring turns) only for turns of conversations
         self.conversational_ = (conversational(segments) if self.conversation == "auto"
