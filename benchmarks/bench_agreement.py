@@ -38,10 +38,11 @@ def summary(table: pd.DataFrame) -> dict:
 
 def main() -> None:
     from pipeline import api
-    from pipeline.agreement import cross_validate, holdout_evaluate
+    from pipeline.api import inputs
+    from pipeline.stages.quality.agreement import cross_validate, holdout_evaluate
     from pipeline.codebook import load_codebook
-    from pipeline.coders import add_context
-    from pipeline.coding import _codable, make_coder
+    from pipeline.stages.coding.coders import add_context
+    from pipeline.stages.coding.code import _codable, make_coder
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--study", default="study.yaml")
@@ -54,10 +55,10 @@ def main() -> None:
     codebook = load_codebook(study.codebook_path)
     segments = add_context(corpus.segments)  # before dropping the interviewer turns
     segments = segments[_codable(segments, study.coding)].reset_index(drop=True)
-    gold = api.human_codings(study, codebook, corpus.segments)
+    gold = inputs.human_codings(study, codebook, corpus.segments)
     if study.agreement.gold_coders:
         gold = gold[gold["coder"].isin(study.agreement.gold_coders)].reset_index(drop=True)
-    split = api._split(study)
+    split = inputs.read_split(study)
     if split is None:
         raise SystemExit("the study has no 'agreement.split' file: this benchmark needs a fixed split")
     train = split.loc[split["split"] == "train", "doc_id"].tolist()

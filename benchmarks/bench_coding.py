@@ -42,8 +42,8 @@ def synthetic(book, n: int, seed: int = 0, turns: int = 40):
 
 def main() -> None:
     from pipeline.codebook import load_codebook
-    from pipeline.coders import CombinedCoder, LearnedCoder, RuleCoder, StackedCoder
-    from pipeline.nlp import get_nlp
+    from pipeline.stages.coding.coders import CombinedCoder, LearnedCoder, RuleCoder, StackedCoder
+    from pipeline.text.nlp import get_nlp
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--codebook", default="codebooks/mentoring_to_work.yaml")

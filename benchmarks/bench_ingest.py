@@ -16,8 +16,8 @@ os.environ["QUALPIPE_NO_CACHE"] = "1"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 REPO = Path(__file__).resolve().parents[1]
 
-from pipeline.config import load_study  # noqa: E402
-from pipeline.ingest import ingest  # noqa: E402
+from pipeline.settings import load_study  # noqa: E402
+from pipeline.stages.ingest.corpus import ingest  # noqa: E402
 from synthetic_corpus import synthetic_study  # noqa: E402
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.codebook import codebook_from_dict
-from pipeline.ingest import render_document
-from pipeline.refi import export_refi, import_refi
+from pipeline.stages.ingest.corpus import render_document
+from pipeline.stages.refi import export_refi, import_refi
 
 WORDS = ("mentor netwerk job café réunion coördinator ideeën “quoted” cv sollicitatie sector werk "
          "Dutch taal stage interview help contact vertrouwen afspraak").split()

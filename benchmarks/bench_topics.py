@@ -58,7 +58,7 @@ def synthetic_segments(n: int, n_topics: int = 40, seed: int = 0):
 
 def run_one(n: int) -> dict:
     started = time.perf_counter()
-    from pipeline.topics import TopicsSettings, fit_topics
+    from pipeline.stages.topics import TopicsSettings, fit_topics
     import bertopic  # noqa: F401  (import cost measured apart from the fit)
 
     imported = time.perf_counter()

@@ -1,11 +1,15 @@
 """qualpipe: a code-first pipeline for qualitative evaluation research.
 
 Data flows through stages, each a plain function (or a small fitted object) on pandas
-DataFrames: files -> documents and segments (:mod:`pipeline.ingest`, :mod:`pipeline.pseudonymise`)
--> codings (:mod:`pipeline.coding`) -> topics (:mod:`pipeline.topics`) -> comparisons
-(:mod:`pipeline.compare`) -> report (:mod:`pipeline.report`).
+DataFrames, each in its own package under :mod:`pipeline.stages`:
 
-The study-level functions below run a stage for a study file and write its outputs::
+files -> documents and segments (:mod:`~pipeline.stages.ingest`) -> codings
+(:mod:`~pipeline.stages.coding`, agreement in :mod:`~pipeline.stages.quality`) -> topics
+(:mod:`~pipeline.stages.topics`) -> comparisons (:mod:`~pipeline.stages.compare`) -> report
+(:mod:`~pipeline.stages.report`).
+
+The functions below run a stage for a study file, read its inputs and write its outputs
+(:mod:`pipeline.api`)::
 
     import pipeline
     study = pipeline.load_study("study.yaml")
@@ -15,46 +19,19 @@ The study-level functions below run a stage for a study file and write its outpu
     comparison = pipeline.compare(study)     # .tables(): prevalence, differences, ...
     pipeline.report(study)                   # reports/<name>/index.html
 
-Each call reads what it needs, writes its tables to the output folder and reuses the cached
-result of any stage whose inputs did not change.
+Each call reuses the cached result of any stage whose inputs did not change.
 """
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from pipeline.about import __version__
 
+from pipeline.api import (agreement, code, compare, evaluate, export_refi, import_review, ingest, report,
+                          review_sheet, run, topics)
+from pipeline.api import validate_study as validate
 from pipeline.codebook import Codebook, load_codebook
-from pipeline.config import Study, load_study
 from pipeline.errors import Problem, QualpipeError
-
-import importlib as _importlib  # noqa: E402
-import types as _types  # noqa: E402
-
-from pipeline.api import code, evaluate, export_refi, run  # noqa: E402
-from pipeline.api import validate_study as validate  # noqa: E402
-
-
-class _StageModule(_types.ModuleType):
-    """A stage module that can also be called: ``pipeline.topics(study)`` runs the stage for a
-    study (:mod:`pipeline.api`), while ``pipeline.topics.fit_topics`` and
-    ``import pipeline.topics.components`` still reach the module's contents."""
-
-    def __call__(self, *args, **kwargs):
-        return self.__stage__(*args, **kwargs)
-
-
-def _callable_stage(name: str) -> _types.ModuleType:
-    module = _importlib.import_module(f"pipeline.{name}")
-    module.__class__ = _StageModule
-    module.__stage__ = getattr(_importlib.import_module("pipeline.api"), name)
-    return module
-
-
-ingest = _callable_stage("ingest")
-topics = _callable_stage("topics")
-compare = _callable_stage("compare")
-report = _callable_stage("report")
-agreement = _callable_stage("agreement")
+from pipeline.settings import Study, load_study
 
 __all__ = ["__version__", "Codebook", "Problem", "QualpipeError", "Study", "agreement", "code", "compare",
-           "evaluate", "export_refi", "ingest", "load_codebook", "load_study", "report", "run", "topics",
-           "validate"]
+           "evaluate", "export_refi", "import_review", "ingest", "load_codebook", "load_study", "report",
+           "review_sheet", "run", "topics", "validate"]

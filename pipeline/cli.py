@@ -6,14 +6,17 @@ location and fix, and the command exits with status 1; nothing else is printed a
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import Optional
 
+import click
 import typer
 
-from pipeline.errors import Problem, QualpipeError
+from pipeline.errors import Problem, QualpipeError, QualpipeWarning
 
 app = typer.Typer(help="qualpipe: a code-first pipeline for qualitative evaluation research.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -28,6 +31,7 @@ app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
 
 StudyOption = typer.Option(Path("study.yaml"), "--study", "-s", help="the study file", show_default=True)
+ForceOption = typer.Option(False, "--force", help="replace existing files (which may hold a person's edits)")
 
 
 def _echo_problems(problems: list[Problem]) -> None:
@@ -39,24 +43,78 @@ def _echo_problems(problems: list[Problem]) -> None:
             typer.echo(f"  fix: {problem.fix}", err=True)
 
 
+#: where users report a bug; printed with an unexpected error
+REPORT_BUGS = "the qualpipe issue tracker (qualpipe's repository, 'Issues')"
+#: set by ``qualpipe --debug`` (or QUALPIPE_DEBUG=1): unexpected errors show their traceback
+DEBUG = {"on": os.environ.get("QUALPIPE_DEBUG") == "1"}
+
+
+@app.callback()
+def _main(debug: bool = typer.Option(False, "--debug", help="show the full traceback of an unexpected error")) -> None:
+    """qualpipe: a code-first pipeline for qualitative evaluation research."""
+    DEBUG["on"] = DEBUG["on"] or debug
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+    if issubclass(category, QualpipeWarning):
+        typer.secho(f"warning: {message}", fg=typer.colors.YELLOW, err=True)
+    else:
+        _ORIGINAL_SHOWWARNING(message, category, filename, lineno, file, line)
+
+
+_ORIGINAL_SHOWWARNING = warnings.showwarning
+
+
+def _command_name(func) -> str:  # noqa: ANN001
+    """``qualpipe codebook export`` for the function ``codebook_export`` (``review`` for the sheet)."""
+    words = {"review_export": "review"}.get(func.__name__, func.__name__.replace("_", " "))
+    return f"qualpipe {words}"
+
+
+def _unexpected(exc: BaseException, command: str) -> None:
+    """One paragraph instead of a traceback: the command, the error, what to do."""
+    typer.secho(f"error: `{command}` stopped on an unexpected error: {type(exc).__name__}: {exc}",
+                fg=typer.colors.RED, err=True)
+    typer.echo("  This is a fault in qualpipe (or an input it does not check yet), not something you did "
+               f"wrong. Please report it to {REPORT_BUGS} with the command you ran and the message above; "
+               f"run `qualpipe --debug {command.partition(' ')[2]} ...` to see the full traceback. Files written "
+               "before the error are complete (qualpipe writes each file in one step).", err=True)
+
+
 def friendly(func):
-    """Print qualpipe errors as located messages and exit 1."""
+    """Print qualpipe errors as located messages and exit 1; print any other error as one
+    paragraph (exit 2) unless ``--debug``; print qualpipe warnings as ``warning:`` lines."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except QualpipeError as exc:
-            _echo_problems(exc.problems)
-            n = len(exc.problems)
-            typer.secho(f"{n} error{'s' if n != 1 else ''}; nothing was written.", fg=typer.colors.RED, err=True)
-            raise typer.Exit(1) from None
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", QualpipeWarning)
+            warnings.showwarning = _show_warning
+            try:
+                return func(*args, **kwargs)
+            except QualpipeError as exc:
+                _echo_problems(exc.problems)
+                n = len(exc.problems)
+                typer.secho(f"{n} error{'s' if n != 1 else ''}; nothing was written.", fg=typer.colors.RED,
+                            err=True)
+                raise typer.Exit(1) from None
+            except (typer.Exit, typer.Abort, click.exceptions.ClickException):
+                raise
+            except KeyboardInterrupt:
+                typer.secho("interrupted; files written so far are complete, a re-run finishes the rest.",
+                            fg=typer.colors.RED, err=True)
+                raise typer.Exit(130) from None
+            except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+                if DEBUG["on"]:
+                    raise
+                _unexpected(exc, _command_name(func))
+                raise typer.Exit(2) from None
 
     return wrapper
 
 
 def _load(study: Path):
-    from pipeline.config import load_study
+    from pipeline.settings import load_study
 
     return load_study(study)
 
@@ -125,11 +183,14 @@ def codebook_show(path: Optional[Path] = typer.Argument(None, help="codebook fil
 @friendly
 def codebook_export(out: Path = typer.Argument(..., help="the .qdc file to write"),
                     study: Path = StudyOption,
-                    language: Optional[str] = typer.Option(None, help="language of names and descriptions")) -> None:
+                    language: Optional[str] = typer.Option(None, help="language of names and descriptions"),
+                    force: bool = ForceOption) -> None:
     """Write the study's codebook as a REFI-QDA .qdc file (NVivo, ATLAS.ti, MAXQDA, QualCoder)."""
     from pipeline.codebook import load_codebook
-    from pipeline.refi import write_qdc
+    from pipeline.stages.refi import write_qdc
+    from pipeline.api.files import refuse_overwrite
 
+    refuse_overwrite(out, force, "a codebook")
     summary = write_qdc(load_codebook(_load(study).codebook_path), out, language=language)
     typer.echo(summary.to_text())
 
@@ -138,13 +199,13 @@ def codebook_export(out: Path = typer.Argument(..., help="the .qdc file to write
 @friendly
 def codebook_import(source: Path = typer.Argument(..., help="a REFI-QDA .qdc file"),
                     out: Path = typer.Option(..., "--out", help="the YAML codebook to write"),
-                    language: str = typer.Option("en", help="language the names and descriptions are in")) -> None:
+                    language: str = typer.Option("en", help="language the names and descriptions are in"),
+                    force: bool = ForceOption) -> None:
     """Turn a REFI-QDA .qdc codebook into a qualpipe YAML codebook."""
-    from pipeline.refi import read_qdc, write_codebook_yaml
+    from pipeline.stages.refi import read_qdc, write_codebook_yaml
+    from pipeline.api.files import refuse_overwrite
 
-    if out.exists():
-        raise QualpipeError(Problem(str(out), "the file exists; qualpipe never overwrites a codebook.",
-                                    "Choose another --out path or move the file away."))
+    refuse_overwrite(out, force, "a codebook")
     book = read_qdc(source, language=language)
     write_codebook_yaml(book, out)
     typer.echo(f"{len(book.code_ids)} codes -> {out}")
@@ -168,13 +229,16 @@ def code(study: Path = StudyOption) -> None:
 @review_app.callback()
 @friendly
 def review_export(ctx: typer.Context, study: Path = StudyOption,
-                  n: Optional[int] = typer.Option(None, help="suggestions in the sheet (default: review.n)")) -> None:
+                  n: Optional[int] = typer.Option(None, help="suggestions in the sheet (default: review.n)"),
+                  force: bool = typer.Option(False, "--force", help="replace a review sheet that holds decisions "
+                                                                   "(default: keep it, write the new one beside it)")
+                  ) -> None:
     """Write a review sheet (xlsx and csv) of machine suggestions, most uncertain first."""
     if ctx.invoked_subcommand is not None:
         return
     from pipeline.api import review_sheet
 
-    xlsx, csv_, count = review_sheet(_load(study), n=n)
+    xlsx, csv_, count = review_sheet(_load(study), n=n, force=force)
     typer.echo(f"{count} suggestions -> {xlsx} and {csv_}")
     typer.echo("Fill the 'decision' column (accept / reject / other code ids) and the reviewer, then run "
                "`qualpipe review import SHEET`.")
@@ -294,10 +358,13 @@ def run(study: Path = StudyOption) -> None:
 def export_refi(out: Path = typer.Option(..., "--out", help="the .qdpx file to write"),
                 study: Path = StudyOption,
                 include_all: bool = typer.Option(False, help="also export machine suggestions overridden by people"),
-                language: Optional[str] = typer.Option(None, help="language of code names")) -> None:
+                language: Optional[str] = typer.Option(None, help="language of code names"),
+                force: bool = ForceOption) -> None:
     """Export the coded study as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder."""
     from pipeline.api import export_refi as run_export
+    from pipeline.api.files import refuse_overwrite
 
+    refuse_overwrite(out, force, "an exported project")
     summary = run_export(_load(study), out, include_all=include_all, language=language)
     typer.echo(summary.to_text())
 
@@ -307,15 +374,16 @@ def export_refi(out: Path = typer.Option(..., "--out", help="the .qdpx file to w
 def import_refi(source: Path = typer.Argument(..., help="a .qdpx (or .qde) project from a QDA tool"),
                 into: Path = typer.Option(Path("data/imported"), help="folder for the imported tables"),
                 study: Optional[Path] = typer.Option(None, "--study", "-s",
-                                                     help="a study whose interviewer labels to use")) -> None:
+                                                     help="a study whose interviewer labels to use"),
+                force: bool = ForceOption) -> None:
     """Import a REFI-QDA project: documents, segments, codebook and human codings."""
-    from pipeline.refi import import_refi as run_import
-    from pipeline.refi import write_import
+    from pipeline.stages.refi import import_refi as run_import
+    from pipeline.stages.refi import write_import
 
     labels = _load(study).interviewer_labels if study else None
     result = run_import(source, interviewer_labels=labels)
     _echo_problems(result.problems)
-    written = write_import(result, into)
+    written = write_import(result, into, force=force)
     typer.echo(f"{len(result.documents)} documents, {len(result.segments)} segments, "
                f"{len(result.human_codings)} codings -> {into} ({len(written)} files)")
 

@@ -6,7 +6,7 @@ entry follows MacQueen et al. (1998): label, definition, when to use, when not t
 examples and counter-examples, plus ``cues`` for the rule coder. Text fields are given per
 language (``{en: ..., nl: ...}``) or as a plain string (taken as the codebook's first language).
 
-Cue grammar (used by :mod:`pipeline.coders`):
+Cue grammar (used by :mod:`pipeline.stages.coding.coders`):
 
 - words are separated by spaces; each word matches a token whose lemma or lower-cased form is
   that word;
@@ -40,7 +40,8 @@ import yaml
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from pipeline.errors import ConfigError, Problem
-from pipeline.settings import StrictModel
+from pipeline.registry import registry
+from pipeline.settings.base import StrictModel, read_utf8
 
 #: The code of a human-codings row that records "this unit was coded and no code applies"
 #: (the unit, and so its document, counts as human-coded; the row carries no code).
@@ -124,8 +125,15 @@ class Codebook(StrictModel):
 
     @model_validator(mode="after")
     def _check_tree(self) -> "Codebook":
+        if not self.themes:
+            raise ValueError("a codebook needs at least one theme under 'themes:' (each with an id, a label "
+                             "and optionally codes)")
         seen: set[str] = set()
         for code, _, _ in self.walk():
+            for field in ("cues", "exclude_cues"):
+                for lang, cues in getattr(code, field).items():
+                    if any(not str(cue).strip() for cue in cues):
+                        raise ValueError(f"code {code.id!r} has an empty cue in {field}[{lang}]; remove it")
             if code.id in seen:
                 raise ValueError(f"code id {code.id!r} is used twice; every id must be unique")
             seen.add(code.id)
@@ -245,11 +253,9 @@ def _load_codebook(path: Path, mtime_ns: int, size: int) -> Codebook:
         raise ConfigError(Problem(str(path), "the codebook file does not exist.",
                                   "Check the 'codebook:' path in the study file."))
     if path.suffix.lower() == ".qdc":
-        from pipeline.refi import read_qdc
-
-        return read_qdc(path)
+        return registry("codebook.readers").get(".qdc")(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = yaml.load(read_utf8(path, "codebook"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.agreement import agreement, cross_validate, evaluate, holdout_evaluate, nominal_alpha
+from pipeline.stages.quality.agreement import agreement, cross_validate, evaluate, holdout_evaluate, nominal_alpha
 from pipeline.codebook import codebook_from_dict
 from pipeline.errors import InputError
 

@@ -187,7 +187,7 @@ def _example_segments(leaves, kind):
 
 
 def test_rule_coder_finds_each_code_in_its_own_examples(book, leaves):
-    rule = pytest.importorskip("pipeline.coders.rule")
+    rule = pytest.importorskip("pipeline.stages.coding.coders.rule")
     segments = _example_segments(leaves, "examples")
     proba = rule.RuleCoder(book).fit().predict_proba(segments.drop(columns="code"))
     missed = [sid for sid, code in zip(segments.segment_id, segments.code) if proba.at[sid, code] < 0.5]
@@ -195,7 +195,7 @@ def test_rule_coder_finds_each_code_in_its_own_examples(book, leaves):
 
 
 def test_rule_coder_does_not_give_counter_examples_their_own_code(book, leaves):
-    rule = pytest.importorskip("pipeline.coders.rule")
+    rule = pytest.importorskip("pipeline.stages.coding.coders.rule")
     segments = _example_segments(leaves, "counter_examples")
     proba = rule.RuleCoder(book).fit().predict_proba(segments.drop(columns="code"))
     wrong = [sid for sid, code in zip(segments.segment_id, segments.code) if proba.at[sid, code] >= 0.5]

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from pipeline.codebook import codebook_from_dict
-from pipeline.coders import CombinedCoder, LearnedCoder, RuleCoder, codebook_version
-from pipeline.coders._common import best_threshold
+from pipeline.stages.coding.coders import CombinedCoder, LearnedCoder, RuleCoder, codebook_version
+from pipeline.stages.coding.coders._common import best_threshold
 from pipeline.errors import ConfigError, InputError
 
 BOOK = {

@@ -5,7 +5,7 @@ import pytest
 from pydantic import ValidationError
 
 from pipeline.codebook import codebook_from_dict
-from pipeline.coding import CodingSettings, code, codebook_version
+from pipeline.stages.coding.code import CodingSettings, code, codebook_version
 from pipeline.errors import ConfigError, InputError
 
 BOOK = {

@@ -7,11 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import importlib
-
-# the module (pipeline.compare is also the study-level function); pytest must not collect cmp.test_differences
-cmp = importlib.import_module("pipeline.compare")
-from pipeline import compare_stats as cs
+from pipeline.stages.compare import differences as cmp
+from pipeline.stages.compare import stats as cs
 from pipeline.codebook import codebook_from_dict
 from pipeline.errors import InputError
 
@@ -286,7 +283,7 @@ TAIL = (" Also we talked about the weather, about football, about his children a
 
 
 def test_quote_window_shows_the_sentence_that_carries_the_code():
-    from pipeline.quotes import evidence_spans, quote_window, sentences
+    from pipeline.text.quotes import evidence_spans, quote_window, sentences
 
     text = INTRO + NETWORK + TAIL
     start = text.index("network")
@@ -350,7 +347,7 @@ def test_framework_quotes_show_the_theme_from_evidence_or_cues_and_spread_speake
 
 
 def test_spread_prefers_new_documents_speakers_and_attributes():
-    from pipeline.quotes import spread
+    from pipeline.text.quotes import spread
 
     frame = pd.DataFrame({"doc_id": ["a", "a", "b", "c", "d"], "speaker": ["S1", "S2", "S3", "S1", "S4"],
                           "pilot": ["p", "p", "p", "q", "q"]})

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sklearn.base import BaseEstimator, clone
 
-from pipeline.coders import CombinedCoder, LearnedCoder, RuleCoder, StackedCoder
+from pipeline.stages.coding.coders import CombinedCoder, LearnedCoder, RuleCoder, StackedCoder
 from pipeline.errors import ConfigError
 from tests.test_coders import BOOK, corpus
 from pipeline.codebook import codebook_from_dict

@@ -7,11 +7,20 @@ import logging
 import pandas as pd
 import pytest
 
-from pipeline.agreement import cross_validate, evaluate
+from pipeline.stages.quality.agreement import cross_validate, evaluate
 from pipeline.codebook import NO_CODE, codebook_from_dict
-from pipeline.coding import CodingSettings, code
-from tests.test_agreement import NET, SpyCoder, book, cv_data, make_segments, unit  # noqa: F401
+from pipeline.settings import CodingSettings
+from pipeline.stages.coding.code import code
+from tests.test_agreement import JOB, NET, SpyCoder, cv_data, make_segments, unit
 from tests.test_coding import BOOK, interviews
+
+
+@pytest.fixture(scope="module")
+def book():
+    """The two-code codebook of tests/test_agreement.py's figures."""
+    return codebook_from_dict({"name": "tiny", "version": "1.0.0", "themes": [
+        {"id": "motives", "label": "Motives", "codes": [{"id": NET, "label": "Network"},
+                                                       {"id": JOB, "label": "Job"}]}]})
 
 
 @pytest.fixture(scope="module")
@@ -59,12 +68,11 @@ def test_cross_validation_writes_out_of_fold_predictions_per_unit(book):
 
 
 def test_gold_coders_alone_decide_final_codes(coding_book):
-    book = coding_book
     seg, cod = interviews()
     ann = cod[cod["segment_id"].str.startswith("doc00:")]
     bob = pd.DataFrame({"segment_id": ["doc00:2", "doc01:2"], "code": ["process.stalled"] * 2, "coder": ["bob"] * 2})
     human = pd.concat([ann, bob], ignore_index=True)
-    res = code(seg, book, CodingSettings(coder="rule"), human_codings=human, gold_coders=["ann"])
+    res = code(seg, coding_book, CodingSettings(coder="rule"), human_codings=human, gold_coders=["ann"])
     final = res.codings[res.codings["final"]]
     assert not ((final["coder"] == "bob").any())
     kept = res.codings[res.codings["coder"] == "bob"]
@@ -72,15 +80,14 @@ def test_gold_coders_alone_decide_final_codes(coding_book):
     cs = res.coded_segments.set_index("segment_id")
     assert cs.loc["doc00:2", "coded_by"] == "human:ann"
     assert not cs.loc["doc01:2", "coded_by"].startswith("human")  # doc01 was coded by bob only
-    union = code(seg, book, CodingSettings(coder="rule"), human_codings=human)
+    union = code(seg, coding_book, CodingSettings(coder="rule"), human_codings=human)
     assert "process.stalled" in union.coded_segments.set_index("segment_id").loc["doc00:2", "codes"]
 
 
 def test_no_code_rows_are_not_codes(coding_book):
-    book = coding_book
     seg, cod = interviews()
     human = pd.DataFrame({"segment_id": ["doc00:2"], "code": [NO_CODE], "coder": ["ann"]})
-    res = code(seg, book, CodingSettings(coder="rule"), human_codings=human)
+    res = code(seg, coding_book, CodingSettings(coder="rule"), human_codings=human)
     assert NO_CODE not in set(res.codings["code"])
     cs = res.coded_segments.set_index("segment_id")
     assert cs.loc["doc00:2", "codes"] == "" and cs.loc["doc00:4", "coded_by"] == "human:ann"
@@ -88,7 +95,7 @@ def test_no_code_rows_are_not_codes(coding_book):
 
 def test_codings_file_accepts_the_no_code_mark_and_explains_an_empty_code(tmp_path, book):
     from pipeline.errors import InputError
-    from pipeline.review import read_human_codings
+    from pipeline.stages.coding.review import read_human_codings
 
     segs = make_segments({"D1": 2})
     path = tmp_path / "gold.csv"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import DEFAULT_INTERVIEWER_LABELS
+from pipeline.settings import DEFAULT_INTERVIEWER_LABELS
 from pipeline.errors import InputError
-from pipeline.formats import ReaderOptions, read_transcript
+from pipeline.stages.ingest.formats import ReaderOptions, read_transcript
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 OPTIONS = ReaderOptions(interviewer_labels=DEFAULT_INTERVIEWER_LABELS, id_columns=["unit_id"],

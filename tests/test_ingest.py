@@ -9,10 +9,10 @@ import pytest
 import yaml
 
 import pipeline
-from pipeline.config import load_study
+from pipeline.settings import load_study
 from pipeline.errors import ConfigError, QualpipeError
-from pipeline.ingest import ingest as read_corpus
-from pipeline.ingest import validate
+from pipeline.stages.ingest.corpus import ingest as read_corpus
+from pipeline.stages.ingest.corpus import validate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 GOOD = {

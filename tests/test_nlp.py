@@ -1,8 +1,8 @@
-"""Tokens, lemmas, offsets and sentences from pipeline.nlp."""
+"""Tokens, lemmas, offsets and sentences from pipeline.text.nlp."""
 import pytest
 
 from pipeline.errors import InputError
-from pipeline.nlp import get_nlp, lemmatize_word, split_word, tokenize
+from pipeline.text.nlp import get_nlp, lemmatize_word, split_word, tokenize
 
 
 def test_english_lemmas_are_lower_case_and_inflections_reduced():

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipeline.ingest import render_document
-from pipeline.pseudonymise import Pseudonymiser
+from pipeline.stages.ingest.corpus import render_document
+from pipeline.stages.ingest.pseudonymise import Pseudonymiser
 
 
 def tables(turns, role="mentee", doc_id="d1"):

@@ -11,10 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import importlib
-cmp = importlib.import_module("pipeline.compare")
-from pipeline.report import ReportSettings, render_report
-from test_compare import BOOK, seg, separated, small
+from pipeline.stages.compare import differences as cmp
+from pipeline.stages.report.render import ReportSettings, render_report
+from test_compare import BOOK, separated, small
 
 FAST = cmp.CompareSettings(n_boot=300, n_perm=300)
 PROVENANCE = {
@@ -200,7 +199,7 @@ def synthetic(strata: dict, min_group_docs: int = 5) -> cmp.Comparison:
 
 
 def test_summary_rules_on_synthetic_tables():
-    from pipeline import summary
+    from pipeline.stages.report import summary
 
     comparison = synthetic({
         "all": (12, 10, 30, 30, {"motives.network": (20, 14, 0.40), "motives.find_job": (3, 9, 0.30),
@@ -246,7 +245,7 @@ def test_summary_rules_on_synthetic_tables():
 
 
 def test_overall_picture_groups_ties_and_keeps_labels_whole():
-    from pipeline import summary
+    from pipeline.stages.report import summary
 
     comparison = synthetic({"all": (6, 6, 10, 10, {"motives.network": (5, 5, 1.0)})})
     everyone = comparison.prevalence

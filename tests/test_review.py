@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.codebook import codebook_from_dict
 from pipeline.errors import InputError
-from pipeline.review import (apply_human, coverage, merge_human, read_human_codings, read_review_sheet,
+from pipeline.stages.coding.review import (apply_human, coverage, merge_human, read_human_codings, read_review_sheet,
                              review_sheet, write_review_sheet)
 
 

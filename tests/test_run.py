@@ -10,7 +10,7 @@ import pandas as pd
 import yaml
 
 import pipeline
-from pipeline import cache
+from pipeline.api import cache
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 CODEBOOK = {

@@ -4,10 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.agreement import evaluate
+from pipeline.stages.quality.agreement import evaluate
 from pipeline.codebook import codebook_from_dict
-from pipeline.coders import StackedCoder, add_context, codebook_examples
-from pipeline.coding import CodingSettings, code
+from pipeline.stages.coding.coders import StackedCoder, add_context, codebook_examples
+from pipeline.stages.coding.code import CodingSettings, code
 from pipeline.errors import ConfigError
 
 BOOK = {
@@ -166,7 +166,7 @@ def test_evaluate_has_theme_micro_and_macro_rows(book):
 
 def test_adjacent_turns_carry_the_topic_over(book):
     """A cue-less follow-up turn gets the code of the turn before it only with ``adjacent``."""
-    from pipeline.coders.stacked import _adjacent
+    from pipeline.stages.coding.coders.stacked import _adjacent
 
     seg = pd.DataFrame({"segment_id": ["a:4", "b:2", "a:2", "a:7"], "doc_id": ["a", "b", "a", "a"],
                         "turn": [4, 2, 2, 7], "text": "x"})
@@ -203,7 +203,7 @@ def test_adjacent_turns_carry_the_topic_over(book):
 
 
 def test_decision_rule_relative_to_best_and_fill():
-    from pipeline.coders.stacked import decide
+    from pipeline.stages.coding.coders.stacked import decide
 
     score = np.array([[0.90, 0.35, 0.05],    # clear code beside a weak one
                       [0.25, 0.10, 0.05],    # nothing reaches the threshold of 0.3
@@ -220,7 +220,7 @@ def test_decision_rule_relative_to_best_and_fill():
 
 
 def test_decision_settings_are_chosen_by_cross_validation_or_kept(book):
-    from pipeline.coders.stacked import FILL_GRID, RELATIVE_GRID
+    from pipeline.stages.coding.coders.stacked import FILL_GRID, RELATIVE_GRID
 
     seg, cod = interviews(n_docs=6)
     resp = add_context(seg)
@@ -239,7 +239,7 @@ def test_decision_settings_are_chosen_by_cross_validation_or_kept(book):
 def test_character_ngrams_match_a_tfidf_vectorizer_fitted_on_the_same_rows():
     from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
-    from pipeline.coders.stacked import _CharTfidf
+    from pipeline.stages.coding.coders.stacked import _CharTfidf
 
     texts = ["Ik werkte als ingenieur", "we werkten samen", "the engineer worked", "werk zoeken",
              "engineers work hard"]
@@ -254,7 +254,7 @@ def test_character_ngrams_match_a_tfidf_vectorizer_fitted_on_the_same_rows():
 
 
 def test_models_do_not_depend_on_the_number_of_processes(book, monkeypatch):
-    import pipeline.coders.stacked as stacked
+    import pipeline.stages.coding.coders.stacked as stacked
 
     seg, cod = interviews(n_docs=6)
     resp = add_context(seg)

@@ -1,4 +1,4 @@
-"""Tests of the topics stage (pipeline.topics).
+"""Tests of the topics stage (pipeline.stages.topics).
 
 Fast tests use PCA (or no reduction) with k-means or HDBSCAN; UMAP, which pays numba
 compilation in each new process, only runs in the cross-process determinism test (slow).
@@ -21,11 +21,11 @@ import pytest
 
 from pipeline.codebook import codebook_from_dict
 from pipeline.errors import ConfigError, InputError
-from pipeline.topics import (
+from pipeline.stages.topics import (
     DEFAULT_FILLERS, TextPreparer, TopicResult, TopicsSettings, TopicsWarning, fit_topics,
     make_units, plot_topic_shares, plot_topic_sizes, stability, topic_code_table,
 )
-from pipeline.topics.text import stop_words
+from pipeline.stages.topics.text import stop_words
 
 # Planted topics, each with English and Dutch words; the same filler-laden sentence frames.
 THEMES = {
@@ -264,7 +264,7 @@ def test_short_turns_are_listed_but_not_modelled(segments):
 
 # -- cache, save and load ---------------------------------------------------------------
 def test_embedding_cache_is_reused_when_only_clustering_changes(segments, tmp_path, monkeypatch):
-    from pipeline.topics.embed import LsaEmbedder
+    from pipeline.stages.topics.embed import LsaEmbedder
 
     first = fit_topics(segments, TopicsSettings(**FAST), cache_dir=tmp_path)
     assert first.info["embedding_from_cache"] is False
@@ -410,7 +410,7 @@ def test_plots_write_png_and_deterministic_svg(fitted, tmp_path):
 SCRIPT = textwrap.dedent("""
     import sys
     import pandas as pd
-    from pipeline.topics import TopicsSettings, fit_topics
+    from pipeline.stages.topics import TopicsSettings, fit_topics
     segments = pd.read_parquet(sys.argv[1])
     result = fit_topics(segments, TopicsSettings())
     out = sys.argv[2]

@@ -1,0 +1,41 @@
+"""One ``run``: each stage is computed once and shared by the stages after it; across runs the
+disk cache (:mod:`pipeline.api.cache`) skips stages whose inputs did not change."""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from pathlib import Path
+
+from pipeline.settings import Study, load_study
+
+
+def as_study(study: Study | str | Path) -> Study:
+    return study if isinstance(study, Study) else load_study(study)
+
+
+# Within one ``run`` (or ``report``) each stage is computed once and shared by the stages after
+# it; across runs the disk cache (pipeline.api.cache) skips stages whose inputs did not change.
+_MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("qualpipe_memo", default=None)
+
+
+@contextlib.contextmanager
+def session():
+    """Share stage results between the API calls made inside the ``with`` block."""
+    token = _MEMO.set({}) if _MEMO.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _MEMO.reset(token)
+
+
+def memo(study: Study, key: tuple, compute):
+    memo = _MEMO.get()
+    if memo is None:
+        return compute()
+    key = (str(study.source), id(study)) + key
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+

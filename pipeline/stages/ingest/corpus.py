@@ -1,0 +1,308 @@
+"""Stage 1: files -> documents and segments.
+
+``ingest(study)`` reads the manifest and every transcript and returns a :class:`Corpus` of two
+tidy tables (pseudonymised by default, see :mod:`pipeline.stages.ingest.pseudonymise`):
+
+documents
+    ``doc_id, file, sha256, format, encoding, labelled, n_turns, n_respondent_turns, n_words,
+    preamble, text`` plus every manifest column (``pilot, model, method, role, language`` ...).
+    ``text`` is the document's normalised text: the preamble, then each turn as
+    ``Speaker: text``, separated by blank lines.
+segments (one row per speaker turn)
+    ``segment_id`` (``{doc_id}:{turn}``), ``doc_id, turn`` (from 1, over all turns, interviewer
+    turns included), ``speaker, speaker_role`` (``interviewer`` | ``respondent``), ``text``,
+    ``start_char, end_char`` (``documents.text[start_char:end_char] == text``),
+    ``start_time, end_time`` (seconds or NaN), ``source_line`` (line, paragraph, cue or row of
+    the source where the turn starts), then the document's attributes; units of a table and
+    speakers listed in ``ingest.speakers`` add their own attributes (overriding the document's).
+
+``validate(study)`` lists every problem at once; ``ingest`` refuses a study with errors.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from pipeline.api.files import ManifestFiles
+from pipeline.errors import InputError, Problem, QualpipeError, Report
+from pipeline.stages.ingest.document import render_document  # noqa: F401  (re-exported)
+from pipeline.stages.ingest.formats import READERS, ReaderOptions, Transcript, read_transcript
+from pipeline.stages.ingest.formats.base import normalise_label
+from pipeline.settings import IngestSettings  # noqa: F401  (re-exported)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pipeline.settings import Study
+
+REQUIRED_COLUMNS = ("doc_id", "file", "pilot", "model", "method", "role", "language")
+#: manifest columns that are about reading the file, not attributes of the document
+READING_COLUMNS = ("file", "interviewer")
+DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+@dataclass
+class Corpus:
+    """The result of ingestion: two tidy tables and the warnings met on the way."""
+
+    documents: pd.DataFrame
+    segments: pd.DataFrame
+    warnings: list[Problem]
+
+
+# -- manifest ----------------------------------------------------------------------------------
+
+def read_manifest(path: Path) -> pd.DataFrame:
+    """The manifest as strings, with a ``_line`` column (the line a spreadsheet user sees)."""
+    if not path.exists():
+        raise InputError(Problem(str(path), "the manifest file does not exist.",
+                                 "Check the 'manifest:' path in the study file."))
+    from pipeline.stages.ingest.formats.base import decode
+
+    text, _ = decode(path.read_bytes(), path)
+    import io
+
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except Exception as exc:
+        raise InputError(Problem(str(path), f"cannot read the manifest as CSV ({exc}).",
+                                 "Save it as CSV with a header row.")) from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    frame = frame.apply(lambda col: col.str.strip())
+    frame.insert(0, "_line", range(2, len(frame) + 2))
+    return frame
+
+
+def _check_manifest(study: "Study", manifest: pd.DataFrame, report: Report) -> None:
+    path = str(study.manifest_path)
+    missing = [c for c in REQUIRED_COLUMNS if c not in manifest.columns]
+    if missing:
+        report.error(f"{path}[header]", f"missing column(s) {missing}.",
+                     f"Add them; a manifest needs at least {list(REQUIRED_COLUMNS)}.")
+        return
+    seen: dict[str, int] = {}
+    for values in manifest.to_dict("records"):
+        line = values["_line"]
+        for column in REQUIRED_COLUMNS:
+            if not values[column]:
+                report.error(f"{path}:{line}[{column}]", f"'{column}' is empty.", "Fill it in.")
+        doc_id = values["doc_id"]
+        if doc_id and not DOC_ID.match(doc_id):
+            report.error(f"{path}:{line}[doc_id]", f"doc_id {doc_id!r} has characters other than letters, "
+                         "digits, '_', '-' and '.'.", "Rename it, e.g. 'efv-mentee-01'.")
+        if doc_id in seen:
+            report.error(f"{path}:{line}[doc_id]", f"duplicate doc_id {doc_id!r} (also on line {seen[doc_id]}).",
+                         "Give every document its own doc_id.")
+        elif doc_id:
+            seen[doc_id] = line
+        if values["language"] and values["language"] not in study.languages:
+            report.error(f"{path}:{line}[language]", f"language {values['language']!r} is not one of the "
+                         f"study's languages {study.languages}.", "Correct it, or add it under 'languages:'.")
+        for column, allowed in study.attributes.items():
+            if column not in manifest.columns:
+                report.error(f"{path}[header]", f"the study file names allowed values for '{column}', "
+                             "but the manifest has no such column.", f"Add a '{column}' column or remove "
+                             f"'{column}' from 'attributes:' in {study.source}.")
+                break
+            value = values.get(column, "")
+            if value and value not in allowed:
+                report.error(f"{path}:{line}[{column}]", f"value {value!r} is not allowed for '{column}'.",
+                             f"Use one of {allowed}, or add it under attributes.{column} in {study.source}.")
+
+
+def _options(study: "Study", manifest_row: dict | None = None, known: tuple[str, ...] = ()) -> ReaderOptions:
+    labels = list(study.interviewer_labels)
+    if manifest_row and manifest_row.get("interviewer"):
+        labels += [x.strip() for x in manifest_row["interviewer"].split(";") if x.strip()]
+    return ReaderOptions(
+        interviewer_labels=labels,
+        known_speakers=known,
+        id_columns=study.ingest.table_id_columns,
+        text_columns=study.ingest.table_text_columns,
+        unlabelled_speaker=study.ingest.unlabelled_speaker,
+        questions_as_interviewer=study.ingest.unlabelled_questions_as_interviewer,
+    )
+
+
+def _is_ignored(name: str, patterns: list[str]) -> bool:
+    from fnmatch import fnmatch
+
+    return any(fnmatch(name, p) for p in patterns)
+
+
+# -- validation --------------------------------------------------------------------------------
+
+def validate(study: "Study") -> list[Problem]:
+    """Every problem of a study at once (errors and warnings), each with location and fix."""
+    problems, _ = _read_all(study)
+    return problems
+
+
+def _read_all(study: "Study") -> tuple[list[Problem], list[tuple[dict, Transcript, bytes]]]:
+    report = Report()
+    folder = study.transcripts_dir
+    if not folder.is_dir():
+        report.error(study.where("transcripts"), f"the transcripts folder {folder} does not exist.",
+                     "Check the 'transcripts:' path (relative to the study file).")
+    try:
+        manifest = read_manifest(study.manifest_path)
+    except QualpipeError as exc:
+        report.problems.extend(exc.problems)
+        return report.problems, []
+    _check_manifest(study, manifest, report)
+    if report.errors and "file" not in manifest.columns:
+        return report.problems, []
+    listed = set()
+    read: list[tuple[dict, Transcript, bytes]] = []
+    known: dict[str, tuple[str, ...]] = {}
+    if study.ingest.speakers is not None and study.resolve(study.ingest.speakers).exists():
+        try:
+            speakers = _speaker_attributes(study)
+            known = {d: tuple(g["speaker"]) for d, g in speakers.groupby("doc_id")}
+        except QualpipeError as exc:
+            report.problems.extend(exc.problems)
+    files = ManifestFiles(study)
+    for row in manifest.to_dict("records"):
+        name = row.get("file", "")
+        where_ = f"{study.manifest_path}:{row['_line']}[file]"
+        if not name:
+            continue
+        listed.add(name)
+        path = folder / name
+        problem = files.problem(name, row["_line"], row.get("doc_id", ""))
+        if problem is not None:  # outside the transcripts folder, or listed twice
+            report.problems.append(problem)
+            continue
+        if not path.is_file():
+            report.error(where_, f"file {name!r} is not in {folder}.",
+                         "Correct the file name, or put the file in the transcripts folder.")
+            continue
+        if path.suffix.lower() not in READERS:
+            report.error(where_, f"no reader for '{path.suffix}' files ({path.name}).",
+                         f"Convert it to one of {sorted(READERS)}.")
+            continue
+        data = path.read_bytes()
+        if not data.strip():
+            report.error(str(path), "the file is empty.", "Replace it with the transcript, or drop its manifest row.")
+            continue
+        try:
+            transcript = read_transcript(path, _options(study, row, known.get(row.get("doc_id", ""), ())))
+        except QualpipeError as exc:
+            report.problems.extend(exc.problems)
+            continue
+        if not transcript.turns:
+            report.error(str(path), "no recognisable turns.",
+                         "Write turns as 'Label: text' lines, or check the file is the transcript.")
+            continue
+        report.problems.extend(transcript.warnings)
+        labels = _options(study, row).interviewer_labels
+        if transcript.labelled and path.suffix.lower() not in {".csv", ".tsv", ".xlsx"} and not any(
+                _is_interviewer(t.speaker, labels) for t in transcript.turns):
+            speakers = sorted({t.speaker for t in transcript.turns})
+            report.warn(f"{study.manifest_path}:{row['_line']}[interviewer]",
+                        f"no interviewer turns recognised in {name} (speakers: {', '.join(speakers[:8])}); "
+                        "all its turns count as respondent turns.",
+                        "If one of them is the interviewer or moderator, put that label in the manifest's "
+                        "'interviewer' column (or in interviewer_labels).")
+        read.append((row, transcript, data))
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if path.is_file() and path.name not in listed and not _is_ignored(path.name, study.ingest.ignore):
+                report.error(str(path), "this transcript is not in the manifest.",
+                             f"Add a row for it to {study.manifest_path.name}, move it out of the folder, "
+                             "or list it under ingest.ignore.")
+    if study.ingest.speakers is not None and not study.resolve(study.ingest.speakers).exists():
+        report.error(study.where("ingest.speakers"), "the speakers file does not exist.", "Correct the path.")
+    return report.problems, read
+
+
+# -- assembly ----------------------------------------------------------------------------------
+
+def _is_interviewer(label: str, labels: set[str]) -> bool:
+    key = normalise_label(label)
+    if key in labels:
+        return True
+    # a Teams label "Lotte Claes" matches a manifest interviewer "Lotte"
+    return any(" " not in x and key.split(" ")[0] == x for x in labels if x)
+
+
+def _speaker_attributes(study: "Study") -> pd.DataFrame | None:
+    if study.ingest.speakers is None:
+        return None
+    from pipeline.api.io import read_csv_with
+
+    return read_csv_with(study.resolve(study.ingest.speakers), ("doc_id", "speaker"),
+                         "speakers file (doc_id, speaker and attribute columns)")
+
+
+def build_tables(study: "Study", read: list[tuple[dict, Transcript, bytes]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Documents and segments from read transcripts (no pseudonymisation)."""
+    speakers = _speaker_attributes(study)
+    doc_rows, seg_rows = [], []
+    for row, transcript, data in read:
+        attrs = {k: v for k, v in row.items() if k not in ("_line", *READING_COLUMNS) and k != "doc_id"}
+        labels = _options(study, row).interviewer_labels
+        texts = [t.text for t in transcript.turns]
+        names = [t.speaker for t in transcript.turns]
+        text, offsets = render_document(transcript.preamble, names, texts)
+        n_words = 0
+        n_resp = 0
+        for number, (turn, (start, end)) in enumerate(zip(transcript.turns, offsets), start=1):
+            role = "interviewer" if _is_interviewer(turn.speaker, labels) else "respondent"
+            n_resp += role == "respondent"
+            n_words += len(turn.text.split())
+            seg = {
+                "segment_id": f"{row['doc_id']}:{number}", "doc_id": row["doc_id"], "turn": number,
+                "speaker": turn.speaker, "speaker_role": role, "text": turn.text,
+                "start_char": start, "end_char": end,
+                "start_time": turn.start_time, "end_time": turn.end_time, "source_line": turn.line,
+            }
+            seg.update(attrs)
+            seg.update({k: v for k, v in turn.attributes.items() if k not in seg or k in attrs})
+            seg_rows.append(seg)
+        doc_rows.append({
+            "doc_id": row["doc_id"], "file": row["file"], "sha256": hashlib.sha256(data).hexdigest(),
+            "format": Path(row["file"]).suffix.lower().lstrip("."), "encoding": transcript.encoding,
+            "labelled": transcript.labelled, "n_turns": len(transcript.turns), "n_respondent_turns": n_resp,
+            "n_words": n_words, "preamble": transcript.preamble, "text": text, **attrs,
+        })
+    documents = pd.DataFrame(doc_rows)
+    segments = pd.DataFrame(seg_rows)
+    if speakers is not None and not segments.empty:
+        extra = [c for c in speakers.columns if c not in ("doc_id", "speaker")]
+        merged = segments.merge(speakers, on=["doc_id", "speaker"], how="left", suffixes=("", "__speaker"))
+        for column in extra:
+            if f"{column}__speaker" in merged:
+                override = merged[f"{column}__speaker"]
+                merged[column] = override.where(override.notna() & (override != ""), merged[column])
+                merged = merged.drop(columns=f"{column}__speaker")
+        segments = merged
+    if not segments.empty:
+        segments["start_time"] = segments["start_time"].astype("float64")
+        segments["end_time"] = segments["end_time"].astype("float64")
+    return documents, segments
+
+
+def ingest(study: "Study", pseudonymise: bool = True) -> Corpus:
+    """Read a study's transcripts into documents and segments.
+
+    Refuses a study with errors (raising :class:`QualpipeError` listing all of them); returns
+    pseudonymised tables unless ``pseudonymise=False`` (raw tables are for the researcher's
+    own checks and are never written by qualpipe).
+    """
+    problems, read = _read_all(study)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise QualpipeError(errors)
+    documents, segments = build_tables(study, read)
+    warnings = [p for p in problems if p.severity == "warning"]
+    if pseudonymise:
+        from pipeline.stages.ingest.pseudonymise import Pseudonymiser
+
+        pseudo = Pseudonymiser.for_study(study)
+        documents, segments = pseudo.fit_transform(documents, segments)
+        warnings += pseudo.warnings_
+    return Corpus(documents=documents, segments=segments, warnings=warnings)

@@ -1,0 +1,249 @@
+"""The report's context, generated from the compare tables by rules.
+
+Nothing here is hard-coded to a study: the summary's sentences come from :mod:`pipeline.stages.report.summary`
+(overall picture, differences where groups are large enough), the theme sections from the
+``prevalence``, ``differences`` and ``framework_matrix`` tables of
+:class:`pipeline.stages.compare.differences.Comparison`, with group names from the data or the plain words of
+``ReportSettings.phrases``. Used by :func:`pipeline.stages.report.render.render_report`.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pipeline.stages.report.charts import pct, prevalence_chart
+from pipeline.stages.report.summary import (Phrases, _label, capital, key_differences, other_differences, overall_picture,
+                              p_text, points, primary_attribute)
+
+TEST_WORDS = {"fisher": "Fisher's exact test on documents", "permutation": "permutation test of documents"}
+
+
+def test_overview(comparison, settings) -> str:
+    diffs = comparison.differences
+    attribute = primary_attribute(comparison, settings)
+    tested = diffs[(diffs["attribute"] == attribute) & diffs["p_value"].notna()]
+    n_sig = int(tested["significant"].sum())
+    test = TEST_WORDS.get(comparison.settings.test, comparison.settings.test)
+    return (f"Over all populations, {len(tested)} differences between {attribute} groups were tested ({test}, "
+            f"Benjamini-Hochberg correction over codes and over themes); {n_sig} "
+            f"{'was' if n_sig == 1 else 'were'} significant at the adjusted {comparison.settings.alpha:g} level.")
+
+
+def _doc_groups(comparison, segments, attribute) -> dict[str, str]:
+    fm = comparison.framework_matrix
+    if attribute in fm.columns:
+        return dict(zip(fm["doc_id"], fm[attribute].astype(str)))
+    if segments is not None and attribute in segments.columns:
+        resp = segments[segments["speaker_role"] == "respondent"]
+        return resp.groupby("doc_id")[attribute].agg(lambda s: ", ".join(sorted(set(map(str, s))))).to_dict()
+    return {}
+
+
+def theme_quotes(comparison, theme: str, groups: list[str], doc_group: dict, max_quotes: int,
+                 spread_by: list[str] | tuple[str, ...] = ()) -> list[dict]:
+    """Per group, ``max_quotes`` quotes of the theme from the framework matrix: human-coded turns
+    first, then turns whose quote is anchored on evidence or cue words, then the machine's score;
+    spread over documents, speakers and the ``spread_by`` attributes (:func:`pipeline.text.quotes.spread`)."""
+    from pipeline.text.quotes import spread
+
+    fm = comparison.framework_matrix
+    rows = fm[fm["theme"] == theme].copy()
+    rows["_group"] = rows["doc_id"].map(doc_group)
+    rows["_human"] = (rows["source"] == "human").astype(int)
+    rows["_anchored"] = rows["anchored"].astype(bool).astype(int) if "anchored" in rows.columns else 0
+    rows["_score"] = pd.to_numeric(rows["score"], errors="coerce").fillna(-1.0)
+    rows = rows.sort_values(["_human", "_anchored", "_score", "rank", "doc_id", "segment_id"],
+                            ascending=[False, False, False, True, True, True], kind="mergesort")
+    out = []
+    for group in groups:
+        # a new document is a new speaker too (labels are scoped to their document: two tables'
+        # 'R01' are two people), so the speaker is no key of its own here
+        picked = spread(rows[rows["_group"] == group], max_quotes, ["doc_id", *spread_by])
+        out.append({"group": group, "quotes": [
+            {"quote": r["quote"], "segment_id": r["segment_id"], "speaker": r["speaker"]}
+            for _, r in picked.iterrows()]})
+    return out
+
+
+def _order_groups(comparison, attribute: str, groups: list[str]) -> list[str]:
+    if len(groups) == 2:  # as in the differences: the other group first, the reference last
+        ref = comparison.settings.reference.get(attribute)
+        ref = ref if ref in groups else groups[0]
+        groups = [g for g in groups if g != ref] + [ref]
+    return groups
+
+
+def build_context(comparison, codebook, settings, segments=None) -> dict[str, Any]:
+    prev, diffs = comparison.prevalence, comparison.differences
+    attribute = primary_attribute(comparison, settings)
+    words = Phrases(settings.phrases)
+    ci = comparison.settings.ci
+    main = prev[(prev["attribute"] == attribute) & (prev["stratum"] == "all")]
+    groups = _order_groups(comparison, attribute, sorted(main["group"].unique()))
+    labels = {g: words.label(attribute, g) for g in groups}
+    vs = words.groups(attribute, groups)
+    doc_group = _doc_groups(comparison, segments, attribute)
+    themes = []
+    for theme in codebook.themes:
+        rows = main[main["theme"] == theme.id].copy()
+        theme_label = theme.text("label", settings.language)
+        rows["label"] = [f"Any code of \u2018{theme_label}\u2019" if lvl == "theme" else
+                         _label(codebook, c, settings.language) for lvl, c in zip(rows["level"], rows["code"])]
+        uri, alt = prevalence_chart(rows, groups, attribute, f"{theme_label}: share of respondents who mentioned "
+                                    f"each code in {vs}", ci, labels=labels)
+        d = diffs[(diffs["attribute"] == attribute) & (diffs["theme"] == theme.id)]
+        numbers = [{"item": _label(codebook, r["code"], settings.language) + (" (theme)" if r["level"] == "theme" else ""),
+                    "stratum": capital(words.stratum(r["stratum"])),
+                    "a": f"{labels.get(r['group_a'], r['group_a'])}: {r['respondents_mentioning_a']} of "
+                         f"{r['n_respondents_a']} ({pct(r['share_a'])})",
+                    "b": f"{labels.get(r['group_b'], r['group_b'])}: {r['respondents_mentioning_b']} of "
+                         f"{r['n_respondents_b']} ({pct(r['share_b'])})",
+                    "difference": f"{points(r['difference'])} pts" + (
+                        f" ({points(r['diff_low'])} to {points(r['diff_high'])})" if not pd.isna(r["diff_low"]) else ""),
+                    "p": p_text(r["p_adjusted"]), "caution": r["caution"] or "\u2013"} for _, r in d.iterrows()]
+        themes.append({"id": theme.id, "label": theme_label, "definition": theme.text("definition", settings.language),
+                       "chart": uri, "alt": alt, "numbers": numbers,
+                       "quotes": [q | {"label": labels.get(q["group"], q["group"])} for q in
+                                  theme_quotes(comparison, theme.id, groups, doc_group, settings.max_quotes,
+                                               settings.spread_quotes_by)]})
+    framework = None
+    if settings.include_framework_matrix:
+        from pipeline.stages.compare.tables import framework_wide
+
+        attrs = [a for a in comparison.settings.case_attributes if a in comparison.framework_matrix.columns]
+        wide = framework_wide(comparison.framework_matrix, codebook, segments, attrs)
+        fm = comparison.framework_matrix
+        framework = {"attributes": [a for a in attrs if a in wide.columns],
+                     "themes": [t.text("label", settings.language) for t in codebook.themes],
+                     "rows": [{"doc_id": r["doc_id"], "attributes": [r[a] for a in attrs if a in wide.columns],
+                               "cells": [[{"quote": q["quote"], "segment_id": q["segment_id"]} for _, q in
+                                          fm[(fm["doc_id"] == r["doc_id"]) & (fm["theme"] == t)].sort_values("rank").iterrows()]
+                                         for t in codebook.theme_ids]} for _, r in wide.iterrows()]}
+    corpus = comparison.corpus
+    return {"title": settings.title, "attribute": attribute, "groups": groups, "group_labels": labels,
+            "versus": vs, "overall": overall_picture(comparison, codebook, settings),
+            "differences": key_differences(comparison, codebook, settings),
+            "other_differences": other_differences(comparison, codebook, settings),
+            "overview": test_overview(comparison, settings),
+            "themes": themes, "framework": framework, "notes": list(comparison.notes),
+            "corpus": [{k: str(v) for k, v in r.items()} for r in corpus.to_dict("records")],
+            "ci_level": f"{ci:.0%}", "min_group_docs": comparison.settings.min_group_docs}
+
+
+def _top_words(value: Any, n: int = 8) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    words = [w.split(":")[0].strip() for w in str(value).split(";") if w.strip()]
+    return ", ".join(words[:n])
+
+
+def topics_context(topics, flags, info, stability, segments, comparison, settings) -> dict[str, Any]:
+    if topics is None or not len(topics):
+        return {"available": False}
+    from pipeline.stages.compare.tables import trim_quote
+
+    topics = topics[topics["topic"] >= 0]
+    text = {} if segments is None else dict(zip(segments["segment_id"], segments["text"]))
+    rep_col = next((c for c in ("representatives", "representative_ids", "representative_segments")
+                    if c in topics.columns), None)
+    merged = topics.copy()
+    if flags is not None and len(flags):
+        keep = [c for c in ("topic", "status", "theme") if c in flags.columns]
+        merged = merged.merge(flags[keep], on="topic", how="left")
+    else:
+        merged["status"], merged["theme"] = "not compared with the codebook", ""
+
+    def item(r) -> dict:
+        ids = [s for s in str(r[rep_col]).split(";") if s] if rep_col and not pd.isna(r[rep_col]) else []
+        quotes = [{"quote": trim_quote(text[s]), "segment_id": s} for s in ids if s in text][:2]
+        return {"topic": int(r["topic"]), "label": str(r.get("label", "")), "size": int(r["size"]),
+                "top_words": _top_words(r.get("top_words")), "quotes": quotes,
+                "theme": "" if pd.isna(r.get("theme")) else str(r.get("theme"))}
+
+    emergent = [item(r) for _, r in merged[merged["status"] == "emergent"].iterrows()]
+    others = [item(r) | {"status": str(r["status"])} for _, r in merged[merged["status"] != "emergent"].iterrows()]
+    mean_ari, runs = None, []
+    if isinstance(stability, pd.DataFrame):
+        runs, mean_ari = stability.to_dict("records"), float(stability["ari"].mean()) if "ari" in stability else None
+    elif isinstance(stability, dict):
+        mean_ari = stability.get("mean_ari")
+        runs_value = stability.get("runs")
+        runs = runs_value.to_dict("records") if isinstance(runs_value, pd.DataFrame) else list(runs_value or [])
+    shares = comparison.topic_shares
+    attribute = primary_attribute(comparison, settings)
+    share_rows = []
+    if shares is not None and len(shares):
+        sub = shares[(shares["attribute"] == attribute)]
+        for topic, t in sub.groupby("topic", sort=True):
+            share_rows.append({"topic": int(topic), "cells": [f"{pct(s)} ({n} of {g})" for s, n, g in
+                                                             zip(t["share"], t["n_units"], t["n_group_units"])],
+                               "groups": list(t["group"])})
+    info = {k: v for k, v in (info or {}).items() if k not in ("settings", "versions")}
+    return {"available": True, "emergent": emergent, "others": others,
+            "mean_ari": None if mean_ari is None else f"{mean_ari:.2f}",
+            "runs": [{k: str(v) for k, v in r.items()} for r in runs],
+            "info": sorted((str(k), str(v)) for k, v in info.items()), "shares": share_rows,
+            "share_groups": [Phrases(settings.phrases).label(attribute, g) for g in share_rows[0]["groups"]]
+            if share_rows else []}
+
+
+def quality_context(agreement, evaluation, segments, notes) -> dict[str, Any]:
+    out: dict[str, Any] = {"notes": list(notes or []), "agreement": [], "evaluation": [], "coded_by": [],
+                           "headline": None}
+    if segments is not None and "coded_by" in segments.columns:
+        resp = segments[segments["speaker_role"] == "respondent"]
+        kind = resp["coded_by"].fillna("").map(lambda s: "human" if str(s).startswith("human")
+                                               else ("not coded" if s == "" else str(s)))
+        out["coded_by"] = [(k, int(v)) for k, v in kind.value_counts().sort_index().items()]
+    if agreement is not None and len(agreement):
+        rows = agreement[agreement["level"].isin(["overall", "theme"])] if "level" in agreement else agreement
+        out["agreement"] = [{c: _cell(r.get(c)) for c in ("level", "code", "coders", "n_units", "percent_agreement",
+                                                          "cohen_kappa", "krippendorff_alpha")} for _, r in rows.iterrows()]
+    if evaluation is not None and len(evaluation):
+        rows = evaluation[evaluation["level"].isin(["micro", "macro", "theme"])] if "level" in evaluation else evaluation
+        out["evaluation"] = [{c: _cell(r.get(c)) for c in ("level", "code", "n_units", "support", "precision",
+                                                           "recall", "f1", "kappa")} for _, r in rows.iterrows()]
+        micro = evaluation[evaluation.get("level", evaluation.get("code")) == "micro"]
+        if len(micro):
+            m = micro.iloc[0]
+            out["headline"] = (f"against human coding, the machine's codes had micro-averaged F1 {_cell(m.get('f1'))}, "
+                               f"precision {_cell(m.get('precision'))} and recall {_cell(m.get('recall'))} "
+                               f"(support {_cell(m.get('support'))} coded turns of {_cell(m.get('n_units'))} units)")
+    return out
+
+
+def _cell(value: Any) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "\u2013"
+    if isinstance(value, (float, np.floating)):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def caveats(comparison, quality, settings) -> list[str]:
+    corpus = comparison.corpus
+    attribute = primary_attribute(comparison, settings)
+    rows = corpus[corpus["attribute"] == attribute]
+    words = Phrases(settings.phrases)
+    sizes = "; ".join(f"{r['n_docs']} documents with {r['n_respondents']} respondents in "
+                      f"{words.group(attribute, r['group'])}" for _, r in rows.iterrows())
+    out = [
+        f"The material is a small, purposive qualitative sample ({sizes}). Shares describe what these "
+        "people said; they are not estimates for all participants of the programme.",
+        "Not mentioning a topic is not the same as disagreeing with it: interviews followed a guide, "
+        "but not every question was asked of everyone in the same way.",
+        "A focus group is one document; each participant counts once as a respondent. Intervals come from "
+        "resampling whole documents and are never narrower than a Wilson interval that counts documents, so "
+        "they are wide when there are few documents.",
+        f"Differences are tested on documents ({TEST_WORDS.get(comparison.settings.test)}) and corrected for the number of codes "
+        "compared; with this few documents only large differences can be told apart from chance, and a "
+        "difference that is not significant is not evidence that the groups are alike.",
+    ]
+    if quality.get("headline"):
+        out.append(f"Coding was machine-assisted: {quality['headline']}.")
+    else:
+        out.append("Coding was machine-assisted; no agreement figures between machine and human coders were "
+                   "supplied, so the accuracy of the coding is not shown in this report.")
+    return out

@@ -1,0 +1,112 @@
+"""Stage: report. One self-contained, accessible HTML page for readers who never open the code.
+
+``render_report(comparison, codebook, settings=None, *, segments=None, topics=None,
+topic_flags=None, topic_info=None, stability=None, agreement=None, evaluation=None,
+provenance=None, coding_notes=None) -> str``
+
+The page: a plain-language summary whose sentences are generated from the tables by rules
+(:mod:`pipeline.stages.report.summary`: what respondents said most, then differences between groups only where
+each group has enough documents, smaller comparisons collapsed), a box on what the comparison can and cannot say, one section per
+theme (chart of prevalence by group with intervals, quotes from each group), emergent topics,
+the framework matrix, methods and quality (corpus, codebook, coding, agreement, topic model) and
+provenance. CSS and charts are inline (SVG as ``data:`` URIs); nothing is loaded from elsewhere.
+The same inputs give the same bytes. Missing parts (no topics, no agreement figures) are said so
+in a sentence. Templates (Jinja2, autoescaped) are in ``pipeline/stages/report/templates/``.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+
+from pipeline.settings import ReportSettings  # noqa: F401  (re-exported)
+
+
+def _env():
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("pipeline.stages.report", "templates"),
+                             autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    return env
+
+
+def _records(frame: pd.DataFrame | None, columns: list[str]) -> list[dict]:
+    if frame is None or not len(frame):
+        return []
+    present = [c for c in columns if c in frame.columns]
+    return [{c: _fmt(r[c]) for c in present} for _, r in frame[present].iterrows()]
+
+
+def _fmt(value: Any) -> str:
+    if value is None or (not isinstance(value, (list, dict, str)) and pd.isna(value)):
+        return "\u2013"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".") if abs(value) < 1000 else f"{value:,.0f}"
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return str(value)
+
+
+def _flatten(data: Any, prefix: str = "") -> list[tuple[str, str]]:
+    if isinstance(data, dict):
+        out: list[tuple[str, str]] = []
+        for key, value in data.items():
+            out += _flatten(value, f"{prefix}.{key}" if prefix else str(key))
+        return out
+    return [(prefix, _fmt(data))]
+
+
+def _provenance(provenance: dict | None) -> list[dict]:
+    if not provenance:
+        return []
+    sections, plain = [], []
+    for key, value in provenance.items():
+        if isinstance(value, dict):
+            sections.append({"title": str(key), "rows": _flatten(value)})
+        else:
+            plain.append((str(key), _fmt(value)))
+    if plain:
+        sections.insert(0, {"title": "run", "rows": plain})
+    return sections
+
+
+def render_report(comparison, codebook, settings: ReportSettings | None = None, *,
+                  segments: pd.DataFrame | None = None, topics: pd.DataFrame | None = None,
+                  topic_flags: pd.DataFrame | None = None, topic_info: dict | None = None,
+                  stability: dict | pd.DataFrame | None = None, agreement: pd.DataFrame | None = None,
+                  evaluation: pd.DataFrame | None = None, provenance: dict | None = None,
+                  coding_notes: list[str] | None = None) -> str:
+    """The report as one HTML string (see the module docstring).
+
+    ``comparison``: a :class:`pipeline.stages.compare.differences.Comparison`. ``segments``: coded segments (for the
+    quotes of emergent topics and coding counts). ``topics``/``topic_flags``/``topic_info``:
+    tables and info of the topics stage; ``stability``: ``{"mean_ari": ..., "runs": DataFrame}`` or
+    the runs table. ``agreement``/``evaluation``: tables of :mod:`pipeline.stages.quality.agreement`.
+    ``provenance``: input hashes, codebook version, settings, seeds, versions, date.
+    """
+    from pipeline.stages.report import findings
+
+    settings = settings or ReportSettings()
+    ctx = findings.build_context(comparison, codebook, settings, segments=segments)
+    ctx["topics"] = findings.topics_context(topics, topic_flags, topic_info, stability, segments,
+                                           comparison, settings)
+    ctx["quality"] = findings.quality_context(agreement, evaluation, segments, coding_notes)
+    ctx["caveats"] = findings.caveats(comparison, ctx["quality"], settings)
+    ctx["codebook_rows"] = [
+        {"id": code.id, "depth": depth, "label": code.text("label", settings.language),
+         "definition": code.text("definition", settings.language), "theme": depth == 0}
+        for code, depth, _ in codebook.walk()]
+    ctx["codebook_name"] = f"{codebook.name} {codebook.version}"
+    ctx["provenance"] = _provenance(provenance)
+    ctx["settings"] = settings
+    ctx["compare_settings"] = _flatten(comparison.settings.model_dump(mode="json"))
+    ctx["compare_quotes"] = comparison.settings.quotes_per_cell
+    ctx["records"] = _records
+    return _env().get_template("report.html.j2").render(**ctx)
+
+
+__all__ = ["ReportSettings", "render_report"]
