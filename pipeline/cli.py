@@ -250,6 +250,15 @@ def evaluate(study: Path = StudyOption) -> None:
         if "code" in table else table
     cols = [c for c in ("setting", "level", "code", "precision", "recall", "f1", "kappa", "support") if c in rows]
     typer.echo(rows[cols].to_string(index=False, float_format=lambda x: f"{x:.2f}"))
+    if "level" in table:
+        per_code = table[table["level"] == "code"]
+        cols = [c for c in ("setting", "code", "support", "n_predicted", "precision", "recall", "f1", "kappa")
+                if c in per_code]
+        typer.echo("\nper code:")
+        typer.echo(per_code[cols].to_string(index=False, float_format=lambda x: f"{x:.2f}"))
+    if result.predictions is not None:
+        typer.echo(f"\nper-unit predictions and folds: evaluation_predictions.csv "
+                   f"({len(result.predictions)} rows)")
 
 
 @app.command()
