@@ -201,9 +201,13 @@ def _read_all(study: "Study") -> tuple[list[Problem], list[tuple[dict, Transcrip
         labels = _options(study, row).interviewer_labels
         if transcript.labelled and path.suffix.lower() not in {".csv", ".tsv", ".xlsx"} and not any(
                 _is_interviewer(t.speaker, labels) for t in transcript.turns):
-            speakers = sorted({t.speaker for t in transcript.turns})
+            first = {}
+            for t in transcript.turns:  # speaker labels may be names: give where they are, not what
+                first.setdefault(t.speaker, t.line)
+            lines = ", ".join(str(n) for n in list(first.values())[:8])
             report.warn(f"{study.manifest_path}:{row['_line']}[interviewer]",
-                        f"no interviewer turns recognised in {name} (speakers: {', '.join(speakers[:8])}); "
+                        f"no interviewer turns recognised in document {row.get('doc_id', '')!r} ({len(first)} "
+                        f"speaker label(s), first turns at line(s) {lines}); "
                         "all its turns count as respondent turns.",
                         "If one of them is the interviewer or moderator, put that label in the manifest's "
                         "'interviewer' column (or in interviewer_labels).")
@@ -334,5 +338,6 @@ def ingest(study: "Study", pseudonymise: bool = True, skip_invalid: bool = False
 
         pseudo = Pseudonymiser.for_study(study)
         documents, segments = pseudo.fit_transform(documents, segments)
-        warnings += pseudo.warnings_
+        # warnings are printed and cached: no raw names or identifiers in them
+        warnings = [pseudo.scrub(w) for w in warnings] + pseudo.warnings_
     return Corpus(documents=documents, segments=segments, warnings=warnings)
