@@ -331,6 +331,7 @@ def _topic_figures(fitted: dict, folder: Path, settings) -> None:
 def _compare(study: Study | str | Path, write: bool = True, with_topics: bool = True):
 
     from pipeline.stages.compare.differences import compare as run_compare
+    from pipeline.stages.compare.setup import settings_for
 
     study = as_study(study)
     coded = code(study, write=write)
@@ -342,16 +343,17 @@ def _compare(study: Study | str | Path, write: bool = True, with_topics: bool = 
             seg_topics = topics(study, write=write).segment_topics
         except QualpipeError:  # too small a corpus for a topic model: compare without topics
             seg_topics = None
+    settings = settings_for(study, coded.coded_segments)
     key = (joblib.hash((coded.coded_segments, coded.codings, seg_topics)), sha256_file(study.codebook_path),
-           study.compare.model_dump(mode="json"))
+           settings.model_dump(mode="json"))
     comparison, hit = cached_stage(
-        study, "compare", lambda: run_compare(coded.coded_segments, coded.codings, codebook, study.compare,
+        study, "compare", lambda: run_compare(coded.coded_segments, coded.codings, codebook, settings,
                                               segment_topics=seg_topics), *key)
     if write:
         out = study.output_dir
         for name, table in comparison.tables().items():
             write_table(table, out, name, formats=("csv",))
-        update_provenance(out, "compare", {"settings": study.compare.model_dump(mode="json"),
+        update_provenance(out, "compare", {"settings": settings.model_dump(mode="json"),
                                            "seed": study.compare.seed, "tables": sorted(comparison.tables())})
     return comparison
 
@@ -395,16 +397,21 @@ def _report(study: Study, out: Path | None) -> Path:
     inputs = dict(comparison=comparison.tables(), segments=coded.coded_segments, topics=topic_out.topics,
                   topic_flags=topic_out.flags, topic_info=topic_out.info, stability=topic_out.stability,
                   agreement=agreement_table, evaluation=evaluation_table, provenance=provenance, notes=notes)
-    html, _ = cached_stage(
-        study, "report",
-        lambda: render_report(comparison, codebook, study.report, segments=coded.coded_segments,
-                              topics=topic_out.topics, topic_flags=topic_out.flags, topic_info=topic_out.info,
-                              stability=topic_out.stability, agreement=agreement_table,
-                              evaluation=evaluation_table, provenance=provenance, coding_notes=notes),
-        joblib.hash(inputs), sha256_file(study.codebook_path), study.report.model_dump(mode="json"))
+    about = {"name": study.name, "description": study.description, "root": str(study.root)}
     path = out or folder / "index.html"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")
+    for language in dict.fromkeys([study.report.language, *study.report.extra_languages]):
+        settings = study.report.model_copy(update={"language": language})
+        html, _ = cached_stage(
+            study, "report",
+            lambda settings=settings: render_report(
+                comparison, codebook, settings, segments=coded.coded_segments, topics=topic_out.topics,
+                topic_flags=topic_out.flags, topic_info=topic_out.info, stability=topic_out.stability,
+                agreement=agreement_table, evaluation=evaluation_table, provenance=provenance,
+                coding_notes=notes, study=about),
+            joblib.hash(inputs), sha256_file(study.codebook_path), settings.model_dump(mode="json"), about)
+        target = path if language == study.report.language else path.with_name(f"{path.stem}.{language}{path.suffix}")
+        target.write_text(html, encoding="utf-8")
     return path
 
 

@@ -38,7 +38,7 @@ def svg_uri(fig) -> str:
 
 
 def prevalence_chart(rows: pd.DataFrame, groups: list[str], attribute: str, title: str,
-                     ci: float = 0.95, labels: dict[str, str] | None = None) -> tuple[str, str]:
+                     ci: float = 0.95, labels: dict[str, str] | None = None, texts=None) -> tuple[str, str]:
     """Horizontal bars: share of respondents mentioning each item (rows of the prevalence table
     for one attribute and stratum, with ``label``), one bar per group (named by ``labels``, default
     the group value), the share's interval as error bars, n in the legend. Returns
@@ -66,7 +66,8 @@ def prevalence_chart(rows: pd.DataFrame, groups: list[str], attribute: str, titl
             n_docs = int(sub["n_docs"].max()) if len(sub) else 0
             ax.barh(y, np.nan_to_num(share), height=height * 0.92, color=PALETTE[g % len(PALETTE)],
                     hatch=HATCHES[g % len(HATCHES)], edgecolor="white", linewidth=0.4,
-                    label=f"{labels[group]} (n = {n_resp} respondents, {n_docs} documents)")
+                    label=(f"{labels[group]} (n = {n_resp} respondents, {n_docs} documents)" if texts is None
+                           else texts["legend"].format(group=labels[group], n=n_resp, d=n_docs)))
             ax.errorbar(np.nan_to_num(share), y, xerr=[np.clip(low, 0, None), np.clip(high, 0, None)],
                         fmt="none", ecolor="#333333", elinewidth=0.9, capsize=2)
         ax.set_yticks(np.arange(n_items))
@@ -74,9 +75,11 @@ def prevalence_chart(rows: pd.DataFrame, groups: list[str], attribute: str, titl
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
         ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-        ax.set_xlabel(f"share of respondents who mentioned it (lines: {ci:.0%} interval)")
+        ax.set_xlabel(f"share of respondents who mentioned it (lines: {ci:.0%} interval)" if texts is None
+                      else texts["x_label"].format(ci=f"{ci:.0%}"))
         rows_of_legend = -(-n_groups // 2)
-        ax.set_title(title, loc="left", fontsize=10, pad=6 + 13 * rows_of_legend)
+        ax.set_title("\n".join(textwrap.wrap(title, 90)), loc="left", fontsize=10,
+                     pad=6 + 13 * rows_of_legend)
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         ax.set_axisbelow(True)
         ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=min(n_groups, 2), frameon=False,

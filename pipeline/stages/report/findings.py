@@ -150,7 +150,7 @@ def topics_context(topics, flags, info, stability, segments, comparison, setting
                     if c in topics.columns), None)
     merged = topics.copy()
     if flags is not None and len(flags):
-        keep = [c for c in ("topic", "status", "theme") if c in flags.columns]
+        keep = [c for c in ("topic", "status", "theme", "top_theme") if c in flags.columns]
         merged = merged.merge(flags[keep], on="topic", how="left")
     else:
         merged["status"], merged["theme"] = "not compared with the codebook", ""
@@ -160,7 +160,8 @@ def topics_context(topics, flags, info, stability, segments, comparison, setting
         quotes = [{"quote": trim_quote(text[s]), "segment_id": s} for s in ids if s in text][:2]
         return {"topic": int(r["topic"]), "label": str(r.get("label", "")), "size": int(r["size"]),
                 "top_words": _top_words(r.get("top_words")), "quotes": quotes,
-                "theme": "" if pd.isna(r.get("theme")) else str(r.get("theme"))}
+                "theme": "" if pd.isna(r.get("theme")) else str(r.get("theme")),
+                "top_theme": "" if pd.isna(r.get("top_theme", np.nan)) else str(r.get("top_theme"))}
 
     emergent = [item(r) for _, r in merged[merged["status"] == "emergent"].iterrows()]
     others = [item(r) | {"status": str(r["status"])} for _, r in merged[merged["status"] != "emergent"].iterrows()]
