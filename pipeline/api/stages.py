@@ -401,7 +401,7 @@ def _report(study: Study, out: Path | None) -> Path:
     path = out or folder / "index.html"
     path.parent.mkdir(parents=True, exist_ok=True)
     for language in dict.fromkeys([study.report.language, *study.report.extra_languages]):
-        settings = study.report.model_copy(update={"language": language})
+        settings = study.report.for_language(language)
         html, _ = cached_stage(
             study, "report",
             lambda settings=settings: render_report(

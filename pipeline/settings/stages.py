@@ -184,6 +184,11 @@ class ReportSettings(StrictModel):
     language: str = Field("en", pattern=r"^[a-z]{2,3}$",
                           description="language of the report (en | nl: headings, sentences, number formats) "
                                       "and of the codebook's labels and definitions")
+    titles: dict[str, str] = Field(default_factory=dict, description="the title per report language, "
+                                   "e.g. {nl: 'Vergelijking van ...'}; default: title")
+    phrases_by_language: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="phrases (as 'phrases') per report language, e.g. "
+                                          "{nl: {'model=dual': 'duale pilots'}}; default: phrases")
     extra_languages: list[str] = Field(
         default_factory=list, description="further languages the report is also written in, each as "
                                           "index.<language>.html beside index.html (e.g. [nl])")
@@ -200,6 +205,15 @@ class ReportSettings(StrictModel):
     max_key_findings: int = Field(8, ge=3, le=12, description="most key findings at the top of the report")
     rare_max: int = Field(2, ge=1, description="a code raised by at most this many respondents is a rare voice")
     max_recommendation_groups: int = Field(6, ge=1, description="groups of suggestions shown")
+
+    def for_language(self, language: str) -> "ReportSettings":
+        """These settings for a report in ``language``: its title and phrases where given."""
+        update: dict = {"language": language}
+        if language in self.titles:
+            update["title"] = self.titles[language]
+        if language in self.phrases_by_language:
+            update["phrases"] = {**self.phrases, **self.phrases_by_language[language]}
+        return self.model_copy(update=update)
     attribute: str | None = Field(None, description="attribute whose groups the report compares; "
                                                      "default: the first of compare.by")
     max_quotes: int = Field(3, ge=1, le=10, description="quotes per group in each theme section")

@@ -115,12 +115,13 @@ def build_context(comparison, codebook, settings, segments=None) -> dict[str, An
         attrs = [a for a in comparison.settings.case_attributes if a in comparison.framework_matrix.columns]
         wide = framework_wide(comparison.framework_matrix, codebook, segments, attrs)
         fm = comparison.framework_matrix
+        cells = {key: [{"quote": q["quote"], "segment_id": q["segment_id"]} for _, q in group.sort_values("rank").iterrows()]
+                 for key, group in fm.groupby(["doc_id", "theme"], sort=False)}
         framework = {"attributes": [a for a in attrs if a in wide.columns],
                      "themes": [t.text("label", settings.language) for t in codebook.themes],
                      "rows": [{"doc_id": r["doc_id"], "attributes": [r[a] for a in attrs if a in wide.columns],
-                               "cells": [[{"quote": q["quote"], "segment_id": q["segment_id"]} for _, q in
-                                          fm[(fm["doc_id"] == r["doc_id"]) & (fm["theme"] == t)].sort_values("rank").iterrows()]
-                                         for t in codebook.theme_ids]} for _, r in wide.iterrows()]}
+                               "cells": [cells.get((r["doc_id"], t), []) for t in codebook.theme_ids]}
+                              for _, r in wide.iterrows()]}
     corpus = comparison.corpus
     return {"title": settings.title, "attribute": attribute, "groups": groups, "group_labels": labels,
             "versus": vs, "overall": overall_picture(comparison, codebook, settings),

@@ -113,11 +113,12 @@ def theme_findings(comparison, codebook, settings, t: Texts) -> list[dict]:
         fields = {"Strength": _cap(strength(t, theme["share_respondents"])),
                   "theme": f"\u2018{label(codebook, theme['code'], language)}\u2019", "codes": t.join(names) if names else ""}
         statement = t["theme_statement" if names else "theme_statement_one"].format(**fields)
-        all_codes = list(codes["code"])
+        # contrary voices of the codes stated, leaving out the codes the statement names itself
+        contra = {c: [o for o in contrary.get(c, []) if o not in top] for c in top}
         out.append({"statement": statement, "evidence": evidence(t, theme, ci),
                     "quotes": quotes_for(comparison.framework_matrix, top[0] if top else theme["code"],
                                          theme["code"], settings.key_quotes),
-                    "contrary": contrary_voices(t, prev, codebook, all_codes, contrary, language),
+                    "contrary": contrary_voices(t, prev, codebook, top, contra, language),
                     "link": f"theme-{theme['code']}"})
     return out
 

@@ -65,6 +65,7 @@ def picture(comparison, codebook, settings, t: Texts, words: Phrases) -> dict:
         rows = main[(main["level"] == level) & (main["code"] == code)].copy()
         name = label(codebook, code, settings.language)
         rows["label"] = t["theme_row"].format(label=name) if level == "theme" else f"\u2013 {name}"
+        rows["bold"] = level == "theme"
         parts.append(rows)
     if not parts:
         return {"available": False}

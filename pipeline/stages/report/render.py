@@ -95,6 +95,8 @@ def render_report(comparison, codebook, settings: ReportSettings | None = None, 
 
     settings = settings or ReportSettings()
     t = texts(settings.language)
+    if segments is not None:  # the machine's per-code scores are not shown: leave them out (speed)
+        segments = segments[[c for c in segments.columns if not str(c).startswith("score_")]]
     ctx = findings.build_context(comparison, codebook, settings, segments=segments)
     ctx["topics"] = findings.topics_context(topics, topic_flags, topic_info, stability, segments,
                                            comparison, settings)
