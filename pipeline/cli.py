@@ -23,7 +23,10 @@ import_app = typer.Typer(help="Import projects from other tools.", no_args_is_he
 review_app = typer.Typer(help="Human review of machine codings: `qualpipe review` writes a review sheet, "
                               "`qualpipe review import SHEET` records the decisions.",
                          invoke_without_command=True)
+codings_app = typer.Typer(help="Human codings: `qualpipe codings template` writes an empty sheet of every "
+                                "segment to code by hand.", no_args_is_help=True)
 app.add_typer(codebook_app, name="codebook")
+app.add_typer(codings_app, name="codings")
 app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
 
@@ -258,6 +261,20 @@ def compare(study: Path = StudyOption) -> None:
     comparison = run_compare(_load(study))
     for name, table in comparison.tables().items():
         typer.echo(f"{name}.csv: {len(table)} rows")
+
+
+@codings_app.command("template")
+@friendly
+def codings_template(study: Path = StudyOption,
+                     out: Optional[Path] = typer.Option(None, "--out", help="the CSV to write (default: "
+                                                        "codings_template.csv in the output folder)")) -> None:
+    """Write an empty sheet of every segment (segment_id, doc_id, speaker, text, code, coder)."""
+    from pipeline.api.codings_template import codings_template as write_template
+
+    path, n = write_template(_load(study), out)
+    typer.echo(f"{n} segments -> {path}")
+    typer.echo("Fill 'code' (a code id; one row per code) and 'coder', then list the file under "
+               "'human_codings:' in the study file.")
 
 
 @app.command()

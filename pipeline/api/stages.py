@@ -8,6 +8,7 @@ recomputed (see :mod:`pipeline.api.cache`).
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import joblib
@@ -22,6 +23,11 @@ from pipeline.codebook import load_codebook
 from pipeline.errors import ConfigError, Problem, QualpipeError
 from pipeline.settings import Study
 from pipeline.stages.quality.design import coder_pairs, holdout_runs
+
+log = logging.getLogger("qualpipe")
+#: columns of agreement.csv (also written, header only, when there is nothing to compare)
+AGREEMENT_COLUMNS = ["level", "code", "theme", "coders", "n_coders", "n_units", "n_positive", "n_positive_by_coder",
+                     "percent_agreement", "cohen_kappa", "krippendorff_alpha", "note"]
 
 # The stages' own modules are imported inside the functions that run them, so that a warm run (or
 # a command that needs one stage) does not import the heavy libraries of the others.
@@ -246,7 +252,13 @@ def _agreement(study: Study | str | Path, coders: list[str] | None = None, with_
     else:  # every pair of coders that coded at least one document in common
         pairs = coder_pairs(codings, corpus.segments)
         tables = [compute_agreement(codings, corpus.segments, codebook, coders=list(p)) for p in pairs]
-        table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+        table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=AGREEMENT_COLUMNS)
+    if not len(table):  # one coder (or no two coders on a common document): say so, write the header only
+        found = sorted(codings["coder"].astype(str).unique())
+        table.attrs["note"] = (f"no two coders coded a document in common (coders: {', '.join(found) or 'none'}), "
+                               "so there is no agreement to compute; agreement.csv holds its header only")
+        log.warning("%s: %s. Fix: have a second coder code some of the same documents and add the file under "
+                    "'human_codings:'.", study.where("human_codings"), table.attrs["note"])
     if write:
         write_table(table, study.output_dir, "agreement", formats=("csv",))
     return table
@@ -383,6 +395,8 @@ def _report(study: Study, out: Path | None) -> Path:
     agreement_table = evaluation_table = None
     try:
         agreement_table = agreement(study)
+        if not len(agreement_table):
+            notes.append(f"Agreement figures are not available: {agreement_table.attrs.get('note', 'no two coders')}.")
     except QualpipeError as exc:  # e.g. a study without human codings
         notes.append(f"Agreement figures are not available: {exc.problems[0].message}")
     try:
