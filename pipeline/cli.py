@@ -279,11 +279,24 @@ def codings_template(study: Path = StudyOption,
 
 @app.command()
 @friendly
-def report(study: Path = StudyOption) -> None:
-    """Render the self-contained HTML report (index.html in the output folder)."""
+def report(study: Path = StudyOption,
+           pdf: bool = typer.Option(False, "--pdf", help="also print each report to PDF beside it "
+                                                          "(needs Chromium)")) -> None:
+    """Render the self-contained HTML report (index.html in the output folder; index.<lang>.html
+    for each of report.extra_languages)."""
     from pipeline.api import report as run_report
 
-    typer.echo(f"report -> {run_report(_load(study))}")
+    loaded = _load(study)
+    path = run_report(loaded)
+    typer.echo(f"report -> {path}")
+    if pdf:
+        from pipeline.stages.report.pdf import html_to_pdf
+
+        for language in loaded.report.extra_languages:
+            other = path.with_name(f"{path.stem}.{language}{path.suffix}")
+            if other.exists():
+                typer.echo(f"pdf -> {html_to_pdf(other)}")
+        typer.echo(f"pdf -> {html_to_pdf(path)}")
 
 
 @app.command()
