@@ -275,6 +275,10 @@ def _topics(study: Study | str | Path, write: bool = True, with_stability: bool 
     codebook = load_codebook(study.codebook_path)
     settings = study.topics
     segments = corpus.segments
+    if "share_attributes" not in settings.model_fields_set:  # no study's attributes assumed
+        from pipeline.stages.compare.setup import declared_attributes
+
+        settings = settings.model_copy(update={"share_attributes": declared_attributes(study, segments)})
     embeddings = cache_dir(study) / "embeddings"
     out = study.output_dir
     seg_key = joblib.hash(segments)

@@ -160,7 +160,7 @@ def group_finding(comparison, codebook, settings, t: Texts, words) -> dict:
     pops = populations(comparison, attribute)
     groups = pops["groups"].iloc[0] if len(pops) else []
     names = t.join([words.group(attribute, g) for g in groups]) if groups else attribute
-    chosen = pops[pops["qualifies"]]
+    chosen = pops[pops["qualifies"].astype(bool)]
     if not len(chosen):
         text = t["diff_untested"].format(groups=names, m=comparison.settings.min_group_docs)
         return {"statement": text, "evidence": "", "quotes": [], "contrary": [], "link": link, "kind": "groups"}

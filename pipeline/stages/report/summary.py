@@ -274,7 +274,7 @@ def _block(comparison, codebook, settings, attribute: str, pop: pd.Series) -> di
 
 def _summary_strata(pops: pd.DataFrame, settings) -> pd.DataFrame:  # noqa: ANN001
     """The populations the summary states differences for (the others go to the smaller groups)."""
-    return pops[pops["qualifies"]].head(settings.summary_strata)
+    return pops[pops["qualifies"].astype(bool)].head(settings.summary_strata)
 
 
 def key_differences(comparison, codebook, settings) -> dict:
