@@ -267,8 +267,6 @@ def _agreement(study: Study | str | Path, coders: list[str] | None = None, with_
 # -- topics ------------------------------------------------------------------------------------
 
 def _topics(study: Study | str | Path, write: bool = True, with_stability: bool = True) -> TopicsOutput:
-
-
     study = as_study(study)
     corpus = ingest(study, write=write)
     coded = code(study, write=write)

@@ -108,7 +108,7 @@ def provenance_rows(provenance: dict | None, root: str | None = None) -> dict[st
         if _is_hash(data):
             name = last.split("/", 1)[1] if last.startswith("human_codings/") else last
             files.setdefault(short_path(name, root), data[:HASH_CHARS])
-        elif "settings" not in keys and (keys[:1] == ("packages",) or last in
+        elif "settings" not in keys and (keys[:1] in (("packages",), ("versions",), ("seeds",)) or last in
                                          ("date", "seed", "study", "name", "version", "content_version", "coder")):
             items.append((" › ".join(keys), str(data)))
 

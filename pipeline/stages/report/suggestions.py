@@ -26,11 +26,14 @@ def _codes(value) -> list[str]:
 def suggestion_turns(segments: pd.DataFrame | None, rec: list[str]) -> pd.DataFrame:
     """Respondent turns with a recommendation code, with ``about``: their other codes (a list)."""
     if segments is None or not rec or "codes" not in segments.columns:
-        return pd.DataFrame(columns=["segment_id", "doc_id", "speaker", "text", "about"])
-    resp = segments[segments["speaker_role"] == "respondent"]
+        return pd.DataFrame(columns=["segment_id", "doc_id", "case", "speaker", "text", "about"])
+    from pipeline.stages.compare.differences import _cases
+
+    resp = segments[segments["speaker_role"] == "respondent"].reset_index(drop=True)
+    resp = resp.assign(case=_cases(segments, resp).to_numpy())  # a table's units are cases, as in compare
     codes = resp["codes"].map(_codes)
     mask = codes.map(lambda cs: any(c in rec for c in cs))
-    turns = resp[mask][["segment_id", "doc_id", "speaker", "text"]].copy()
+    turns = resp[mask][["segment_id", "doc_id", "case", "speaker", "text"]].copy()
     turns["about"] = [[c for c in cs if c not in rec] or [OTHER] for cs in codes[mask]]
     return turns.reset_index(drop=True)
 
@@ -38,7 +41,7 @@ def suggestion_turns(segments: pd.DataFrame | None, rec: list[str]) -> pd.DataFr
 def _group_rows(turns: pd.DataFrame) -> pd.DataFrame:
     long = turns.explode("about")
     long["_resp"] = long["doc_id"].astype(str) + "\x1f" + long["speaker"].astype(str)
-    grouped = long.groupby("about").agg(respondents=("_resp", "nunique"), cases=("doc_id", "nunique"),
+    grouped = long.groupby("about").agg(respondents=("_resp", "nunique"), cases=("case", "nunique"),
                                         turns=("segment_id", "nunique")).reset_index()
     grouped["_other"] = grouped["about"] == OTHER
     return grouped.sort_values(["_other", "respondents", "turns", "about"], ascending=[True, False, False, True],
@@ -56,7 +59,7 @@ def recommendations(segments, comparison, codebook, settings, t: Texts) -> dict:
     row = prev[(prev["attribute"] == "(all)") & prev["code"].isin(rec)].sort_values(
         "respondents_mentioning", ascending=False)
     x = len(turns.assign(r=turns["doc_id"].astype(str) + turns["speaker"].astype(str))["r"].unique())
-    d = turns["doc_id"].nunique()
+    d = turns["case"].nunique()
     n_resp = int(total["n_respondents"])
     n_cases = int(row.iloc[0]["n_docs"]) if len(row) else int(total["n_docs"])
     groups = []
