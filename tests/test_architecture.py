@@ -151,7 +151,6 @@ KNOWN_OVERSIZE = {
     "pipeline/api/stages.py",
     "pipeline/stages/compare/differences.py _differences()",
     "pipeline/stages/compare/tables.py framework_matrix()",
-    "pipeline/stages/report/charts.py prevalence_chart()",
     "pipeline/stages/topics/tables.py topic_code_table()",
 }
 
