@@ -11,8 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import importlib
-cmp = importlib.import_module("pipeline.stages.compare.differences")
+from pipeline.stages.compare import differences as cmp
 from pipeline.stages.report.render import ReportSettings, render_report
 from test_compare import BOOK, separated, small
 

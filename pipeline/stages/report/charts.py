@@ -14,8 +14,10 @@ import textwrap
 import numpy as np
 import pandas as pd
 
+from pipeline.style import CHART_COLOURS
+
 #: Okabe & Ito (2008), ordered for contrast on white
-PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
+PALETTE = CHART_COLOURS
 HATCHES = ["", "//", "..", "xx", "\\\\", "oo", "--", "++"]
 RC = {"svg.hashsalt": "qualpipe", "svg.fonttype": "path", "font.family": "DejaVu Sans", "font.size": 9,
       "axes.spines.top": False, "axes.spines.right": False, "hatch.linewidth": 0.6}
