@@ -69,7 +69,8 @@ def test_two_languages_need_a_language_column(tmp_path):
     data = yaml.safe_load(path.read_text())
     data["languages"] = ["en", "nl"]
     path.write_text(yaml.safe_dump(data))
-    errors = [p for p in pipeline.validate(pipeline.load_study(path)) if p.severity == "error"]
+    errors = [p for p in pipeline.validate(pipeline.load_study(path))
+              if p.severity == "error" and "manifest.csv" in p.where]
     assert len(errors) == 1 and "missing column(s) ['language']" in errors[0].message
     assert errors[0].where.endswith("manifest.csv[header]")
 

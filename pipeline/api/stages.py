@@ -7,12 +7,12 @@ recomputed (see :mod:`pipeline.api.cache`).
 """
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import joblib
 import pandas as pd
 
+from pipeline.api.agreement_table import explain_empty
 from pipeline.api.cache import cache_dir, cached_stage
 from pipeline.api.inputs import files_hash, human_codings, input_fingerprint, read_split, training_data
 from pipeline.api.io import sha256_file, update_provenance, write_table
@@ -22,12 +22,9 @@ from pipeline.codebook import load_codebook
 from pipeline.errors import ConfigError, Problem, QualpipeError
 from pipeline.schemas import check
 from pipeline.settings import Study
+from pipeline.stages.compare.setup import declared_attributes
 from pipeline.stages.quality.design import coder_pairs, holdout_runs
 
-log = logging.getLogger("qualpipe")
-#: columns of agreement.csv (also written, header only, when there is nothing to compare)
-AGREEMENT_COLUMNS = ["level", "code", "theme", "coders", "n_coders", "n_units", "n_positive", "n_positive_by_coder",
-                     "percent_agreement", "cohen_kappa", "krippendorff_alpha", "note"]
 
 # The stages' own modules are imported inside the functions that run them, so that a warm run (or
 # a command that needs one stage) does not import the heavy libraries of the others.
@@ -266,7 +263,6 @@ def _agreement(study: Study | str | Path, coders: list[str] | None = None, with_
         machine = coded.codings[coded.codings["source"] != "human"]
         frames.append(machine[["segment_id", "code", "coder", "source"]])
     if not frames:
-
         raise ConfigError(Problem(study.where("human_codings"), "no codings to compare.",
                                   "Name files of human codings under 'human_codings:'."))
     codings = pd.concat(frames, ignore_index=True)
@@ -276,13 +272,8 @@ def _agreement(study: Study | str | Path, coders: list[str] | None = None, with_
     else:  # every pair of coders that coded at least one document in common
         pairs = coder_pairs(codings, corpus.segments)
         tables = [compute_agreement(codings, corpus.segments, codebook, coders=list(p)) for p in pairs]
-        table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=AGREEMENT_COLUMNS)
-    if not len(table):  # one coder (or no two coders on a common document): say so, write the header only
-        found = sorted(codings["coder"].astype(str).unique())
-        table.attrs["note"] = (f"no two coders coded a document in common (coders: {', '.join(found) or 'none'}), "
-                               "so there is no agreement to compute; agreement.csv holds its header only")
-        log.warning("%s: %s. Fix: have a second coder code some of the same documents and add the file under "
-                    "'human_codings:'.", study.where("human_codings"), table.attrs["note"])
+        table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+    table = explain_empty(table, codings, study.where("human_codings"))  # one coder: header only, a warning
     if write:
         write_table(table, study.output_dir, "agreement", formats=("csv",))
     return table
@@ -298,8 +289,6 @@ def _topics(study: Study | str | Path, write: bool = True, with_stability: bool 
     settings = study.topics
     segments = corpus.segments
     if "share_attributes" not in settings.model_fields_set:  # no study's attributes assumed
-        from pipeline.stages.compare.setup import declared_attributes
-
         settings = settings.model_copy(update={"share_attributes": declared_attributes(study, segments)})
     embeddings = cache_dir(study) / "embeddings"
     out = study.output_dir
