@@ -22,9 +22,12 @@ import_app = typer.Typer(help="Import projects from other tools.", no_args_is_he
 review_app = typer.Typer(help="Human review of machine codings: `qualpipe review` writes a review sheet, "
                               "`qualpipe review import SHEET` records the decisions.",
                          invoke_without_command=True)
+codings_app = typer.Typer(help="Human codings: `qualpipe codings template` writes an empty sheet of every "
+                                "segment to code by hand.", no_args_is_help=True)
 pseudonymise_app = typer.Typer(help="Pseudonymisation: review the names the detector found.", no_args_is_help=True)
 app.add_typer(pseudonymise_app, name="pseudonymise")
 app.add_typer(codebook_app, name="codebook")
+app.add_typer(codings_app, name="codings")
 app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
 
@@ -289,13 +292,40 @@ def compare(study: Path = StudyOption) -> None:
         typer.echo(f"{name}.csv: {len(table)} rows")
 
 
+@codings_app.command("template")
+@friendly
+def codings_template(study: Path = StudyOption,
+                     out: Optional[Path] = typer.Option(None, "--out", help="the CSV to write (default: "
+                                                        "codings_template.csv in the output folder)")) -> None:
+    """Write an empty sheet of every segment (segment_id, doc_id, speaker, text, code, coder)."""
+    from pipeline.api.codings_template import codings_template as write_template
+
+    path, n = write_template(_load(study), out)
+    typer.echo(f"{n} segments -> {path}")
+    typer.echo("Fill 'code' (a code id; one row per code) and 'coder', then list the file under "
+               "'human_codings:' in the study file.")
+
+
 @app.command()
 @friendly
-def report(study: Path = StudyOption) -> None:
-    """Render the self-contained HTML report (index.html in the output folder)."""
+def report(study: Path = StudyOption,
+           pdf: bool = typer.Option(False, "--pdf", help="also print each report to PDF beside it "
+                                                          "(needs Chromium)")) -> None:
+    """Render the self-contained HTML report (index.html in the output folder; index.<lang>.html
+    for each of report.extra_languages)."""
     from pipeline.api import report as run_report
 
-    typer.echo(f"report -> {run_report(_load(study))}")
+    loaded = _load(study)
+    path = run_report(loaded)
+    typer.echo(f"report -> {path}")
+    if pdf:
+        from pipeline.stages.report.pdf import html_to_pdf
+
+        for language in loaded.report.extra_languages:
+            other = path.with_name(f"{path.stem}.{language}{path.suffix}")
+            if other.exists():
+                typer.echo(f"pdf -> {html_to_pdf(other)}")
+        typer.echo(f"pdf -> {html_to_pdf(path)}")
 
 
 @app.command()

@@ -146,7 +146,6 @@ KNOWN_OVERSIZE = {
     "pipeline/stages/ingest/corpus.py _read_all()",
     "pipeline/stages/compare/differences.py _differences()",
     "pipeline/stages/compare/tables.py framework_matrix()",
-    "pipeline/stages/report/charts.py prevalence_chart()",
     "pipeline/stages/topics/tables.py topic_code_table()",
 }
 

@@ -42,6 +42,8 @@ def _report(study: Study, out: Path | None) -> Path:
     agreement_table = evaluation_table = None
     try:
         agreement_table = agreement(study)
+        if not len(agreement_table):
+            notes.append(f"Agreement figures are not available: {agreement_table.attrs.get('note', 'no two coders')}.")
     except QualpipeError as exc:  # e.g. a study without human codings
         notes.append(f"Agreement figures are not available: {exc.problems[0].message}")
     try:
@@ -56,14 +58,22 @@ def _report(study: Study, out: Path | None) -> Path:
     inputs = dict(comparison=comparison.tables(), segments=coded.coded_segments, topics=topic_out.topics,
                   topic_flags=topic_out.flags, topic_info=topic_out.info, stability=topic_out.stability,
                   agreement=agreement_table, evaluation=evaluation_table, provenance=provenance, notes=notes)
-    html, _ = cached_stage(
-        study, "report",
-        lambda: render_report(comparison, codebook, study.report, segments=coded.coded_segments,
-                              topics=topic_out.topics, topic_flags=topic_out.flags, topic_info=topic_out.info,
-                              stability=topic_out.stability, agreement=agreement_table,
-                              evaluation=evaluation_table, provenance=provenance, coding_notes=notes),
-        joblib.hash(inputs), sha256_file(study.codebook_path), study.report.model_dump(mode="json"))
-    return write_text(out or folder / "index.html", html)  # atomically: a killed run keeps the old report
+    about = {"name": study.name, "description": study.description, "root": str(study.root)}
+    path = out or folder / "index.html"
+    for language in dict.fromkeys([study.report.language, *study.report.extra_languages]):
+        settings = study.report.for_language(language)
+        html, _ = cached_stage(
+            study, "report",
+            lambda settings=settings: render_report(
+                comparison, codebook, settings, segments=coded.coded_segments, topics=topic_out.topics,
+                topic_flags=topic_out.flags, topic_info=topic_out.info, stability=topic_out.stability,
+                agreement=agreement_table, evaluation=evaluation_table, provenance=provenance,
+                coding_notes=notes, study=about),
+            joblib.hash(inputs), sha256_file(study.codebook_path), settings.model_dump(mode="json"), about)
+        # index.html in report.language, index.<language>.html for each extra language; atomically
+        target = path if language == study.report.language else path.with_name(f"{path.stem}.{language}{path.suffix}")
+        write_text(target, html)
+    return path
 
 
 def run(study: Study | str | Path) -> Path:

@@ -12,6 +12,7 @@ from pathlib import Path
 import joblib
 import pandas as pd
 
+from pipeline.api.agreement_table import explain_empty
 from pipeline.api.cache import cache_dir, cached_stage
 from pipeline.api.inputs import files_hash, human_codings, input_fingerprint, read_split, training_data
 from pipeline.api.io import sha256_file, update_provenance, write_table
@@ -21,7 +22,9 @@ from pipeline.codebook import load_codebook
 from pipeline.errors import ConfigError, Problem, QualpipeError
 from pipeline.schemas import check
 from pipeline.settings import Study
+from pipeline.stages.compare.setup import declared_attributes
 from pipeline.stages.quality.design import coder_pairs, holdout_runs
+
 
 # The stages' own modules are imported inside the functions that run them, so that a warm run (or
 # a command that needs one stage) does not import the heavy libraries of the others.
@@ -260,7 +263,6 @@ def _agreement(study: Study | str | Path, coders: list[str] | None = None, with_
         machine = coded.codings[coded.codings["source"] != "human"]
         frames.append(machine[["segment_id", "code", "coder", "source"]])
     if not frames:
-
         raise ConfigError(Problem(study.where("human_codings"), "no codings to compare.",
                                   "Name files of human codings under 'human_codings:'."))
     codings = pd.concat(frames, ignore_index=True)
@@ -271,6 +273,7 @@ def _agreement(study: Study | str | Path, coders: list[str] | None = None, with_
         pairs = coder_pairs(codings, corpus.segments)
         tables = [compute_agreement(codings, corpus.segments, codebook, coders=list(p)) for p in pairs]
         table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+    table = explain_empty(table, codings, study.where("human_codings"))  # one coder: header only, a warning
     if write:
         write_table(table, study.output_dir, "agreement", formats=("csv",))
     return table
@@ -279,14 +282,14 @@ def _agreement(study: Study | str | Path, coders: list[str] | None = None, with_
 # -- topics ------------------------------------------------------------------------------------
 
 def _topics(study: Study | str | Path, write: bool = True, with_stability: bool = True) -> TopicsOutput:
-
-
     study = as_study(study)
     corpus = ingest(study, write=write)
     coded = code(study, write=write)
     codebook = load_codebook(study.codebook_path)
     settings = study.topics
     segments = corpus.segments
+    if "share_attributes" not in settings.model_fields_set:  # no study's attributes assumed
+        settings = settings.model_copy(update={"share_attributes": declared_attributes(study, segments)})
     embeddings = cache_dir(study) / "embeddings"
     out = study.output_dir
     seg_key = joblib.hash(segments)
@@ -364,6 +367,7 @@ def _topic_figures(fitted: dict, folder: Path, settings) -> None:
 def _compare(study: Study | str | Path, write: bool = True, with_topics: bool = True):
 
     from pipeline.stages.compare.differences import compare as run_compare
+    from pipeline.stages.compare.setup import settings_for
 
     study = as_study(study)
     coded = code(study, write=write)
@@ -375,10 +379,11 @@ def _compare(study: Study | str | Path, write: bool = True, with_topics: bool = 
             seg_topics = topics(study, write=write).segment_topics
         except QualpipeError:  # too small a corpus for a topic model: compare without topics
             seg_topics = None
+    settings = settings_for(study, coded.coded_segments)
     key = (joblib.hash((coded.coded_segments, coded.codings, seg_topics)), sha256_file(study.codebook_path),
-           study.compare.model_dump(mode="json"))
+           settings.model_dump(mode="json"))
     comparison, hit = cached_stage(
-        study, "compare", lambda: run_compare(coded.coded_segments, coded.codings, codebook, study.compare,
+        study, "compare", lambda: run_compare(coded.coded_segments, coded.codings, codebook, settings,
                                               segment_topics=seg_topics), *key)
     for name in ("prevalence", "differences"):
         if name in comparison.tables():
@@ -387,6 +392,6 @@ def _compare(study: Study | str | Path, write: bool = True, with_topics: bool = 
         out = study.output_dir
         for name, table in comparison.tables().items():
             write_table(table, out, name, formats=("csv",))
-        update_provenance(out, "compare", {"settings": study.compare.model_dump(mode="json"),
+        update_provenance(out, "compare", {"settings": settings.model_dump(mode="json"),
                                            "seed": study.compare.seed, "tables": sorted(comparison.tables())})
     return comparison

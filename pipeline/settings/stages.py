@@ -173,9 +173,12 @@ class CompareSettings(StrictModel):
     """Settings of the compare stage (key 'compare' of the study file)."""
 
     by: list[str] = Field(default_factory=lambda: ["model"],
-                          description="attributes whose groups are compared (model, role, pilot ...)")
+                          description="attributes whose groups are compared (model, role, pilot ...); when the "
+                                      "study file does not set it, the first attribute declared under "
+                                      "'attributes:' that takes two or more values (none: the report describes)")
     within: list[str] = Field(default_factory=lambda: ["role"],
-                              description="attributes within whose values each 'by' comparison is repeated")
+                              description="attributes within whose values each 'by' comparison is repeated; "
+                                          "when the study file does not set it, none")
     reference: dict[str, str] = Field(
         default_factory=dict, description="reference group per attribute: difference = other - reference "
                                           "(default: the first value in sorted order)")
@@ -191,15 +194,49 @@ class CompareSettings(StrictModel):
     quote_chars: int = Field(240, ge=40, description="quotes are trimmed to about this many characters")
     test: Literal["fisher", "permutation"] = Field("fisher", description="test for two-group comparisons")
     case_attributes: list[str] = Field(default_factory=lambda: list(CASE_ATTRIBUTES),
-                                       description="attributes shown with each case of the framework matrix")
+                                       description="attributes shown with each case of the framework matrix; "
+                                                   "when the study file does not set it, the attributes it "
+                                                   "declares under 'attributes:' (language aside)")
 
 
 class ReportSettings(StrictModel):
     """Settings of the report stage (key 'report' of the study file)."""
 
-    title: str = Field("Comparison of implementation models: what participants say",
-                       description="title of the report (its one h1)")
-    language: str = Field("en", description="language of code labels and definitions from the codebook")
+    title: str | None = Field(None, description="title of the report (its one h1); default: the study's "
+                              "description's first sentence, else its name, with 'what participants said'")
+    language: str = Field("en", pattern=r"^[a-z]{2,3}$",
+                          description="language of the report (en | nl: headings, sentences, number formats) "
+                                      "and of the codebook's labels and definitions")
+    titles: dict[str, str] = Field(default_factory=dict, description="the title per report language, "
+                                   "e.g. {nl: 'Vergelijking van ...'}; default: title")
+    phrases_by_language: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="phrases (as 'phrases') per report language, e.g. "
+                                          "{nl: {'model=dual': 'duale pilots'}}; default: phrases")
+    extra_languages: list[str] = Field(
+        default_factory=list, description="further languages the report is also written in, each as "
+                                          "index.<language>.html beside index.html (e.g. [nl])")
+    recommendation_codes: list[str] = Field(
+        default_factory=list, description="codes (or parents or themes: all codes below) that mark "
+                                          "recommendations or suggestions; they make the report's "
+                                          "'What participants suggest changing' section")
+    contrary: dict[str, list[str]] = Field(
+        default_factory=dict, description="codes whose voices contradict a code, e.g. "
+                                          "{evaluation.positive: [evaluation.limited_value]}: key findings "
+                                          "name them as contrary voices (both ways)")
+    key_themes: int = Field(4, ge=1, le=6, description="themes stated among the key findings")
+    key_quotes: int = Field(2, ge=0, le=3, description="quotes given as evidence of each key finding")
+    max_key_findings: int = Field(8, ge=3, le=12, description="most key findings at the top of the report")
+    rare_max: int = Field(2, ge=1, description="a code raised by at most this many respondents is a rare voice")
+    max_recommendation_groups: int = Field(6, ge=1, description="groups of suggestions shown")
+
+    def for_language(self, language: str) -> "ReportSettings":
+        """These settings for a report in ``language``: its title and phrases where given."""
+        update: dict = {"language": language}
+        if language in self.titles:
+            update["title"] = self.titles[language]
+        if language in self.phrases_by_language:
+            update["phrases"] = {**self.phrases, **self.phrases_by_language[language]}
+        return self.model_copy(update=update)
     attribute: str | None = Field(None, description="attribute whose groups the report compares; "
                                                      "default: the first of compare.by")
     max_quotes: int = Field(3, ge=1, le=10, description="quotes per group in each theme section")

@@ -209,6 +209,9 @@ def read_human_codings(path: str | Path, codebook=None, segments: pd.DataFrame |
         if col not in frame.columns:
             frame[col] = ""
     frame["decision"] = [_norm_decision(_cell(v)) for v in frame["decision"]]
+    from pipeline.stages.coding.unit_ids import map_unit_ids
+
+    frame = map_unit_ids(frame, segments)  # a table's own unit ids are accepted (R17, doc:R17)
     problems = validate_human_codings(frame, segments, codebook, str(path))
     errors = [p for p in problems if p.severity == "error"]
     if errors:

@@ -38,7 +38,10 @@ from pipeline.settings import IngestSettings  # noqa: F401  (re-exported)
 if TYPE_CHECKING:  # pragma: no cover
     from pipeline.settings import Study
 
-REQUIRED_COLUMNS = ("doc_id", "file", "pilot", "model", "method", "role", "language")
+#: the manifest columns every study needs; ``language`` too where the study has more than one
+#: language (with one, a missing ``language`` column is filled with it). Every other column is an
+#: attribute of the document.
+REQUIRED_COLUMNS = ("doc_id", "file")
 #: manifest columns that are about reading the file, not attributes of the document
 READING_COLUMNS = ("file", "interviewer")
 DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -76,17 +79,28 @@ def read_manifest(path: Path) -> pd.DataFrame:
     return frame
 
 
+def required_columns(study: "Study") -> tuple[str, ...]:
+    """``doc_id, file``, and ``language`` when the study has more than one language."""
+    return (*REQUIRED_COLUMNS, "language") if len(study.languages) > 1 else REQUIRED_COLUMNS
+
+
 def _check_manifest(study: "Study", manifest: pd.DataFrame, report: Report) -> None:
     path = str(study.manifest_path)
-    missing = [c for c in REQUIRED_COLUMNS if c not in manifest.columns]
+    required = required_columns(study)
+    missing = [c for c in required if c not in manifest.columns]
     if missing:
-        report.error(f"{path}[header]", f"missing column(s) {missing}.",
-                     f"Add them; a manifest needs at least {list(REQUIRED_COLUMNS)}.")
+        why = (f" (the study has {len(study.languages)} languages, {study.languages}, so each document "
+               "says which it is in)" if "language" in missing else "")
+        report.error(f"{path}[header]", f"missing column(s) {missing}{why}.",
+                     f"Add them; a manifest needs at least {list(required)}; every other column is an "
+                     "attribute of the document.")
         return
+    if "language" not in manifest.columns:  # one language: every document is in it
+        manifest["language"] = study.languages[0] if study.languages else ""
     seen: dict[str, int] = {}
     for values in manifest.to_dict("records"):
         line = values["_line"]
-        for column in REQUIRED_COLUMNS:
+        for column in required:
             if not values[column]:
                 report.error(f"{path}:{line}[{column}]", f"'{column}' is empty.", "Fill it in.")
         doc_id = values["doc_id"]
