@@ -1,7 +1,7 @@
 """The pseudonym key on disk: read back whole or refused, written whole or not at all.
 
 The key is a CSV ``scope, original, pseudonym, kind`` (plus any columns a researcher added, kept
-as they are). Its last row is a seal, ``#end, <rows>, <sha256 of the rows above>, seal``: a key
+as they are). Its last row is a seal, ``#end, <rows>, <sha256 of the mapping above>, seal``: a key
 cut short by an interrupted write or a bad copy no longer matches its seal and is refused with a
 clear error, instead of silently handing out new numbers that shift every pseudonym after the
 cut. The key is written to a temporary file and renamed, and the previous key is kept as
@@ -50,7 +50,7 @@ def load_key(path: Path | None) -> tuple[Key, pd.DataFrame | None]:
         raise _refuse(path, f"the pseudonym key lacks column(s) {missing}.")
     sealed = not frame.empty and frame["scope"].iloc[-1] == SEAL
     if sealed:
-        _check_seal(path, text, frame)
+        _check_seal(path, frame)
         frame = frame.iloc[:-1]
     elif not text.endswith("\n") or (frame[COLUMNS[1:]] == "").any(axis=None):
         raise _refuse(path, "the pseudonym key ends in the middle of a row (an interrupted write?).")
@@ -60,10 +60,9 @@ def load_key(path: Path | None) -> tuple[Key, pd.DataFrame | None]:
     return key, (frame[["scope", "original", *extra]] if extra else None)
 
 
-def _check_seal(path: Path, text: str, frame: pd.DataFrame) -> None:
-    body = text[: text.rstrip("\n").rfind("\n") + 1]
+def _check_seal(path: Path, frame: pd.DataFrame) -> None:
     seal = frame.iloc[-1]
-    if seal["original"] != str(len(frame) - 1) or seal["pseudonym"] != _digest(body):
+    if seal["original"] != str(len(frame) - 1) or seal["pseudonym"] != _digest(frame.iloc[:-1]):
         raise _refuse(path, f"the pseudonym key does not match its seal (it holds {len(frame) - 1} rows, the "
                             f"seal says {seal['original']}): it was cut short or edited by hand.")
 
@@ -77,8 +76,10 @@ def _check_unique(path: Path, frame: pd.DataFrame) -> None:
                             f"(line {row}); the key is damaged.")
 
 
-def _digest(body: str) -> str:
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:32]
+def _digest(frame: pd.DataFrame) -> str:
+    """A digest of the mapping alone: columns a person adds (or a spreadsheet's quoting) keep it."""
+    rows = "\n".join("\t".join(r) for r in frame[COLUMNS].itertuples(index=False))
+    return hashlib.sha256(rows.encode("utf-8")).hexdigest()[:32]
 
 
 def save_key(path: Path, key: Key, extra: pd.DataFrame | None = None) -> None:
@@ -91,7 +92,7 @@ def save_key(path: Path, key: Key, extra: pd.DataFrame | None = None) -> None:
     if extra is not None:
         frame = frame.merge(extra, on=["scope", "original"], how="left").fillna("")
     body = frame.to_csv(index=False, lineterminator="\n")
-    seal = pd.DataFrame([[SEAL, str(len(frame)), _digest(body), "seal"] + [""] * (len(frame.columns) - 4)])
+    seal = pd.DataFrame([[SEAL, str(len(frame)), _digest(frame), "seal"] + [""] * (len(frame.columns) - 4)])
     text = body + seal.to_csv(index=False, header=False, lineterminator="\n")
     if path.exists():
         if path.read_text(encoding="utf-8", errors="replace") == text:
