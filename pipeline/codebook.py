@@ -43,6 +43,10 @@ from pipeline.errors import ConfigError, Problem
 from pipeline.registry import registry
 from pipeline.settings.base import StrictModel, read_utf8
 
+#: The code of a human-codings row that records "this unit was coded and no code applies"
+#: (the unit, and so its document, counts as human-coded; the row carries no code).
+NO_CODE = "-"
+
 #: A text given per language, e.g. ``{"en": "Motives", "nl": "Motieven"}``.
 Localised = dict[str, str]
 #: A list of texts per language.

@@ -27,13 +27,15 @@ from pipeline.stages.quality.design import coder_pairs, holdout_runs
 # a command that needs one stage) does not import the heavy libraries of the others.
 
 
-def ingest(study: Study | str | Path, write: bool = True) -> IngestResult:
+def ingest(study: Study | str | Path, write: bool = True, skip_invalid: bool = False) -> IngestResult:
     """Read, check and pseudonymise a study's transcripts (``qualpipe ingest``).
 
     Writes ``documents`` and ``segments`` (CSV and Parquet) to the output folder, pseudonymised.
+    With ``skip_invalid`` documents with errors are left out (listed in the warnings as
+    "left out: ...") instead of refusing the study.
     """
     study = as_study(study)
-    return memo(study, ("ingest", write), lambda: _ingest(study, write))
+    return memo(study, ("ingest", write, skip_invalid), lambda: _ingest(study, write, skip_invalid))
 
 
 def code(study: Study | str | Path, write: bool = True) -> CodeResult:
@@ -104,13 +106,16 @@ def _ingest_settings(study: Study) -> dict:
     return settings
 
 
-def _ingest(study: Study | str | Path, write: bool = True) -> IngestResult:
+def _ingest(study: Study | str | Path, write: bool = True, skip_invalid: bool = False) -> IngestResult:
     from pipeline.stages.ingest.corpus import ingest as read_corpus
 
     study = as_study(study)
     fingerprint = input_fingerprint(study)
     settings = _ingest_settings(study)
-    corpus, hit = cached_stage(study, "ingest", lambda: read_corpus(study), fingerprint, settings,
+    if skip_invalid:
+        settings["skip_invalid"] = True
+    corpus, hit = cached_stage(study, "ingest", lambda: read_corpus(study, skip_invalid=skip_invalid),
+                               fingerprint, settings,
                                key_file=Path(study.private_dir) / f"{study.name}.pseudonym_key.csv")
     check(corpus.documents, "documents", "ingest: documents")
     check(corpus.segments, "segments", "ingest: segments")
@@ -140,7 +145,8 @@ def _code(study: Study | str | Path, write: bool = True) -> CodeResult:
     key = (joblib.hash(segments), sha256_file(study.codebook_path),
            files_hash(study, study.human_codings),
            [(files_hash(study, [s.segments]), files_hash(study, s.codings)) for s in study.training_data],
-           study.coding.model_dump(mode="json"))
+           study.coding.model_dump(mode="json"), study.agreement.gold_coders)
+    gold_coders = list(study.agreement.gold_coders or []) or None
 
     def compute():
         human = human_codings(study, codebook, segments)
@@ -148,9 +154,12 @@ def _code(study: Study | str | Path, write: bool = True) -> CodeResult:
         training = None
         if extra is not None:
             own = human if human is not None else pd.DataFrame(columns=["segment_id", "code", "coder"])
+            if gold_coders:
+                own = own[own["coder"].isin(gold_coders)]
             training = (pd.concat([segments, extra[0]], ignore_index=True),
                         pd.concat([own, extra[1]], ignore_index=True))
-        return run_coding(segments, codebook, study.coding, human_codings=human, training=training)
+        return run_coding(segments, codebook, study.coding, human_codings=human, training=training,
+                           gold_coders=gold_coders)
 
     result, hit = cached_stage(study, "code", compute, *key)
     out = study.output_dir
@@ -195,18 +204,20 @@ def _evaluate(study: Study | str | Path, write: bool = True) -> EvaluationResult
     split = read_split(study)
     key = (joblib.hash((segments, gold)), sha256_file(study.codebook_path), study.coding.model_dump(mode="json"),
            study.agreement.model_dump(mode="json"), None if split is None else joblib.hash(split))
-    (result, design), _ = cached_stage(study, "evaluate", lambda: _run_evaluation(study, codebook, segments,
-                                                                                  gold, split), *key)
+    (result, design, predictions), _ = cached_stage(
+        study, "evaluate", lambda: _run_evaluation(study, codebook, segments, gold, split), *key)
     if write:
         out = study.output_dir
         write_table(result, out, "evaluation", formats=("csv",))
+        write_table(predictions, out, "evaluation_predictions", formats=("csv",))
         update_provenance(out, "evaluate", {"design": design, "coder": study.coding.coder,
                                             "settings": study.agreement.model_dump(mode="json")})
-    return EvaluationResult(result, design)
+    return EvaluationResult(result, design, predictions)
 
 
 def _run_evaluation(study: Study, codebook, segments: pd.DataFrame, gold: pd.DataFrame,
-                    split: pd.DataFrame | None) -> tuple[pd.DataFrame, str]:
+                    split: pd.DataFrame | None) -> tuple[pd.DataFrame, str, pd.DataFrame]:
+    """Scores of every run, the design, and the per-unit predictions (``evaluation_predictions``)."""
     from pipeline.stages.coding.code import make_coder
     from pipeline.stages.quality.agreement import cross_validate, holdout_evaluate
 
@@ -215,16 +226,18 @@ def _run_evaluation(study: Study, codebook, segments: pd.DataFrame, gold: pd.Dat
         design = f"{study.agreement.n_splits}-fold cross-validation by document"
         scores = cross_validate(lambda: make_coder(codebook, study.coding), segments, gold, codebook,
                                 n_splits=study.agreement.n_splits, seed=study.seed)
-        return scores.assign(setting=f"{kind}, cross-validated"), design
+        label = f"{kind}, cross-validated"
+        return scores.assign(setting=label), design, scores.attrs["predictions"].assign(setting=label)
     coded_docs = set(segments.loc[segments["segment_id"].isin(gold["segment_id"]), "doc_id"])
     design, runs, test = holdout_runs(kind, split, study.agreement.test_docs, study.agreement.train_docs,
                                       coded_docs)
-    frames = []
+    frames, predictions = [], []
     for label, coder_kind, docs in runs:
         scores = holdout_evaluate(lambda k=coder_kind: make_coder(codebook, study.coding, k), segments, gold,
                                   codebook, docs, test)
         frames.append(scores.assign(setting=label, n_train_docs=len(docs), n_test_docs=len(test)))
-    return pd.concat(frames, ignore_index=True), design
+        predictions.append(scores.attrs["predictions"].assign(setting=label))
+    return pd.concat(frames, ignore_index=True), design, pd.concat(predictions, ignore_index=True)
 
 
 def _agreement(study: Study | str | Path, coders: list[str] | None = None, with_machine: bool = False,
@@ -315,7 +328,7 @@ def _topics(study: Study | str | Path, write: bool = True, with_stability: bool 
         if stab is not None:
             write_table(stab["runs"], out, "topic_stability", formats=("csv",))
             write_table(stab["topics"], out, "topic_stability_by_topic", formats=("csv",))
-        if not hit or not (out / "figures" / "topic_sizes.png").exists():
+        if not hit or not all(p.exists() for p in _figure_files(fitted, out / "figures", settings)):
             _topic_figures(fitted, out / "figures", settings)
         update_provenance(out, "topics", {"settings": settings.model_dump(mode="json"), "seed": settings.seed,
                                           "info": fitted["info"],
@@ -324,6 +337,13 @@ def _topics(study: Study | str | Path, write: bool = True, with_stability: bool 
     check(fitted["segment_topics"], "segment_topics", "topics: segment_topics")
     return TopicsOutput(fitted["topics"], fitted["segment_topics"], fitted["shares"], fitted["info"], themes,
                         codes_, flags, stab, out, hit)
+
+
+def _figure_files(fitted: dict, folder: Path, settings) -> list[Path]:
+    """Every figure file ``_topic_figures`` writes (a run killed between two figures redraws them)."""
+    stems = ["topic_sizes"] + [f"topic_shares_by_{a}" for a in settings.share_attributes
+                               if (fitted["shares"]["attribute"] == a).any()]
+    return [folder / f"{stem}.{ext}" for stem in stems for ext in ("png", "svg")]
 
 
 def _topic_figures(fitted: dict, folder: Path, settings) -> None:

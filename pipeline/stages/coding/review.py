@@ -50,6 +50,7 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
+from pipeline.codebook import NO_CODE
 from pipeline.api.files import atomic_path, beside, escape_cell, escape_frame, unescape_cell, write_bytes
 from pipeline.errors import InputError, Problem, QualpipeError, QualpipeWarning, where
 from pipeline.settings import ReviewSettings  # noqa: F401  (re-exported)
@@ -159,12 +160,18 @@ def validate_human_codings(codings: pd.DataFrame, segments: pd.DataFrame | None,
         seg, code, coder, dec = (_cell(v) for v in (seg, code, coder, dec))
         for col, val in (("segment_id", seg), ("code", code), ("coder", coder)):
             if not val:
-                problems.append(Problem(where(source, row, col), f"column '{col}' is empty.",
-                                        f"Fill in the {col} or delete the row."))
+                fix = (f"Fill in the code, write '{NO_CODE}' to record that no code applies to the unit, "
+                       "or delete the row.") if col == "code" else f"Fill in the {col} or delete the row."
+                problems.append(Problem(where(source, row, col), f"column '{col}' is empty.", fix))
         if dec and dec not in ("accept", "reject"):
             problems.append(Problem(where(source, row, "decision"), f"unknown decision '{dec}'.",
                                     "Use accept, reject, or leave it empty."))
-        if code and leaves is not None and code not in leaves:
+        if code == NO_CODE:
+            if dec:
+                problems.append(Problem(where(source, row, "decision"),
+                                        f"a '{NO_CODE}' row (coded, no code applies) cannot be {dec}ed.",
+                                        "Leave the decision empty on '-' rows."))
+        elif code and leaves is not None and code not in leaves:
             if code in all_ids:
                 kids = [c.id for c in codebook.code(code).codes]
                 problems.append(Problem(where(source, row, "code"),

@@ -1,7 +1,8 @@
 """The pseudonym key on disk: read back whole or refused, written whole or not at all.
 
 The key is a CSV ``scope, original, pseudonym, kind`` (plus any columns a researcher added, kept
-as they are). Its last row is a seal, ``#end, <rows>, <sha256 of the mapping above>, seal``: a key
+as they are). Its last row is a seal, ``#end, <rows>, <sha256 of the four key columns of the rows
+above>, seal`` (a column a researcher adds or fills in does not break the seal): a key
 cut short by an interrupted write or a bad copy no longer matches its seal and is refused with a
 clear error, instead of silently handing out new numbers that shift every pseudonym after the
 cut. The key is written to a temporary file and renamed, and the previous key is kept as
@@ -76,10 +77,10 @@ def _check_unique(path: Path, frame: pd.DataFrame) -> None:
                             f"(line {row}); the key is damaged.")
 
 
-def _digest(frame: pd.DataFrame) -> str:
-    """A digest of the mapping alone: columns a person adds (or a spreadsheet's quoting) keep it."""
-    rows = "\n".join("\t".join(r) for r in frame[COLUMNS].itertuples(index=False))
-    return hashlib.sha256(rows.encode("utf-8")).hexdigest()[:32]
+def _digest(rows: pd.DataFrame) -> str:
+    """A hash of the key's own four columns (not of columns a researcher added)."""
+    body = rows[COLUMNS].to_csv(index=False, lineterminator="\n")
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:32]
 
 
 def save_key(path: Path, key: Key, extra: pd.DataFrame | None = None) -> None:
