@@ -128,6 +128,7 @@ def test_teams_surname_first_matches_a_manifest_first_name():
     assert speaker_role("Jansen, Peter", labels) == "interviewer"
     assert speaker_role("De Smet, Karin", labels) == "respondent"
     assert speaker_role("Tom (HIVA)", ReaderOptions(interviewer_labels=["Tom"]).interviewer_labels) == "interviewer"
+    assert speaker_role("Marie Dupont (Moderator)", OPTIONS.interviewer_labels) == "interviewer"
     otter = ReaderOptions(interviewer_labels=["Speaker 1"]).interviewer_labels
     assert speaker_role("Speaker 2", otter) == "respondent" and speaker_role("Speaker 1", otter) == "interviewer"
 
@@ -330,3 +331,13 @@ def test_cli_skip_invalid_and_explain(tmp_path):
     assert "3 turns" in lines[0] and "manifest line" in lines[0]
     assert lines[2].split()[:4] == ["1", "1", "interviewer", "Lotte"]  # the manifest's 'Lotte' is the interviewer
     assert "Omar Haddad" in lines[3] and "respondent" in lines[3]
+
+
+def test_long_unlabelled_text_paragraph_is_split_with_a_warning(tmp_path):
+    path = tmp_path / "long.txt"
+    sentences = [f"This is sentence {i} of one long answer without any break at all." for i in range(200)]
+    path.write_text(" ".join(sentences) + "\n", encoding="utf-8")
+    transcript = read_transcript(path, OPTIONS)
+    assert len(transcript.turns) > 5 and all(len(t.text) < 1600 for t in transcript.turns)
+    assert " ".join(t.text for t in transcript.turns) == " ".join(sentences)
+    assert "cut at a sentence end after 1500 characters" in transcript.warnings[0].message

@@ -231,6 +231,9 @@ def _is_interviewer(label: str, labels: set[str]) -> bool:
         return True
     # a Teams label "Lotte Claes" matches a manifest interviewer "Lotte"; Teams also writes
     # "Surname, First" ("Jansen, Peter"), and Zoom "Name (Org)" ("Tom (HIVA)")
+    suffix = re.search(r"\(([^()]*)\)", key)
+    if suffix and suffix[1].strip() in labels:  # Zoom "Marie Dupont (Moderator)"
+        return True
     key = re.sub(r"\s*\([^()]*\)\s*", " ", key).strip()
     if "," in key:
         surname, _, first = key.partition(",")

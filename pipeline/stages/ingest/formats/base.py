@@ -6,6 +6,7 @@ everything else is *content* and must end up in exactly one turn or in the pream
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -54,12 +55,14 @@ class ReaderOptions:
         self.questions_as_interviewer = questions_as_interviewer
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise_label(label: str) -> str:
     """Label comparison key: case-folded, single spaces, a trailing number dropped."""
     label = re.sub(r"\s+", " ", label).strip().casefold()
     return re.sub(r"\s*\d+$", "", label) or label
 
 
+@functools.lru_cache(maxsize=65536)
 def label_key(label: str) -> str:
     """How a study's interviewer label is compared: as :func:`normalise_label`, except that a
     label of several words ending in a number ("Speaker 1") keeps its number."""

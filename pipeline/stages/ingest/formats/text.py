@@ -20,6 +20,7 @@ single speaker, with a warning; a paragraph starting with a minutes timestamp su
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from pathlib import Path
@@ -72,6 +73,7 @@ def _accepted(candidates: dict, legend_rows: set[int], declared: set[str], prese
     known = declared | options.interviewer_labels | options.known_speakers
     good = {k for k, n in counts.items() if n >= 2} | known
 
+    @functools.lru_cache(maxsize=None)
     def ok(label: str) -> bool:
         key = normalise_label(label)
         parts = [p for p in JOINED.split(label) if p]
@@ -81,9 +83,32 @@ def _accepted(candidates: dict, legend_rows: set[int], declared: set[str], prese
                 if i not in legend_rows and (lines[i][0] in preset or ok(label))}
     if accepted and _styled(accepted, lines):
         # nearly every line is a turn: a participant who speaks once is a speaker too
+        first = min(accepted)
         accepted |= {i for i, (label, _, _) in candidates.items()
-                     if i not in legend_rows and i > min(accepted) and _name_like(label)}
+                     if i not in legend_rows and i > first and i not in accepted and _name_like(label)}
     return accepted
+
+
+#: a code label followed by a space only ("K Nej"); one-letter words are never read so
+BARE = re.compile(r"^\s*(?P<label>[A-Z\u00c0-\u00de]{1,2}\d{0,2}) (?P<text>[A-Z\u00c0-\u00de]\S*.*)$")
+WORD_LETTERS = {"I", "A", "O", "U", "Y", "E", "Å", "Ø", "OK", "NO", "SO", "AH", "OH", "TV", "EU", "US", "UK"}
+
+
+def _bare_labels(lines: list[tuple[int, str]], candidates: dict, accepted: set[int], legend_rows: set[int]) -> None:
+    """Lines starting with an accepted code label and a space ("K Nej"), at a paragraph start."""
+    codes = {candidates[i][0] for i in accepted | legend_rows if re.fullmatch(r"[A-Z\u00c0-\u00de]{1,2}\d{0,2}",
+                                                                               candidates[i][0])}
+    codes |= {n for i in legend_rows for n in legend(candidates[i][0], candidates[i][2])}
+    codes -= WORD_LETTERS
+    if not codes or not accepted:
+        return
+    for i, (_, line) in enumerate(lines):
+        if i in candidates or i < min(accepted) or (i and lines[i - 1][1].strip() and i - 1 not in accepted):
+            continue
+        match = BARE.match(line)
+        if match and match["label"] in codes:
+            candidates[i] = (match["label"], None, match["text"])
+            accepted.add(i)
 
 
 NOTE_WORDS = {"note", "nb", "n.b", "ps", "p.s", "remark", "comment", "opmerking", "noot", "notitie",
@@ -119,6 +144,7 @@ def parse_lines(lines: list[tuple[int, str]], options: ReaderOptions, source: st
     candidates = _candidates(lines, preset)
     legend_rows, declared = _legend(candidates, preset, lines)
     accepted = _accepted(candidates, legend_rows, declared, preset, lines, options)
+    _bare_labels(lines, candidates, accepted, legend_rows)
     if not accepted:
         transcript = unlabelled(lines, options, source)
         transcript.warnings = hidden + transcript.warnings
@@ -173,11 +199,30 @@ def _join(parts: list[str]) -> str:
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
+MAX_PARAGRAPH = 1500
+SENTENCE = re.compile(r"(?<=[.?!\u2026])[\"\u201d\u2019')\]]*\s+")
+
+
+def split_long(text: str) -> list[tuple[int, str]]:
+    """``(offset, piece)`` of a paragraph cut at the first sentence end after every
+    ``MAX_PARAGRAPH`` characters (long unlabelled speech); one piece if it is shorter."""
+    if len(text) <= MAX_PARAGRAPH:
+        return [(0, text)] if text else []
+    pieces, begin = [], 0
+    for match in SENTENCE.finditer(text):
+        if match.start() - begin >= MAX_PARAGRAPH and match.end() < len(text):
+            pieces.append((begin, text[begin:match.start() + len(match.group().rstrip())].rstrip()))
+            begin = match.end()
+    pieces.append((begin, text[begin:]))
+    return pieces
+
+
 def unlabelled(lines: list[tuple[int, str]], options: ReaderOptions, source: str) -> Transcript:
     """Paragraphs (separated by blank lines) become turns of one speaker, with a warning."""
     turns: list[Turn] = []
     current: list[str] = []
     first_line = 0
+    split = [0]
 
     def flush() -> None:
         if not current:
@@ -188,11 +233,14 @@ def unlabelled(lines: list[tuple[int, str]], options: ReaderOptions, source: str
         if stamp:
             start = float(int(stamp["m"]) * 60 + int(stamp["s"]))
             text = text[stamp.end():]
-        if text.strip():
+        pieces = split_long(text.strip())
+        split[0] += len(pieces) - 1
+        for k, (offset, piece) in enumerate(pieces):
             speaker = options.unlabelled_speaker
-            if options.questions_as_interviewer and text.rstrip().endswith("?"):
+            if options.questions_as_interviewer and piece.rstrip().endswith("?"):
                 speaker = "Interviewer"
-            turns.append(Turn(speaker, text.strip(), first_line, start))
+            line = first_line + text.strip()[:offset].count("\n")
+            turns.append(Turn(speaker, piece, line, start if k == 0 else None))
         current.clear()
 
     for number, line in lines:
@@ -206,7 +254,8 @@ def unlabelled(lines: list[tuple[int, str]], options: ReaderOptions, source: str
     warning = Problem(
         source,
         f"no speaker labels found; {len(turns)} paragraphs were made turns of one speaker "
-        f"'{options.unlabelled_speaker}'.",
+        f"'{options.unlabelled_speaker}'"
+        + (f" ({split[0]} cut at a sentence end after {MAX_PARAGRAPH} characters)." if split[0] else "."),
         "If the file does have speakers, write each turn as 'Label: text' on its own line.",
         severity="warning",
     )

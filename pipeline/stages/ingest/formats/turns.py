@@ -8,15 +8,19 @@ a space between the cues of a subtitle file, which split sentences anywhere).
 """
 from __future__ import annotations
 
-import re
+import functools
 
 from pipeline.stages.ingest.formats.base import Turn
 
 
+@functools.lru_cache(maxsize=65536)
+def _key(label: str) -> str:
+    return " ".join(label.split()).casefold()
+
+
 def same_speaker(a: str, b: str) -> bool:
     """Labels of one speaker: equal up to case and spacing (``Speaker 1`` is not ``Speaker 2``)."""
-    key = lambda s: re.sub(r"\s+", " ", s).strip().casefold()  # noqa: E731
-    return key(a) == key(b)
+    return a == b or _key(a) == _key(b)
 
 
 def merge_turns(turns: list[Turn], sep: str = "\n\n") -> list[Turn]:
