@@ -205,20 +205,11 @@ app.add_typer(review_app, name="review")
 
 @pseudonymise_app.command("review")
 @friendly
-def pseudonymise_review(study: Path = StudyOption,
-                        apply: bool = typer.Option(False, "--apply", help="move the rows marked accept/reject "
-                                                   "into the private names / not-names files")) -> None:
+def pseudonymise_review(study: Path = StudyOption, apply: bool = typer.Option(
+        False, "--apply", help="move rows marked accept/reject into the private names / not-names files")) -> None:
     """List possible names no names list holds (with context) beside the pseudonym key, for review."""
     from pipeline.api.privacy import review_names
-
-    result = review_names(_load(study), apply=apply)
-    if apply:
-        typer.echo(f"{result.accepted} accepted as names, {result.rejected} rejected, {result.open} still open "
-                   f"in {result.path}. Run `qualpipe ingest` to apply them.")
-        return
-    typer.echo(f"{result.listed} possible names ({result.open} without a decision) -> {result.path}")
-    typer.echo("It holds personal data: keep it private. Fill 'decision' with accept (a name) or reject "
-               "(not a name), then run `qualpipe pseudonymise review --apply`.")
+    typer.echo(review_names(_load(study), apply=apply).message(apply))
 
 
 @app.command()

@@ -23,6 +23,14 @@ class NameReview:
     rejected: int = 0
     open: int = 0
 
+    def message(self, applied: bool = False) -> str:
+        if applied:
+            return (f"{self.accepted} accepted as names, {self.rejected} rejected, {self.open} still open in "
+                    f"{self.path}. Run `qualpipe ingest` to apply them.")
+        return (f"{self.listed} possible names ({self.open} without a decision) -> {self.path}\n"
+                "It holds personal data: keep it private. Fill 'decision' with accept (a name) or reject "
+                "(not a name), then run `qualpipe pseudonymise review --apply`.")
+
 
 def review_names(study: Study | str | Path, apply: bool = False) -> NameReview:
     """Write (or, with ``apply``, settle) the study's list of detected names to review."""
