@@ -207,6 +207,10 @@ CASES = [
     Case("transcript-unknown-format", lambda root: (write("transcripts/b.pages", "x")(root),
                                                     edit("manifest.csv", "b.txt", "b.pages")(root)),
          ("b.pages",), file="b.pages"),
+    Case("transcript-too-large", lambda root: (write("transcripts/b.txt", TRANSCRIPT_B * 40_000)(root),
+                                               edit("study.yaml", "coding: {coder: rule}",
+                                                    "coding: {coder: rule}\ningest: {max_file_mb: 1}")(root)),
+         ("MB", "max_file_mb"), file="b.txt"),
     Case("transcript-whitespace-only", write("transcripts/b.txt", " \n\n\t\n"), ("b.txt",), file="b.txt"),
 ]
 

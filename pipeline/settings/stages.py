@@ -20,6 +20,10 @@ CASE_ATTRIBUTES = ("pilot", "model", "method", "role")
 class IngestSettings(StrictModel):
     """Settings of the ingest stage (key ``ingest`` of the study file)."""
 
+    max_file_mb: int = Field(
+        50, ge=1, description="largest transcript file read, in MB: a larger one is refused with a message "
+                              "(split it, or raise this)")
+
     table_id_columns: list[str] = Field(
         default_factory=lambda: ["unit_id", "id", "respondent_id", "respondent", "case_id", "nr"],
         description="names of the id column in .csv/.xlsx tables of text units, in order of preference")

@@ -198,6 +198,14 @@ def _read_all(study: "Study") -> tuple[list[Problem], list[tuple[dict, Transcrip
             report.error(where_, f"no reader for '{path.suffix}' files ({path.name}).",
                          f"Convert it to one of {sorted(READERS)}.")
             continue
+        size_mb = path.stat().st_size / 2**20
+        if size_mb > study.ingest.max_file_mb:
+            report.error(str(path), f"the file is {size_mb:,.0f} MB, above the limit of "
+                         f"{study.ingest.max_file_mb:,} MB for one transcript (a transcript of a day of talk is "
+                         "about 1 MB; this may not be a transcript, or hold many).",
+                         "Split it into one file per interview or group, or raise 'ingest.max_file_mb' in the "
+                         "study file (reading takes about 1 s and 25 MB of memory per MB of text).")
+            continue
         data = path.read_bytes()
         if not data.strip():
             report.error(str(path), "the file is empty.", "Replace it with the transcript, or drop its manifest row.")
