@@ -14,6 +14,8 @@ import pandas as pd
 def unit_index(segments: pd.DataFrame) -> tuple[dict[str, str], dict[str, str]]:
     """``(by_unit, by_doc_unit)``: unit id -> segment id (units unique over the study only) and
     ``doc_id:unit`` -> segment id, for speakers who speak exactly once in their document."""
+    if "speaker" not in segments.columns or "doc_id" not in segments.columns:
+        return {}, {}  # a table without speakers: no unit ids to map
     resp = segments[segments.get("speaker_role", "respondent") == "respondent"] if len(segments) else segments
     once = resp.groupby(["doc_id", "speaker"])["segment_id"].transform("size") == 1
     units = resp[once]
