@@ -6,7 +6,7 @@ STUDY  ?= study.yaml
 # A CPU-only torch keeps the environment near 2.6 GB instead of ~7 GB with a CUDA build.
 TORCH_SPEC ?= torch==2.13.0
 
-.PHONY: install run test clean
+.PHONY: install run test lint clean
 
 $(BIN)/qualpipe: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,11 @@ run: install
 	$(BIN)/qualpipe run --study $(STUDY)
 
 test: install
+	$(BIN)/ruff check pipeline tests benchmarks examples
 	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check pipeline tests benchmarks examples
 
 clean:
 	rm -rf $(VENV) reports/*/ .pytest_cache

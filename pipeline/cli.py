@@ -5,7 +5,6 @@ location and fix, and the command exits with status 1; nothing else is printed a
 """
 from __future__ import annotations
 
-import functools
 import sys
 import time
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import Optional
 
 import typer
 
-from pipeline.errors import Problem, QualpipeError
+from pipeline.cli_support import DEBUG, _echo_problems, friendly  # noqa: F401
 
 app = typer.Typer(help="qualpipe: a code-first pipeline for qualitative evaluation research.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -23,36 +22,23 @@ import_app = typer.Typer(help="Import projects from other tools.", no_args_is_he
 review_app = typer.Typer(help="Human review of machine codings: `qualpipe review` writes a review sheet, "
                               "`qualpipe review import SHEET` records the decisions.",
                          invoke_without_command=True)
+codings_app = typer.Typer(help="Human codings: `qualpipe codings template` writes an empty sheet of every "
+                                "segment to code by hand.", no_args_is_help=True)
+pseudonymise_app = typer.Typer(help="Pseudonymisation: review the names the detector found.", no_args_is_help=True)
+app.add_typer(pseudonymise_app, name="pseudonymise")
 app.add_typer(codebook_app, name="codebook")
+app.add_typer(codings_app, name="codings")
 app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
 
 StudyOption = typer.Option(Path("study.yaml"), "--study", "-s", help="the study file", show_default=True)
+ForceOption = typer.Option(False, "--force", help="replace existing files (which may hold a person's edits)")
 
 
-def _echo_problems(problems: list[Problem]) -> None:
-    for problem in problems:
-        colour = typer.colors.RED if problem.severity == "error" else typer.colors.YELLOW
-        typer.secho(f"{problem.severity}: {problem.where}", fg=colour, err=True)
-        typer.echo(f"  {problem.message}", err=True)
-        if problem.fix:
-            typer.echo(f"  fix: {problem.fix}", err=True)
-
-
-def friendly(func):
-    """Print qualpipe errors as located messages and exit 1."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except QualpipeError as exc:
-            _echo_problems(exc.problems)
-            n = len(exc.problems)
-            typer.secho(f"{n} error{'s' if n != 1 else ''}; nothing was written.", fg=typer.colors.RED, err=True)
-            raise typer.Exit(1) from None
-
-    return wrapper
+@app.callback()
+def _main(debug: bool = typer.Option(False, "--debug", help="show the full traceback of an unexpected error")) -> None:
+    """qualpipe: a code-first pipeline for qualitative evaluation research."""
+    DEBUG["on"] = DEBUG["on"] or debug
 
 
 def _load(study: Path):
@@ -79,13 +65,26 @@ def validate(study: Path = StudyOption) -> None:
 
 @app.command()
 @friendly
-def ingest(study: Path = StudyOption) -> None:
+def ingest(study: Path = StudyOption,
+           explain: Optional[Path] = typer.Option(None, "--explain", help="print the turns found in this one "
+                                                   "file (speaker, role, line, first words); writes nothing"),
+           skip_invalid: bool = typer.Option(False, "--skip-invalid", help="ingest the documents without errors "
+                                             "and list those left out"),
+           interviewer: Optional[str] = typer.Option(None, help="with --explain: interviewer label(s), ';' between")) -> None:
     """Read and pseudonymise the transcripts; write documents and segments tables."""
     from pipeline.api import ingest as ingest_study
 
+    if explain is not None:
+        from pipeline.stages.ingest.explain import explain as explain_file
+
+        typer.echo("\n".join(explain_file(explain, _load(study) if study.exists() else None, interviewer)))
+        return
     started = time.perf_counter()
-    result = ingest_study(_load(study))
+    result = ingest_study(_load(study), skip_invalid=skip_invalid)
     _echo_problems(result.warnings)
+    left = sorted({p.where for p in result.warnings if p.message.startswith("left out:")})
+    if left:
+        typer.secho(f"{len(left)} place(s) with errors left out: {', '.join(left)}", fg=typer.colors.YELLOW, err=True)
     typer.echo(f"{len(result.documents)} documents, {len(result.segments)} segments "
                f"in {time.perf_counter() - started:.1f} s -> {result.output}")
 
@@ -125,11 +124,14 @@ def codebook_show(path: Optional[Path] = typer.Argument(None, help="codebook fil
 @friendly
 def codebook_export(out: Path = typer.Argument(..., help="the .qdc file to write"),
                     study: Path = StudyOption,
-                    language: Optional[str] = typer.Option(None, help="language of names and descriptions")) -> None:
+                    language: Optional[str] = typer.Option(None, help="language of names and descriptions"),
+                    force: bool = ForceOption) -> None:
     """Write the study's codebook as a REFI-QDA .qdc file (NVivo, ATLAS.ti, MAXQDA, QualCoder)."""
     from pipeline.codebook import load_codebook
     from pipeline.stages.refi import write_qdc
+    from pipeline.api.files import refuse_overwrite
 
+    refuse_overwrite(out, force, "a codebook")
     summary = write_qdc(load_codebook(_load(study).codebook_path), out, language=language)
     typer.echo(summary.to_text())
 
@@ -138,13 +140,13 @@ def codebook_export(out: Path = typer.Argument(..., help="the .qdc file to write
 @friendly
 def codebook_import(source: Path = typer.Argument(..., help="a REFI-QDA .qdc file"),
                     out: Path = typer.Option(..., "--out", help="the YAML codebook to write"),
-                    language: str = typer.Option("en", help="language the names and descriptions are in")) -> None:
+                    language: str = typer.Option("en", help="language the names and descriptions are in"),
+                    force: bool = ForceOption) -> None:
     """Turn a REFI-QDA .qdc codebook into a qualpipe YAML codebook."""
     from pipeline.stages.refi import read_qdc, write_codebook_yaml
+    from pipeline.api.files import refuse_overwrite
 
-    if out.exists():
-        raise QualpipeError(Problem(str(out), "the file exists; qualpipe never overwrites a codebook.",
-                                    "Choose another --out path or move the file away."))
+    refuse_overwrite(out, force, "a codebook")
     book = read_qdc(source, language=language)
     write_codebook_yaml(book, out)
     typer.echo(f"{len(book.code_ids)} codes -> {out}")
@@ -168,13 +170,16 @@ def code(study: Path = StudyOption) -> None:
 @review_app.callback()
 @friendly
 def review_export(ctx: typer.Context, study: Path = StudyOption,
-                  n: Optional[int] = typer.Option(None, help="suggestions in the sheet (default: review.n)")) -> None:
+                  n: Optional[int] = typer.Option(None, help="suggestions in the sheet (default: review.n)"),
+                  force: bool = typer.Option(False, "--force", help="replace a review sheet that holds decisions "
+                                                                   "(default: keep it, write the new one beside it)")
+                  ) -> None:
     """Write a review sheet (xlsx and csv) of machine suggestions, most uncertain first."""
     if ctx.invoked_subcommand is not None:
         return
     from pipeline.api import review_sheet
 
-    xlsx, csv_, count = review_sheet(_load(study), n=n)
+    xlsx, csv_, count = review_sheet(_load(study), n=n, force=force)
     typer.echo(f"{count} suggestions -> {xlsx} and {csv_}")
     typer.echo("Fill the 'decision' column (accept / reject / other code ids) and the reviewer, then run "
                "`qualpipe review import SHEET`.")
@@ -196,6 +201,15 @@ def review_import(sheet: Path = typer.Argument(..., help="the filled review shee
 
 
 app.add_typer(review_app, name="review")
+
+
+@pseudonymise_app.command("review")
+@friendly
+def pseudonymise_review(study: Path = StudyOption, apply: bool = typer.Option(
+        False, "--apply", help="move rows marked accept/reject into the private names / not-names files")) -> None:
+    """List possible names no names list holds (with context) beside the pseudonym key, for review."""
+    from pipeline.api.privacy import review_names
+    typer.echo(review_names(_load(study), apply=apply).message(apply))
 
 
 @app.command()
@@ -230,6 +244,15 @@ def evaluate(study: Path = StudyOption) -> None:
         if "code" in table else table
     cols = [c for c in ("setting", "level", "code", "precision", "recall", "f1", "kappa", "support") if c in rows]
     typer.echo(rows[cols].to_string(index=False, float_format=lambda x: f"{x:.2f}"))
+    if "level" in table:
+        per_code = table[table["level"] == "code"]
+        cols = [c for c in ("setting", "code", "support", "n_predicted", "precision", "recall", "f1", "kappa")
+                if c in per_code]
+        typer.echo("\nper code:")
+        typer.echo(per_code[cols].to_string(index=False, float_format=lambda x: f"{x:.2f}"))
+    if result.predictions is not None:
+        typer.echo(f"\nper-unit predictions and folds: evaluation_predictions.csv "
+                   f"({len(result.predictions)} rows)")
 
 
 @app.command()
@@ -260,13 +283,40 @@ def compare(study: Path = StudyOption) -> None:
         typer.echo(f"{name}.csv: {len(table)} rows")
 
 
+@codings_app.command("template")
+@friendly
+def codings_template(study: Path = StudyOption,
+                     out: Optional[Path] = typer.Option(None, "--out", help="the CSV to write (default: "
+                                                        "codings_template.csv in the output folder)")) -> None:
+    """Write an empty sheet of every segment (segment_id, doc_id, speaker, text, code, coder)."""
+    from pipeline.api.codings_template import codings_template as write_template
+
+    path, n = write_template(_load(study), out)
+    typer.echo(f"{n} segments -> {path}")
+    typer.echo("Fill 'code' (a code id; one row per code) and 'coder', then list the file under "
+               "'human_codings:' in the study file.")
+
+
 @app.command()
 @friendly
-def report(study: Path = StudyOption) -> None:
-    """Render the self-contained HTML report (index.html in the output folder)."""
+def report(study: Path = StudyOption,
+           pdf: bool = typer.Option(False, "--pdf", help="also print each report to PDF beside it "
+                                                          "(needs Chromium)")) -> None:
+    """Render the self-contained HTML report (index.html in the output folder; index.<lang>.html
+    for each of report.extra_languages)."""
     from pipeline.api import report as run_report
 
-    typer.echo(f"report -> {run_report(_load(study))}")
+    loaded = _load(study)
+    path = run_report(loaded)
+    typer.echo(f"report -> {path}")
+    if pdf:
+        from pipeline.stages.report.pdf import html_to_pdf
+
+        for language in loaded.report.extra_languages:
+            other = path.with_name(f"{path.stem}.{language}{path.suffix}")
+            if other.exists():
+                typer.echo(f"pdf -> {html_to_pdf(other)}")
+        typer.echo(f"pdf -> {html_to_pdf(path)}")
 
 
 @app.command()
@@ -285,10 +335,13 @@ def run(study: Path = StudyOption) -> None:
 def export_refi(out: Path = typer.Option(..., "--out", help="the .qdpx file to write"),
                 study: Path = StudyOption,
                 include_all: bool = typer.Option(False, help="also export machine suggestions overridden by people"),
-                language: Optional[str] = typer.Option(None, help="language of code names")) -> None:
+                language: Optional[str] = typer.Option(None, help="language of code names"),
+                force: bool = ForceOption) -> None:
     """Export the coded study as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder."""
     from pipeline.api import export_refi as run_export
+    from pipeline.api.files import refuse_overwrite
 
+    refuse_overwrite(out, force, "an exported project")
     summary = run_export(_load(study), out, include_all=include_all, language=language)
     typer.echo(summary.to_text())
 
@@ -298,7 +351,8 @@ def export_refi(out: Path = typer.Option(..., "--out", help="the .qdpx file to w
 def import_refi(source: Path = typer.Argument(..., help="a .qdpx (or .qde) project from a QDA tool"),
                 into: Path = typer.Option(Path("data/imported"), help="folder for the imported tables"),
                 study: Optional[Path] = typer.Option(None, "--study", "-s",
-                                                     help="a study whose interviewer labels to use")) -> None:
+                                                     help="a study whose interviewer labels to use"),
+                force: bool = ForceOption) -> None:
     """Import a REFI-QDA project: documents, segments, codebook and human codings."""
     from pipeline.stages.refi import import_refi as run_import
     from pipeline.stages.refi import write_import
@@ -306,7 +360,7 @@ def import_refi(source: Path = typer.Argument(..., help="a .qdpx (or .qde) proje
     labels = _load(study).interviewer_labels if study else None
     result = run_import(source, interviewer_labels=labels)
     _echo_problems(result.problems)
-    written = write_import(result, into)
+    written = write_import(result, into, force=force)
     typer.echo(f"{len(result.documents)} documents, {len(result.segments)} segments, "
                f"{len(result.human_codings)} codings -> {into} ({len(written)} files)")
 

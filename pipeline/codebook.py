@@ -41,7 +41,11 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from pipeline.errors import ConfigError, Problem
 from pipeline.registry import registry
-from pipeline.settings.base import StrictModel
+from pipeline.settings.base import StrictModel, read_utf8
+
+#: The code of a human-codings row that records "this unit was coded and no code applies"
+#: (the unit, and so its document, counts as human-coded; the row carries no code).
+NO_CODE = "-"
 
 #: A text given per language, e.g. ``{"en": "Motives", "nl": "Motieven"}``.
 Localised = dict[str, str]
@@ -121,8 +125,15 @@ class Codebook(StrictModel):
 
     @model_validator(mode="after")
     def _check_tree(self) -> "Codebook":
+        if not self.themes:
+            raise ValueError("a codebook needs at least one theme under 'themes:' (each with an id, a label "
+                             "and optionally codes)")
         seen: set[str] = set()
         for code, _, _ in self.walk():
+            for field in ("cues", "exclude_cues"):
+                for lang, cues in getattr(code, field).items():
+                    if any(not str(cue).strip() for cue in cues):
+                        raise ValueError(f"code {code.id!r} has an empty cue in {field}[{lang}]; remove it")
             if code.id in seen:
                 raise ValueError(f"code id {code.id!r} is used twice; every id must be unique")
             seen.add(code.id)
@@ -244,7 +255,7 @@ def _load_codebook(path: Path, mtime_ns: int, size: int) -> Codebook:
     if path.suffix.lower() == ".qdc":
         return registry("codebook.readers").get(".qdc")(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = yaml.load(read_utf8(path, "codebook"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""

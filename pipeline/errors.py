@@ -5,6 +5,9 @@ where (file, line or field), what went wrong, and what to do about it.
 
 - :class:`Problem` is one finding of validation; ``qualpipe validate`` lists them all at once.
 - :class:`QualpipeError` is raised for a single problem (or a list of them).
+- :data:`CATALOGUE` holds the messages that several modules raise, each under a stable code
+  (``E0xx`` errors, ``W0xx`` warnings), as spaCy's ``Errors`` does: :func:`problem` fills one in.
+  A code never changes meaning, so users and scripts can look it up or filter on it.
 """
 from __future__ import annotations
 
@@ -24,9 +27,10 @@ class Problem:
     message: str
     fix: str = ""
     severity: str = "error"
+    code: str = ""
 
     def __str__(self) -> str:
-        text = f"{self.where}: {self.message}"
+        text = f"{self.where}: {self.message}" if not self.code else f"{self.where}: [{self.code}] {self.message}"
         if self.fix:
             text += f" Fix: {self.fix}"
         return text
@@ -90,3 +94,27 @@ class Report:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
+
+
+#: code -> (message, fix); ``{names}`` are filled in by :func:`problem`.
+CATALOGUE: dict[str, tuple[str, str]] = {
+    "E001": ("table '{table}' lacks column(s) {missing}.",
+             "This is a bug in the stage that made '{table}' (or in a table you passed in): give it "
+             "the columns listed in pipeline/schemas.py."),
+    "E002": ("column '{column}' of table '{table}' should hold {expected} values, not {found}.",
+             "Convert the column (e.g. `frame['{column}'] = frame['{column}'].astype({cast})`) or report it."),
+    "E003": ("table '{table}' has {n} duplicate value(s) in '{column}', e.g. {example!r}.",
+             "Each row of '{table}' needs its own '{column}': remove or rename the duplicates."),
+}
+
+
+def problem(code: str, where: str, severity: str | None = None, **names: object) -> Problem:
+    """The catalogued :class:`Problem` ``code``, its message and fix filled with ``names``."""
+    message, fix = CATALOGUE[code]
+    kind = severity or ("warning" if code.startswith("W") else "error")
+    return Problem(where, message.format(**names), fix.format(**names), kind, code)
+
+
+class QualpipeWarning(UserWarning):
+    """Something qualpipe repaired on its own and tells the user about (a damaged cache entry or
+    provenance file that was recomputed). The CLI prints these as ``warning: ...`` lines."""

@@ -338,7 +338,7 @@ def test_combined_blends_rule_and_model_scores(book):
     out = half.predict(seg)
     assert set(out.loc[out["code"] == code_id, "coder"]) == {"combined@0.1.0"}
     with pytest.raises(ConfigError, match="rule_weight"):
-        CombinedCoder(book, rule_weight=1.5)
+        CombinedCoder(book, rule_weight=1.5).fit(seg, cod)  # validated in fit, as scikit-learn does
 
 
 def test_best_threshold_maximises_f1_above_a_floor():

@@ -7,10 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import importlib
-
-# the module (pipeline.stages.compare.differences is also the study-level function); pytest must not collect cmp.test_differences
-cmp = importlib.import_module("pipeline.stages.compare.differences")
+from pipeline.stages.compare import differences as cmp
 from pipeline.stages.compare import stats as cs
 from pipeline.codebook import codebook_from_dict
 from pipeline.errors import InputError

@@ -1,5 +1,6 @@
 """REFI-QDA exchange: .qdc codebooks and .qdpx projects, valid, stable, lossless where it can be."""
 import uuid
+from pathlib import Path
 import zipfile
 
 import pandas as pd
@@ -14,6 +15,9 @@ from pipeline.stages.refi import (code_guid, export_refi, import_refi, infer_var
                            write_qdc)
 
 xmlschema = pytest.importorskip("xmlschema")
+
+#: the REFI-QDA schemas, vendored (MIT): tests/fixtures/refi/README.md
+XSD = Path(__file__).parent / "fixtures" / "refi"
 NS = {"q": "urn:QDA-XML:project:1.0"}
 CREATED = "2024-03-01T09:30:00Z"
 
@@ -127,10 +131,10 @@ def tree(path):
 
 # -- codebooks -------------------------------------------------------------------------------------
 
-def test_qdc_is_valid_and_round_trips(tmp_path, shared, book):
+def test_qdc_is_valid_and_round_trips(tmp_path, book):
     path = tmp_path / "book.qdc"
     summary = write_qdc(book, path)
-    xmlschema.XMLSchema(str(shared / "refi" / "Codebook.xsd")).validate(str(path))
+    xmlschema.XMLSchema(str(XSD / "Codebook.xsd")).validate(str(path))
     root = etree.parse(str(path)).getroot()
     codes = {c.get("name"): c for c in root.iter("{urn:QDA-XML:codebook:1.0}Code")}
     assert codes["Motives"].get("isCodable") == "false"  # a theme with codes is a folder
@@ -193,9 +197,9 @@ def test_qdc_from_another_tool_gets_ids_from_names(tmp_path):
 
 # -- export ----------------------------------------------------------------------------------------
 
-def test_project_is_valid_and_texts_and_offsets_are_exact(exported, shared, study):
+def test_project_is_valid_and_texts_and_offsets_are_exact(exported, study):
     path, _ = exported
-    xmlschema.XMLSchema(str(shared / "refi" / "Project.xsd")).validate(etree.fromstring(qde(path)))
+    xmlschema.XMLSchema(str(XSD / "Project.xsd")).validate(etree.fromstring(qde(path)))
     documents, segments = study
     root = tree(path)
     with zipfile.ZipFile(path) as archive:

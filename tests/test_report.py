@@ -11,8 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import importlib
-cmp = importlib.import_module("pipeline.stages.compare.differences")
+from pipeline.stages.compare import differences as cmp
 from pipeline.stages.report.render import ReportSettings, render_report
 from test_compare import BOOK, separated, small
 
@@ -72,7 +71,7 @@ def test_summary_states_finding_with_numbers_and_uncertainty(html):
     assert "too few to tell a difference from chance" in smaller
     assert not any("mentor" in f for f in findings)
     assert "0\u20130%" not in html and "100\u2013100%" not in html
-    assert "What this comparison can and cannot say" in html
+    assert "Limits: what this comparison can and cannot say" in html
     assert "no agreement figures between machine and human coders were supplied" in html
 
 
@@ -86,7 +85,7 @@ def test_phrases_name_the_groups():
     assert "Mentees: 9 in dual pilots (8 cases), 7 in centralised pilots (7 cases)" in summary
     assert "6 of 9 mentees in dual pilots (67%" in summary
     assert "group" not in " ".join(doc.xpath("//ul[@class='findings']/li/text()"))
-    assert "Network disappointment: Dual pilots 60% (6 of 10" in doc.xpath("//img")[1].get("alt")
+    assert "Network disappointment: Dual pilots 60% (6 of 10" in doc.xpath("//section[@aria-labelledby='themes']//img")[1].get("alt")
 
 
 def test_self_contained_and_accessible(html):
@@ -95,8 +94,9 @@ def test_self_contained_and_accessible(html):
     assert len(doc.xpath("//h1")) == 1
     levels = [int(h.tag[1]) for h in doc.iter("h1", "h2", "h3", "h4", "h5", "h6")]
     assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
-    images = doc.xpath("//img")
-    assert len(images) == len(BOOK.themes)
+    assert len(doc.xpath("//img")) == len(BOOK.themes) + 1  # the comparison picture, then one per theme
+    assert doc.xpath("//section[@aria-labelledby='picture']//figure/img")
+    images = doc.xpath("//section[@aria-labelledby='themes']//img")
     for img in images:
         assert img.get("alt", "").strip(), "every figure needs alt text"
         assert img.get("src").startswith("data:image/svg+xml;base64,")
@@ -117,8 +117,9 @@ def test_quotes_are_the_text_only_and_provenance_is_listed(html):
     assert "my mentor never opened any doors for me, honestly." in html
     assert "dua0:2" in html  # quotes carry their segment id
     section = lxml.html.fromstring(html).xpath("//section[@aria-labelledby='provenance']")[0].text_content()
-    for text in ("3f2a" + "0" * 60, "9be1" + "1" * 60, "scipy", "1.17.1", "2018-06-30", "compare42", "manifest.csv"):
+    for text in ("3f2a00000000", "9be111111111", "scipy", "1.17.1", "2018-06-30", "manifest.csv", "transcripts/d1.txt"):
         assert text in section
+    assert "3f2a" + "0" * 60 not in section  # hashes shortened; the full ones stay in provenance.json
 
 
 def test_deterministic_bytes(html):
@@ -164,7 +165,8 @@ def test_chromium_renders_the_report(tmp_path):
                    capture_output=True, timeout=120)
     assert shot.exists() and shot.stat().st_size > 20_000
     dom = subprocess.run(flags + ["--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
-    assert '<h2 id="summary">Summary</h2>' in dom.stdout
+    assert '<h2 id="summary">The numbers in detail</h2>' in dom.stdout
+    assert '<h2 id="key-findings">Key findings</h2>' in dom.stdout
     assert shutil.which(chromium)
 
 

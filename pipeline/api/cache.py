@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 import joblib
+
+from pipeline.errors import QualpipeWarning
+from pipeline.api.files import atomic_path
 
 if TYPE_CHECKING:  # pragma: no cover
     from pipeline.settings import Study
@@ -57,19 +61,29 @@ def cached_stage(study: "Study", stage: str, compute: Callable[[], Any], *key_pa
     key = joblib.hash((stage, code_version(), key_parts))
     path = cache_dir(study) / f"{stage}-{key}.joblib"
     if os.environ.get("QUALPIPE_NO_CACHE") != "1" and path.exists():
-        try:
-            stored = joblib.load(path)
-            if stored["key_file"] == _file_hash(key_file):
-                EVENTS[stage] = True
-                return stored["result"], True
-        except Exception:  # a damaged or outdated entry is recomputed, never trusted
-            pass
+        stored = _load_entry(path)
+        if stored is not None and stored.get("key_file") == _file_hash(key_file):
+            EVENTS[stage] = True
+            return stored["result"], True
     result = compute()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path) as tmp:  # a killed run leaves the old entry or the new one, never half
+        joblib.dump({"result": result, "key_file": _file_hash(key_file)}, tmp)
     for old in path.parent.glob(f"{stage}-*.joblib"):  # keep one entry per stage
-        old.unlink()
-    tmp = path.with_suffix(".tmp")
-    joblib.dump({"result": result, "key_file": _file_hash(key_file)}, tmp)
-    os.replace(tmp, path)
+        if old != path:
+            old.unlink(missing_ok=True)
     EVENTS[stage] = False
     return result, False
+
+
+def _load_entry(path: Path) -> dict | None:
+    """A stored entry, or None (with a warning) when it is damaged: it is then recomputed."""
+    try:
+        stored = joblib.load(path)
+        if isinstance(stored, dict) and "result" in stored:
+            return stored
+        reason = "not a qualpipe cache entry"
+    except Exception as exc:  # joblib/pickle raise many kinds on a damaged file
+        reason = f"{type(exc).__name__}: {exc}"
+    warnings.warn(f"{path}: the cache entry is damaged ({reason}); the stage is recomputed.",
+                  QualpipeWarning, stacklevel=3)
+    return None

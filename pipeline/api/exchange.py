@@ -7,32 +7,61 @@ from pathlib import Path
 from pipeline.api.inputs import human_codings
 from pipeline.api.session import as_study, session
 from pipeline.api.stages import code, ingest
-from pipeline.errors import Problem
+from pipeline.codebook import load_codebook
+from pipeline.errors import Problem, QualpipeError
 from pipeline.settings import Study
 
 
 def validate_study(study: Study | str | Path) -> list[Problem]:
     """Every problem of the study: manifest, transcripts, codebook, human codings."""
-    from pipeline.codebook import load_codebook
-    from pipeline.errors import QualpipeError
     from pipeline.stages.ingest.corpus import validate
 
     study = as_study(study)
     problems = validate(study)
+    codebook = None
     try:
-        load_codebook(study.codebook_path)
+        codebook = load_codebook(study.codebook_path)
     except QualpipeError as exc:
         problems += exc.problems
-    for path in study.human_codings:
-        if not study.resolve(path).exists():
-            problems.append(Problem(study.where("human_codings"), f"{study.resolve(path)} does not exist.",
-                                    "Correct the path or remove it from the list."))
+    if codebook is not None:
+        missing = [lang for lang in study.languages if lang not in codebook.languages]
+        if missing:
+            problems.append(Problem(
+                f"{study.codebook_path}[languages]",
+                f"the study's language(s) {missing} are not among the codebook's languages {codebook.languages}.",
+                f"Add {missing} to the codebook's 'languages' (with labels and cues in them), or remove them "
+                f"from the study's 'languages'."))
+    absent = [p for p in study.human_codings if not study.resolve(p).exists()]
+    for path in absent:
+        problems.append(Problem(study.where("human_codings"), f"{study.resolve(path)} does not exist.",
+                                "Correct the path or remove it from the list."))
+    if codebook is not None and study.human_codings and not absent and not any(
+            p.severity == "error" for p in problems):
+        problems += _codings_problems(study, codebook)
     return problems
 
 
-def review_sheet(study: Study | str | Path, n: int | None = None) -> tuple[Path, Path, int]:
+def _codings_problems(study: Study, codebook) -> list[Problem]:
+    """The problems of the human codings files, read against the codebook and the study's segments."""
+    from pipeline.stages.coding.review import read_human_codings
+
+    try:
+        segments = ingest(study, write=False).segments
+    except QualpipeError as exc:
+        return exc.problems
+    problems = []
+    for path in study.human_codings:
+        try:
+            read_human_codings(study.resolve(path), codebook=codebook, segments=segments)
+        except QualpipeError as exc:
+            problems += exc.problems
+    return problems
+
+
+def review_sheet(study: Study | str | Path, n: int | None = None, force: bool = False) -> tuple[Path, Path, int]:
     """Write ``review/review_sheet.xlsx`` and ``.csv``: machine suggestions on documents no person
-    coded yet, most uncertain first (``qualpipe review export``)."""
+    coded yet, most uncertain first (``qualpipe review export``). A sheet there that holds
+    decisions is kept and the new one written beside it, unless ``force``."""
     from pipeline.codebook import load_codebook
     from pipeline.stages.coding.review import review_sheet as make_sheet
     from pipeline.stages.coding.review import write_review_sheet
@@ -47,7 +76,7 @@ def review_sheet(study: Study | str | Path, n: int | None = None) -> tuple[Path,
         sheet = make_sheet(coded.codings, corpus.segments, n=n or settings.n, human=human, codebook=codebook,
                            threshold=settings.threshold, strategy=settings.strategy, language=settings.language)
         xlsx, csv_ = write_review_sheet(sheet, study.output_dir / "review" / "review_sheet", codebook=codebook,
-                                        language=settings.language)
+                                        language=settings.language, force=force)
     return xlsx, csv_, len(sheet)
 
 
@@ -58,8 +87,7 @@ def import_review(study: Study | str | Path, sheet: Path, reviewer: str | None =
     Earlier decisions are never overwritten (a later decision of the same reviewer on the same
     segment and code replaces theirs, and is reported). Returns ``(file, rows added, blank rows)``.
     """
-    import os
-
+    from pipeline.api.files import atomic_path, escape_frame, merged_extra_columns
     from pipeline.codebook import load_codebook
     from pipeline.stages.coding.review import merge_human, read_human_codings, read_review_sheet
 
@@ -74,10 +102,9 @@ def import_review(study: Study | str | Path, sheet: Path, reviewer: str | None =
     existing = read_human_codings(into, codebook=codebook, segments=corpus.segments) if into.exists() else None
     merged = new if existing is None else merge_human(existing, new)
     added = len(merged) - (0 if existing is None else len(existing))
-    into.parent.mkdir(parents=True, exist_ok=True)
-    tmp = into.with_suffix(".tmp")
-    merged.to_csv(tmp, index=False, lineterminator="\n")
-    os.replace(tmp, into)
+    merged = merged_extra_columns(merged, into, key=["segment_id", "code", "coder"])  # a person's own columns
+    with atomic_path(into) as tmp:  # escaped: a note such as '=HYPERLINK(...)' stays text in a spreadsheet
+        escape_frame(merged).to_csv(tmp, index=False, lineterminator="\n")
     return into, added, int(new.attrs.get("n_blank", 0))
 
 

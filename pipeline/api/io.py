@@ -11,11 +11,15 @@ import hashlib
 import json
 import os
 import platform
+import warnings
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable
 
 import pandas as pd
+
+from pipeline.errors import QualpipeWarning
+from pipeline.api.files import atomic_path, escape_frame, unescape_frame, write_text
 
 #: packages whose versions are recorded in provenance
 TRACKED_PACKAGES = ("qualpipe", "pandas", "numpy", "scikit-learn", "scipy", "spacy", "simplemma", "bertopic",
@@ -39,14 +43,13 @@ def write_table(frame: pd.DataFrame, folder: str | Path, name: str,
     written = []
     for fmt in formats:
         path = folder / f"{name}.{fmt}"
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        if fmt == "csv":
-            frame.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
-        elif fmt == "parquet":
-            frame.to_parquet(tmp, index=False, engine="pyarrow", compression="zstd")
-        else:
+        if fmt not in ("csv", "parquet"):
             raise ValueError(f"unknown table format {fmt!r}")
-        os.replace(tmp, path)  # never leave a half-written file behind
+        with atomic_path(path) as tmp:  # never leave a half-written file behind
+            if fmt == "csv":  # text cells that a spreadsheet would run as formulas get a leading '
+                escape_frame(frame).to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
+            else:
+                frame.to_parquet(tmp, index=False, engine="pyarrow", compression="zstd")
         written.append(path)
     return written
 
@@ -55,7 +58,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     if path.suffix == ".parquet":
         return pd.read_parquet(path)
-    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+    return unescape_frame(pd.read_csv(path, keep_default_na=False, na_values=[""]))
 
 
 def read_csv_with(path: str | Path, required: Iterable[str], what: str) -> pd.DataFrame:
@@ -75,8 +78,7 @@ def write_json(data: Any, path: str | Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return write_text(path, text)
 
 
 def package_versions() -> dict[str, str]:
@@ -103,8 +105,28 @@ def update_provenance(folder: str | Path, stage: str, record: dict[str, Any]) ->
     the files it wrote; package versions and the date are added here.
     """
     path = Path(folder) / "provenance.json"
-    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    data = read_provenance(path)
     data.setdefault("stages", {})[stage] = record
     data["packages"] = package_versions()
     data["date"] = run_date()
     return write_json(data, path)
+
+
+def read_provenance(path: str | Path) -> dict[str, Any]:
+    """The records of ``provenance.json``; a damaged file (e.g. cut short by a killed run) is
+    reported with a warning and started afresh, never a traceback."""
+    path = Path(path)
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, OSError) as exc:
+        data = None
+        reason = str(exc)
+    else:
+        reason = "it is not a JSON object"
+    if isinstance(data, dict) and isinstance(data.get("stages", {}), dict):
+        return data
+    warnings.warn(f"{path}: provenance.json is damaged ({reason}); it is written afresh from the stages "
+                  "run now.", QualpipeWarning, stacklevel=2)
+    return {}

@@ -33,6 +33,8 @@ class CodeResult:
 class EvaluationResult:
     scores: pd.DataFrame  # evaluate() rows plus a 'setting' column
     design: str
+    #: one row per unit and setting: segment_id, doc_id, fold, gold_codes, predicted_codes, setting
+    predictions: pd.DataFrame | None = None
 
 
 @dataclass

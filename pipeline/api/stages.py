@@ -7,33 +7,38 @@ recomputed (see :mod:`pipeline.api.cache`).
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import joblib
 import pandas as pd
 
+from pipeline.api.agreement_table import explain_empty
 from pipeline.api.cache import cache_dir, cached_stage
 from pipeline.api.inputs import files_hash, human_codings, input_fingerprint, read_split, training_data
 from pipeline.api.io import sha256_file, update_provenance, write_table
 from pipeline.api.results import CodeResult, EvaluationResult, IngestResult, TopicsOutput
-from pipeline.api.session import as_study, memo, session
+from pipeline.api.session import as_study, memo
 from pipeline.codebook import load_codebook
 from pipeline.errors import ConfigError, Problem, QualpipeError
+from pipeline.schemas import check
 from pipeline.settings import Study
+from pipeline.stages.compare.setup import declared_attributes
 from pipeline.stages.quality.design import coder_pairs, holdout_runs
+
 
 # The stages' own modules are imported inside the functions that run them, so that a warm run (or
 # a command that needs one stage) does not import the heavy libraries of the others.
 
 
-def ingest(study: Study | str | Path, write: bool = True) -> IngestResult:
+def ingest(study: Study | str | Path, write: bool = True, skip_invalid: bool = False) -> IngestResult:
     """Read, check and pseudonymise a study's transcripts (``qualpipe ingest``).
 
     Writes ``documents`` and ``segments`` (CSV and Parquet) to the output folder, pseudonymised.
+    With ``skip_invalid`` documents with errors are left out (listed in the warnings as
+    "left out: ...") instead of refusing the study.
     """
     study = as_study(study)
-    return memo(study, ("ingest", write), lambda: _ingest(study, write))
+    return memo(study, ("ingest", write, skip_invalid), lambda: _ingest(study, write, skip_invalid))
 
 
 def code(study: Study | str | Path, write: bool = True) -> CodeResult:
@@ -93,18 +98,30 @@ def compare(study: Study | str | Path, write: bool = True, with_topics: bool = T
 
 
 def _ingest_settings(study: Study) -> dict:
-    return study.model_dump(mode="json", include={"name", "languages", "interviewer_labels", "attributes",
-                                                  "ingest", "pseudonymise"})
+    settings = study.model_dump(mode="json", include={"name", "languages", "interviewer_labels", "attributes",
+                                                      "ingest", "pseudonymise"})
+    names = settings["pseudonymise"].get("names") or []
+    if names:  # written to provenance.json: the names themselves stay out, a change still shows
+        import hashlib
+
+        digest = hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()[:16]
+        settings["pseudonymise"]["names"] = f"{len(names)} names (sha256 {digest})"
+    return settings
 
 
-def _ingest(study: Study | str | Path, write: bool = True) -> IngestResult:
+def _ingest(study: Study | str | Path, write: bool = True, skip_invalid: bool = False) -> IngestResult:
     from pipeline.stages.ingest.corpus import ingest as read_corpus
 
     study = as_study(study)
     fingerprint = input_fingerprint(study)
     settings = _ingest_settings(study)
-    corpus, hit = cached_stage(study, "ingest", lambda: read_corpus(study), fingerprint, settings,
+    if skip_invalid:
+        settings["skip_invalid"] = True
+    corpus, hit = cached_stage(study, "ingest", lambda: read_corpus(study, skip_invalid=skip_invalid),
+                               fingerprint, settings,
                                key_file=Path(study.private_dir) / f"{study.name}.pseudonym_key.csv")
+    check(corpus.documents, "documents", "ingest: documents")
+    check(corpus.segments, "segments", "ingest: segments")
     result = IngestResult(corpus.documents, corpus.segments, corpus.warnings, study.output_dir, hit)
     if write:
         out = study.output_dir
@@ -131,7 +148,8 @@ def _code(study: Study | str | Path, write: bool = True) -> CodeResult:
     key = (joblib.hash(segments), sha256_file(study.codebook_path),
            files_hash(study, study.human_codings),
            [(files_hash(study, [s.segments]), files_hash(study, s.codings)) for s in study.training_data],
-           study.coding.model_dump(mode="json"))
+           study.coding.model_dump(mode="json"), study.agreement.gold_coders)
+    gold_coders = list(study.agreement.gold_coders or []) or None
 
     def compute():
         human = human_codings(study, codebook, segments)
@@ -139,9 +157,12 @@ def _code(study: Study | str | Path, write: bool = True) -> CodeResult:
         training = None
         if extra is not None:
             own = human if human is not None else pd.DataFrame(columns=["segment_id", "code", "coder"])
+            if gold_coders:
+                own = own[own["coder"].isin(gold_coders)]
             training = (pd.concat([segments, extra[0]], ignore_index=True),
                         pd.concat([own, extra[1]], ignore_index=True))
-        return run_coding(segments, codebook, study.coding, human_codings=human, training=training)
+        return run_coding(segments, codebook, study.coding, human_codings=human, training=training,
+                           gold_coders=gold_coders)
 
     result, hit = cached_stage(study, "code", compute, *key)
     out = study.output_dir
@@ -158,6 +179,8 @@ def _code(study: Study | str | Path, write: bool = True) -> CodeResult:
             "coder": result.coder, "settings": study.coding.model_dump(mode="json"), "notes": result.notes,
             "outputs": [p.name for p in written],
         })
+    check(result.codings, "codings", "code: codings")
+    check(result.coded_segments, "coded_segments", "code: coded_segments")
     return CodeResult(result.codings, result.coded_segments, result.code_status, result.coder, result.notes,
                       out, hit)
 
@@ -184,18 +207,20 @@ def _evaluate(study: Study | str | Path, write: bool = True) -> EvaluationResult
     split = read_split(study)
     key = (joblib.hash((segments, gold)), sha256_file(study.codebook_path), study.coding.model_dump(mode="json"),
            study.agreement.model_dump(mode="json"), None if split is None else joblib.hash(split))
-    (result, design), _ = cached_stage(study, "evaluate", lambda: _run_evaluation(study, codebook, segments,
-                                                                                  gold, split), *key)
+    (result, design, predictions), _ = cached_stage(
+        study, "evaluate", lambda: _run_evaluation(study, codebook, segments, gold, split), *key)
     if write:
         out = study.output_dir
         write_table(result, out, "evaluation", formats=("csv",))
+        write_table(predictions, out, "evaluation_predictions", formats=("csv",))
         update_provenance(out, "evaluate", {"design": design, "coder": study.coding.coder,
                                             "settings": study.agreement.model_dump(mode="json")})
-    return EvaluationResult(result, design)
+    return EvaluationResult(result, design, predictions)
 
 
 def _run_evaluation(study: Study, codebook, segments: pd.DataFrame, gold: pd.DataFrame,
-                    split: pd.DataFrame | None) -> tuple[pd.DataFrame, str]:
+                    split: pd.DataFrame | None) -> tuple[pd.DataFrame, str, pd.DataFrame]:
+    """Scores of every run, the design, and the per-unit predictions (``evaluation_predictions``)."""
     from pipeline.stages.coding.code import make_coder
     from pipeline.stages.quality.agreement import cross_validate, holdout_evaluate
 
@@ -204,16 +229,18 @@ def _run_evaluation(study: Study, codebook, segments: pd.DataFrame, gold: pd.Dat
         design = f"{study.agreement.n_splits}-fold cross-validation by document"
         scores = cross_validate(lambda: make_coder(codebook, study.coding), segments, gold, codebook,
                                 n_splits=study.agreement.n_splits, seed=study.seed)
-        return scores.assign(setting=f"{kind}, cross-validated"), design
+        label = f"{kind}, cross-validated"
+        return scores.assign(setting=label), design, scores.attrs["predictions"].assign(setting=label)
     coded_docs = set(segments.loc[segments["segment_id"].isin(gold["segment_id"]), "doc_id"])
     design, runs, test = holdout_runs(kind, split, study.agreement.test_docs, study.agreement.train_docs,
                                       coded_docs)
-    frames = []
+    frames, predictions = [], []
     for label, coder_kind, docs in runs:
         scores = holdout_evaluate(lambda k=coder_kind: make_coder(codebook, study.coding, k), segments, gold,
                                   codebook, docs, test)
         frames.append(scores.assign(setting=label, n_train_docs=len(docs), n_test_docs=len(test)))
-    return pd.concat(frames, ignore_index=True), design
+        predictions.append(scores.attrs["predictions"].assign(setting=label))
+    return pd.concat(frames, ignore_index=True), design, pd.concat(predictions, ignore_index=True)
 
 
 def _agreement(study: Study | str | Path, coders: list[str] | None = None, with_machine: bool = False,
@@ -236,7 +263,6 @@ def _agreement(study: Study | str | Path, coders: list[str] | None = None, with_
         machine = coded.codings[coded.codings["source"] != "human"]
         frames.append(machine[["segment_id", "code", "coder", "source"]])
     if not frames:
-
         raise ConfigError(Problem(study.where("human_codings"), "no codings to compare.",
                                   "Name files of human codings under 'human_codings:'."))
     codings = pd.concat(frames, ignore_index=True)
@@ -247,6 +273,7 @@ def _agreement(study: Study | str | Path, coders: list[str] | None = None, with_
         pairs = coder_pairs(codings, corpus.segments)
         tables = [compute_agreement(codings, corpus.segments, codebook, coders=list(p)) for p in pairs]
         table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+    table = explain_empty(table, codings, study.where("human_codings"))  # one coder: header only, a warning
     if write:
         write_table(table, study.output_dir, "agreement", formats=("csv",))
     return table
@@ -255,14 +282,14 @@ def _agreement(study: Study | str | Path, coders: list[str] | None = None, with_
 # -- topics ------------------------------------------------------------------------------------
 
 def _topics(study: Study | str | Path, write: bool = True, with_stability: bool = True) -> TopicsOutput:
-
-
     study = as_study(study)
     corpus = ingest(study, write=write)
     coded = code(study, write=write)
     codebook = load_codebook(study.codebook_path)
     settings = study.topics
     segments = corpus.segments
+    if "share_attributes" not in settings.model_fields_set:  # no study's attributes assumed
+        settings = settings.model_copy(update={"share_attributes": declared_attributes(study, segments)})
     embeddings = cache_dir(study) / "embeddings"
     out = study.output_dir
     seg_key = joblib.hash(segments)
@@ -304,13 +331,22 @@ def _topics(study: Study | str | Path, write: bool = True, with_stability: bool 
         if stab is not None:
             write_table(stab["runs"], out, "topic_stability", formats=("csv",))
             write_table(stab["topics"], out, "topic_stability_by_topic", formats=("csv",))
-        if not hit or not (out / "figures" / "topic_sizes.png").exists():
+        if not hit or not all(p.exists() for p in _figure_files(fitted, out / "figures", settings)):
             _topic_figures(fitted, out / "figures", settings)
         update_provenance(out, "topics", {"settings": settings.model_dump(mode="json"), "seed": settings.seed,
                                           "info": fitted["info"],
                                           "stability_mean_ari": None if stab is None else stab["mean_ari"]})
+    check(fitted["topics"], "topics", "topics: topics")
+    check(fitted["segment_topics"], "segment_topics", "topics: segment_topics")
     return TopicsOutput(fitted["topics"], fitted["segment_topics"], fitted["shares"], fitted["info"], themes,
                         codes_, flags, stab, out, hit)
+
+
+def _figure_files(fitted: dict, folder: Path, settings) -> list[Path]:
+    """Every figure file ``_topic_figures`` writes (a run killed between two figures redraws them)."""
+    stems = ["topic_sizes"] + [f"topic_shares_by_{a}" for a in settings.share_attributes
+                               if (fitted["shares"]["attribute"] == a).any()]
+    return [folder / f"{stem}.{ext}" for stem in stems for ext in ("png", "svg")]
 
 
 def _topic_figures(fitted: dict, folder: Path, settings) -> None:
@@ -331,6 +367,7 @@ def _topic_figures(fitted: dict, folder: Path, settings) -> None:
 def _compare(study: Study | str | Path, write: bool = True, with_topics: bool = True):
 
     from pipeline.stages.compare.differences import compare as run_compare
+    from pipeline.stages.compare.setup import settings_for
 
     study = as_study(study)
     coded = code(study, write=write)
@@ -342,76 +379,19 @@ def _compare(study: Study | str | Path, write: bool = True, with_topics: bool = 
             seg_topics = topics(study, write=write).segment_topics
         except QualpipeError:  # too small a corpus for a topic model: compare without topics
             seg_topics = None
+    settings = settings_for(study, coded.coded_segments)
     key = (joblib.hash((coded.coded_segments, coded.codings, seg_topics)), sha256_file(study.codebook_path),
-           study.compare.model_dump(mode="json"))
+           settings.model_dump(mode="json"))
     comparison, hit = cached_stage(
-        study, "compare", lambda: run_compare(coded.coded_segments, coded.codings, codebook, study.compare,
+        study, "compare", lambda: run_compare(coded.coded_segments, coded.codings, codebook, settings,
                                               segment_topics=seg_topics), *key)
+    for name in ("prevalence", "differences"):
+        if name in comparison.tables():
+            check(comparison.tables()[name], name, f"compare: {name}")
     if write:
         out = study.output_dir
         for name, table in comparison.tables().items():
             write_table(table, out, name, formats=("csv",))
-        update_provenance(out, "compare", {"settings": study.compare.model_dump(mode="json"),
+        update_provenance(out, "compare", {"settings": settings.model_dump(mode="json"),
                                            "seed": study.compare.seed, "tables": sorted(comparison.tables())})
     return comparison
-
-
-def report(study: Study | str | Path, out: Path | None = None) -> Path:
-    """Render the self-contained HTML report (``qualpipe report``); returns its path."""
-    study = as_study(study)
-    with session():
-        return _report(study, out)
-
-
-def _report(study: Study, out: Path | None) -> Path:
-
-    from pipeline.stages.report.render import render_report
-
-
-    coded = code(study)
-    comparison = compare(study)
-    notes = list(coded.notes)
-    try:
-        topic_out = topics(study)
-    except QualpipeError as exc:
-        notes.append(f"No topic model: {exc.problems[0].message}")
-        topic_out = TopicsOutput(*(None,) * 8, output=study.output_dir)
-    codebook = load_codebook(study.codebook_path)
-    folder = study.output_dir
-    agreement_table = evaluation_table = None
-    try:
-        agreement_table = agreement(study)
-    except QualpipeError as exc:  # e.g. a study without human codings
-        notes.append(f"Agreement figures are not available: {exc.problems[0].message}")
-    try:
-        evaluation_table = evaluate(study).scores
-    except QualpipeError as exc:
-        notes.append(f"Evaluation figures are not available: {exc.problems[0].message}")
-    provenance = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
-    provenance["codebook"] = {"name": codebook.name, "version": codebook.version}
-    provenance["study"] = study.name
-
-
-    inputs = dict(comparison=comparison.tables(), segments=coded.coded_segments, topics=topic_out.topics,
-                  topic_flags=topic_out.flags, topic_info=topic_out.info, stability=topic_out.stability,
-                  agreement=agreement_table, evaluation=evaluation_table, provenance=provenance, notes=notes)
-    html, _ = cached_stage(
-        study, "report",
-        lambda: render_report(comparison, codebook, study.report, segments=coded.coded_segments,
-                              topics=topic_out.topics, topic_flags=topic_out.flags, topic_info=topic_out.info,
-                              stability=topic_out.stability, agreement=agreement_table,
-                              evaluation=evaluation_table, provenance=provenance, coding_notes=notes),
-        joblib.hash(inputs), sha256_file(study.codebook_path), study.report.model_dump(mode="json"))
-    path = out or folder / "index.html"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")
-    return path
-
-
-def run(study: Study | str | Path) -> Path:
-    """Every stage, each recomputed only when its inputs, code or settings changed (``qualpipe run``)."""
-    study = as_study(study)
-    with session():
-        return report(study)
-
-

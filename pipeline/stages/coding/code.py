@@ -64,7 +64,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from pipeline.codebook import Codebook
+from pipeline.codebook import NO_CODE, Codebook
 from pipeline.stages.coding.coders._common import CODING_COLUMNS, check_segments, codebook_version
 from pipeline.errors import InputError, Problem
 from pipeline.settings import CodingSettings  # noqa: F401  (re-exported)
@@ -103,7 +103,10 @@ def make_coder(codebook: Codebook, settings: CodingSettings, kind: str | None = 
                             theme_models=settings.theme_models, thresholds=settings.thresholds,
                             min_threshold=settings.min_threshold, seed=settings.seed,
                             adjacent=settings.adjacent, balanced=settings.balanced,
-                            char_ngrams=settings.char_ngrams, **C)
+                            char_ngrams=settings.char_ngrams, conversation=settings.conversation,
+                            per_code=settings.per_code, per_code_min_positives=settings.per_code_min_positives,
+                            embeddings=settings.embeddings, embedding_weight=settings.embedding_weight,
+                            **C)
     cls, extra = (LearnedCoder, {"rule_weight": 0.0}) if kind == "model" else \
         (CombinedCoder, {"rule_weight": settings.rule_weight})
     return cls(codebook, rule_coder=rule, min_positives=settings.min_positives,
@@ -115,8 +118,13 @@ def make_coder(codebook: Codebook, settings: CodingSettings, kind: str | None = 
 
 def code(segments: pd.DataFrame, codebook: Codebook, settings: CodingSettings | None = None,
          human_codings: pd.DataFrame | None = None,
-         training: pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame] | None = None) -> CodingResult:
+         training: pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame] | None = None,
+         gold_coders: list[str] | None = None) -> CodingResult:
     """Code ``segments`` against ``codebook`` (see the module docstring).
+
+    ``gold_coders``: when given, only these coders' rows decide final codes and train the model;
+    the other human rows are kept in ``codings`` with ``final`` False (e.g. a second coder who
+    coded for an agreement check). A row with code ``-`` records a unit coded with no code.
 
     ``training``: codings to train the model on instead of ``human_codings`` (rows refer to
     ``segments``), or a ``(segments, codings)`` pair from another corpus coded with the same
@@ -133,6 +141,16 @@ def code(segments: pd.DataFrame, codebook: Codebook, settings: CodingSettings | 
     notes: list[str] = []
 
     human = _check_codings(human_codings, seg_ids, codebook, "human codings")
+    other_human = None
+    if human is not None and gold_coders:
+        is_gold = human["coder"].isin(list(gold_coders))
+        other_human, human = human[~is_gold].reset_index(drop=True), human[is_gold].reset_index(drop=True)
+        if other_human.empty:
+            other_human = None
+        if human.empty:
+            notes.append(f"no human codings by the gold coders {list(gold_coders)}: the other coders' "
+                         "rows are suggestions only.")
+            human = None
     if isinstance(training, tuple):
         train_segments, train_codings = training
         check_segments(train_segments, ("segment_id", "doc_id", "text"), where="training segments")
@@ -145,7 +163,7 @@ def code(segments: pd.DataFrame, codebook: Codebook, settings: CodingSettings | 
                                                                       "training codings")
 
     kind = settings.coder
-    if kind != "rule" and (train_codings is None or train_codings.empty):
+    if kind != "rule" and (train_codings is None or not (train_codings["code"] != NO_CODE).any()):
         notes.append(f"coder '{kind}' needs human codings to learn from and there are none: "
                      "the rule coder was used.")
         kind = "rule"
@@ -153,7 +171,8 @@ def code(segments: pd.DataFrame, codebook: Codebook, settings: CodingSettings | 
     if kind == "rule":
         coder.fit(with_context)
     else:
-        coder.fit(*_training_set(train_segments, train_codings, settings))
+        train_rows, train_codes = _training_set(train_segments, train_codings, settings)
+        coder.fit(train_rows, train_codes[train_codes["code"] != NO_CODE].reset_index(drop=True))
     to_code = with_context[codable]
     machine, proba = coder.predict_scored(to_code)
     proba = proba if len(to_code) else None
@@ -171,7 +190,11 @@ def code(segments: pd.DataFrame, codebook: Codebook, settings: CodingSettings | 
                         & np.array([p not in decided for p in pairs], dtype=bool))
     frames = [machine]
     if human is not None:
-        frames.append(_human_rows(human[human["decision"] != "reject"], doc_of, codebook))
+        frames.append(_human_rows(human[(human["decision"] != "reject") & (human["code"] != NO_CODE)],
+                                  doc_of, codebook))
+    if other_human is not None:
+        rows = other_human[(other_human["decision"] != "reject") & (other_human["code"] != NO_CODE)]
+        frames.append(_human_rows(rows, doc_of, codebook).assign(final=False))
     codings = pd.concat(frames, ignore_index=True)
     order = {s: i for i, s in enumerate(seg_ids)}
     codings = (codings.assign(_o=codings["segment_id"].map(order),
@@ -212,10 +235,10 @@ def _check_codings(codings: pd.DataFrame | None, seg_ids: pd.Series, codebook: C
             raise InputError(Problem(f"{where}[{seg}]", f"segment id {seg!r} is not among the "
                                      "segments.", "Check the codings belong to these transcripts "
                                      "(ids are '{doc_id}:{turn}'); re-run ingest if they changed."))
-        if code_id not in leaves:
+        if code_id not in leaves and code_id != NO_CODE:
             raise InputError(Problem(f"{where}[{seg}]", f"code {code_id!r} is not a leaf code of "
                                      f"codebook '{codebook.name}'.", "Use the codebook's code ids "
-                                     "(leaves, not themes)."))
+                                     "(leaves, not themes), or '-' for a unit coded with no code."))
     return codings.drop_duplicates(["segment_id", "code", "coder"]).reset_index(drop=True)
 
 

@@ -42,6 +42,7 @@ import io
 import logging
 import math
 import re
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Any, Iterable
@@ -49,7 +50,9 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from pipeline.errors import InputError, Problem, where
+from pipeline.codebook import NO_CODE
+from pipeline.api.files import atomic_path, beside, escape_cell, escape_frame, unescape_cell, write_bytes
+from pipeline.errors import InputError, Problem, QualpipeError, QualpipeWarning, where
 from pipeline.settings import ReviewSettings  # noqa: F401  (re-exported)
 
 log = logging.getLogger(__name__)
@@ -69,7 +72,7 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return unescape_cell(str(value).strip())  # undo the formula-injection escape of our own sheets
 
 
 def _decode(data: bytes, path: Path) -> str:
@@ -157,12 +160,18 @@ def validate_human_codings(codings: pd.DataFrame, segments: pd.DataFrame | None,
         seg, code, coder, dec = (_cell(v) for v in (seg, code, coder, dec))
         for col, val in (("segment_id", seg), ("code", code), ("coder", coder)):
             if not val:
-                problems.append(Problem(where(source, row, col), f"column '{col}' is empty.",
-                                        f"Fill in the {col} or delete the row."))
+                fix = (f"Fill in the code, write '{NO_CODE}' to record that no code applies to the unit, "
+                       "or delete the row.") if col == "code" else f"Fill in the {col} or delete the row."
+                problems.append(Problem(where(source, row, col), f"column '{col}' is empty.", fix))
         if dec and dec not in ("accept", "reject"):
             problems.append(Problem(where(source, row, "decision"), f"unknown decision '{dec}'.",
                                     "Use accept, reject, or leave it empty."))
-        if code and leaves is not None and code not in leaves:
+        if code == NO_CODE:
+            if dec:
+                problems.append(Problem(where(source, row, "decision"),
+                                        f"a '{NO_CODE}' row (coded, no code applies) cannot be {dec}ed.",
+                                        "Leave the decision empty on '-' rows."))
+        elif code and leaves is not None and code not in leaves:
             if code in all_ids:
                 kids = [c.id for c in codebook.code(code).codes]
                 problems.append(Problem(where(source, row, "code"),
@@ -200,6 +209,9 @@ def read_human_codings(path: str | Path, codebook=None, segments: pd.DataFrame |
         if col not in frame.columns:
             frame[col] = ""
     frame["decision"] = [_norm_decision(_cell(v)) for v in frame["decision"]]
+    from pipeline.stages.coding.unit_ids import map_unit_ids
+
+    frame = map_unit_ids(frame, segments)  # a table's own unit ids are accepted (R17, doc:R17)
     problems = validate_human_codings(frame, segments, codebook, str(path))
     errors = [p for p in problems if p.severity == "error"]
     if errors:
@@ -364,11 +376,58 @@ def _stable_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def filled_decisions(path: Path) -> int:
+    """How many decisions a review sheet on disk holds (-1: unreadable, so kept as if filled)."""
+    if not path.exists():
+        return 0
+    try:
+        _, rows = read_table(path, sheets=("review",))
+    except QualpipeError:
+        return -1
+    return sum(1 for _, rec in rows if rec.get("decision", ""))
+
+
+def _free_base(base: Path, force: bool) -> Path:
+    """``base``, or a new name beside it when a sheet there holds a person's decisions."""
+    if force:
+        return base
+    filled = {p: filled_decisions(p) for p in (base.with_suffix(".xlsx"), base.with_suffix(".csv"))}
+    kept = [p for p, n in filled.items() if n]
+    if not kept:
+        return base
+    new = base
+    while new.with_suffix(".xlsx").exists() or new.with_suffix(".csv").exists():
+        new = beside(new.with_suffix(".xlsx")).with_suffix("")
+    held = ", ".join(f"{p.name} ({'unreadable' if filled[p] < 0 else f'{filled[p]} decisions'})" for p in kept)
+    warnings.warn(f"{base.parent}: the review sheet {held} is kept; the new sheet is {new.name}.xlsx/.csv.",
+                  QualpipeWarning, stacklevel=3)
+    log.info("Import the filled sheet with `qualpipe review import`, or pass --force to replace it.")
+    return new
+
+
+def _codes_sheet(book, codebook, lang: str) -> None:  # noqa: ANN001
+    """Sheet ``codes``: the codebook's leaf codes, for the reviewer's reference."""
+    cs = book.create_sheet("codes")
+    cs.append(["code", "theme", "label", "definition"])
+    for code_id in codebook.code_ids:
+        c = codebook.code(code_id)
+        cs.append([escape_cell(v) for v in (code_id, codebook.theme_of(code_id), c.text("label", lang),
+                                            c.text("definition", lang))])
+    for letter, width in zip("ABCD", (28, 16, 28, 80)):
+        cs.column_dimensions[letter].width = width
+    cs.freeze_panes = "A2"
+
+
 def write_review_sheet(sheet: pd.DataFrame, path: str | Path, codebook=None,
-                       language: str | None = None) -> tuple[Path, Path]:
+                       language: str | None = None, force: bool = False) -> tuple[Path, Path]:
     """Write ``path.xlsx`` (sheet ``review``: frozen header, wrapped text, column widths, an
     accept/reject dropdown on ``decision``; sheet ``codes`` listing the codebook when given) and
-    ``path.csv`` (UTF-8 with BOM, so Excel opens it). Returns both paths."""
+    ``path.csv`` (UTF-8 with BOM, so Excel opens it). Returns both paths.
+
+    A sheet already there that holds decisions is kept (unless ``force``): the new one is written
+    beside it as ``<name>-2`` with a warning. Text cells a spreadsheet would run as formulas
+    (``=``, ``+``, ``-``, ``@`` ...) are written with a leading ``'``; both files are written
+    atomically."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -377,13 +436,14 @@ def write_review_sheet(sheet: pd.DataFrame, path: str | Path, codebook=None,
     path = Path(path)
     base = path.with_suffix("") if path.suffix.lower() in (".xlsx", ".csv") else path
     base.parent.mkdir(parents=True, exist_ok=True)
+    base = _free_base(base, force)
     book = Workbook()
     ws = book.active
     ws.title = "review"
     columns = list(sheet.columns)
     ws.append(columns)
     for rec in sheet.itertuples(index=False):
-        ws.append([None if (isinstance(v, float) and math.isnan(v)) else v for v in rec])
+        ws.append([None if (isinstance(v, float) and math.isnan(v)) else escape_cell(v) for v in rec])
     for k, col in enumerate(columns, 1):
         letter = get_column_letter(k)
         ws.column_dimensions[letter].width = _WIDTHS.get(col, 14)
@@ -401,21 +461,14 @@ def write_review_sheet(sheet: pd.DataFrame, path: str | Path, codebook=None,
         dv.add(f"{letter}2:{letter}{max(2, len(sheet) + 1)}")
         ws.add_data_validation(dv)
     if codebook is not None:
-        lang = language or codebook.languages[0]
-        cs = book.create_sheet("codes")
-        cs.append(["code", "theme", "label", "definition"])
-        for code_id in codebook.code_ids:
-            c = codebook.code(code_id)
-            cs.append([code_id, codebook.theme_of(code_id), c.text("label", lang), c.text("definition", lang)])
-        for letter, width in zip("ABCD", (28, 16, 28, 80)):
-            cs.column_dimensions[letter].width = width
-        cs.freeze_panes = "A2"
+        _codes_sheet(book, codebook, language or codebook.languages[0])
     buffer = io.BytesIO()
     book.save(buffer)
     xlsx = base.with_suffix(".xlsx")
-    xlsx.write_bytes(_stable_zip(buffer.getvalue()))
+    write_bytes(xlsx, _stable_zip(buffer.getvalue()))
     csv_path = base.with_suffix(".csv")
-    sheet.to_csv(csv_path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    with atomic_path(csv_path) as tmp:
+        escape_frame(sheet).to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
     return xlsx, csv_path
 
 

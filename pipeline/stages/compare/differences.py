@@ -24,8 +24,9 @@ Tables (``Comparison.tables()``, written as ``<name>.csv`` by the caller):
     :mod:`pipeline.stages.compare.stats`). ``attribute == "(all)"`` is the
     whole corpus; ``within`` attributes also get their own rows (stratum ``all``).
 ``differences``
-    per ``by`` attribute, stratum and item: ``groups, group_a, group_b, n_docs_a, n_docs_b,
-    docs_mentioning_a, docs_mentioning_b, n_respondents_a, n_respondents_b,
+    per ``by`` attribute, stratum and item: ``groups, group_a, group_b, n_docs_a, n_docs_b``
+    (documents), ``n_cases_a, n_cases_b`` (cases: documents, or each unit of a table of open
+    answers), ``docs_mentioning_a, docs_mentioning_b, n_respondents_a, n_respondents_b,
     respondents_mentioning_a, respondents_mentioning_b, share_a, share_b`` (respondent shares),
     ``difference`` (share_a - share_b; for more than two groups the range max - min),
     ``diff_low, diff_high`` (the wider of the bootstrap interval and Newcombe's score interval from
@@ -60,6 +61,8 @@ from pipeline.stages.compare.tables import (_attr, _check, _split_codes, cooccur
 from pipeline.settings import CASE_ATTRIBUTES, CompareSettings  # noqa: F401  (re-exported)
 
 ALL = "all"
+#: counts of each side of a difference (``n_documents`` becomes ``n_docs``, ``n_docs`` ``n_cases``)
+CASE_COUNTS = ("n_docs", "n_documents", "docs_mentioning", "n_respondents", "respondents_mentioning")
 
 
 @dataclass
@@ -150,7 +153,8 @@ class _Clusters:
     doc_with: np.ndarray
 
     def counts(self) -> dict[str, np.ndarray]:
-        return {"n_docs": len(self.doc_ids), "docs_mentioning": self.doc_with.sum(0),
+        documents = {d.split("#", 1)[0] for d in self.doc_ids}  # a unit of a table is a case, not a document
+        return {"n_docs": len(self.doc_ids), "n_documents": len(documents), "docs_mentioning": self.doc_with.sum(0),
                 "n_respondents": self.n_resp.sum(), "respondents_mentioning": self.resp_with.sum(0),
                 "n_turns": self.n_turns.sum(), "turns_with": self.turns_with.sum(0)}
 
@@ -334,16 +338,19 @@ def _differences(turns: _Turns, prev: pd.DataFrame, boot: dict, settings: Compar
                 p = cs.permutation_chi2_p(labels, doc_with, settings.n_perm, rng)
                 a = b = None
             for side, idx in (("a", a), ("b", b)):
-                for name in ("n_docs", "docs_mentioning", "n_respondents", "respondents_mentioning"):
+                for name in CASE_COUNTS:
                     frame[f"{name}_{side}"] = (np.broadcast_to(counts[idx][name], len(items)).astype(int)
                                                if idx is not None else -1)
                 frame[f"share_{side}"] = share[idx] if idx is not None else np.nan
             if a is None:  # more than two groups: counts of the highest and lowest group per item
                 for side, pick in (("a", hi), ("b", lo)):
-                    for name in ("n_docs", "docs_mentioning", "n_respondents", "respondents_mentioning"):
+                    for name in CASE_COUNTS:
                         frame[f"{name}_{side}"] = [int(np.broadcast_to(counts[g][name], len(items))[j])
                                                    for j, g in enumerate(pick)]
                     frame[f"share_{side}"] = [share[g, j] for j, g in enumerate(pick)]
+            for side in ("a", "b"):  # n_docs_*: documents; n_cases_*: cases (a table's units each)
+                frame[f"n_cases_{side}"] = frame[f"n_docs_{side}"]
+                frame[f"n_docs_{side}"] = frame.pop(f"n_documents_{side}")
             p = np.where(untestable, np.nan, p)
             frame["p_value"] = p
             frame["p_adjusted"] = np.nan
@@ -357,7 +364,7 @@ def _differences(turns: _Turns, prev: pd.DataFrame, boot: dict, settings: Compar
                 if u else "", caution])) for u, t in zip(untestable, total)]
             frames.append(frame)
     columns = ["attribute", "stratum", "level", "code", "theme", "label", "groups", "contrast", "group_a",
-               "group_b", "n_docs_a", "n_docs_b", "docs_mentioning_a", "docs_mentioning_b", "n_respondents_a",
+               "group_b", "n_docs_a", "n_docs_b", "n_cases_a", "n_cases_b", "docs_mentioning_a", "docs_mentioning_b", "n_respondents_a",
                "n_respondents_b", "respondents_mentioning_a", "respondents_mentioning_b", "share_a", "share_b",
                "difference", "diff_low", "diff_high", "test", "p_value", "p_adjusted", "significant", "caution"]
     if not frames:

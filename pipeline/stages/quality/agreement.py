@@ -25,13 +25,15 @@ document, never by segment) and :func:`holdout_evaluate` fit a coder and evaluat
 """
 from __future__ import annotations
 
-
 from itertools import combinations
 from typing import Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
+from pipeline.codebook import NO_CODE
+from pipeline.stages.quality.units import (_doc_map, _present, _respondent_units, left_out, unit_predictions,
+                                           unmarked_units)
 from pipeline.errors import InputError, Problem
 from pipeline.settings import AgreementSettings  # noqa: F401  (re-exported)
 
@@ -87,29 +89,12 @@ def _stats(matrix: np.ndarray) -> dict[str, Any]:
 
 
 # -- building unit x item tables -------------------------------------------------------------
-def _doc_map(segments: pd.DataFrame) -> dict[str, str]:
-    return dict(zip(segments["segment_id"], segments["doc_id"]))
-
-
 def _check_segments(codings: pd.DataFrame, segments: pd.DataFrame, what: str) -> None:
     unknown = sorted(set(codings["segment_id"].astype(str)) - set(segments["segment_id"]))
     if unknown:
         raise InputError(Problem(what, f"{len(unknown)} segment id(s) are not among the segments, "
                                  f"e.g. {', '.join(unknown[:3])}.",
                                  "Use codings made on the same ingest run (segment ids '<doc_id>:<turn>')."))
-
-
-def _present(codings: pd.DataFrame) -> pd.DataFrame:
-    if "decision" in codings.columns:
-        return codings[codings["decision"].fillna("").astype(str) != "reject"]
-    return codings
-
-
-def _respondent_units(segments: pd.DataFrame, docs: set) -> list[str]:
-    segs = segments[segments["doc_id"].isin(docs)]
-    if "speaker_role" in segs.columns:
-        segs = segs[segs["speaker_role"] == "respondent"]
-    return segs.sort_values(["doc_id", "turn"])["segment_id"].tolist()
 
 
 def _indicator(present: pd.DataFrame, units: list[str], items: list[str], item_of) -> np.ndarray:
@@ -226,6 +211,7 @@ def evaluate(predicted: pd.DataFrame, gold: pd.DataFrame, codebook, segments: pd
         raise InputError(Problem("gold codings", "no document is fully coded by the gold coders.",
                                  "Give human codings files in which coders coded whole documents."))
     units = _respondent_units(segments, docs)
+    problems = left_out(segments, docs) + unmarked_units(gold, segments, units)
     codes, themes = list(codebook.code_ids), list(codebook.theme_ids)
     theme_of = {code: codebook.theme_of(code) for code in codes}.get
     truth, pred = _indicator(_present(gold), units, codes, lambda x: x), _indicator(_present(predicted), units, codes, lambda x: x)
@@ -241,7 +227,10 @@ def evaluate(predicted: pd.DataFrame, gold: pd.DataFrame, codebook, segments: pd
                      " (a theme is present where any of its codes is)")
     cols = ["level", "code", "theme", "n_units", "support", "n_predicted", "tp", "fp", "fn",
             "precision", "recall", "f1", "kappa", "note"]
-    return pd.DataFrame(rows)[cols]
+    result = pd.DataFrame(rows)[cols]
+    result.attrs["problems"] = problems
+    result.attrs["units"] = units
+    return result
 
 
 def _summary(item_rows: list[dict], truth: np.ndarray, pred: np.ndarray, n_units: int, prefix: str,
@@ -270,7 +259,7 @@ def _fit_predict(coder_factory: Callable[[], Any], segments: pd.DataFrame, gold:
     train_segs = segments[segments["doc_id"].isin(train_docs)].reset_index(drop=True)
     test_segs = segments[segments["doc_id"].isin(test_docs)].reset_index(drop=True)
     train_gold = gold[np.array([doc_of.get(s) in train_docs for s in gold["segment_id"]], dtype=bool)]
-    train_gold = train_gold.reset_index(drop=True)
+    train_gold = train_gold[train_gold["code"].astype(str) != NO_CODE].reset_index(drop=True)
     coder = coder_factory()
     coder.fit(train_segs, train_gold)
     pred = coder.predict(test_segs)
@@ -297,12 +286,15 @@ def cross_validate(coder_factory: Callable[[], Any], segments: pd.DataFrame, gol
     units = segments[segments["doc_id"].isin(docs)].sort_values(["doc_id", "turn"])
     splitter = GroupKFold(n_splits=k, shuffle=True, random_state=seed)
     preds, folds = [], []
-    for _, test_idx in splitter.split(units, groups=units["doc_id"].to_numpy()):
+    fold_of: dict[str, Any] = {}
+    for number, (_, test_idx) in enumerate(splitter.split(units, groups=units["doc_id"].to_numpy()), start=1):
         test_docs = set(units["doc_id"].iloc[test_idx])
         folds.append(sorted(test_docs))
+        fold_of.update({d: number for d in test_docs})
         preds.append(_fit_predict(coder_factory, segments, gold, set(docs) - test_docs, test_docs))
     pooled = pd.concat(preds, ignore_index=True) if preds else pd.DataFrame(columns=["segment_id", "code"])
     result = evaluate(pooled, gold, codebook, segments)
+    result.attrs["predictions"] = unit_predictions(pooled, gold, segments, result.attrs["units"], fold_of)
     result.attrs["folds"] = folds
     result.attrs["n_splits"] = k
     return result
@@ -329,4 +321,8 @@ def holdout_evaluate(coder_factory: Callable[[], Any], segments: pd.DataFrame, g
     pred = _fit_predict(coder_factory, segments, gold, train, test)
     doc_of = _doc_map(segments)
     test_gold = gold[np.array([doc_of.get(s) in test for s in gold["segment_id"]], dtype=bool)]
-    return evaluate(pred, test_gold, codebook, segments)
+    test_segments = segments[segments["doc_id"].isin(test)]
+    result = evaluate(pred, test_gold, codebook, test_segments)
+    result.attrs["predictions"] = unit_predictions(pred, test_gold, test_segments, result.attrs["units"],
+                                                   {d: "heldout" for d in test})
+    return result

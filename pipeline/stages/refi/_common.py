@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+from pipeline.style import CODE_COLOURS
 from pipeline.settings import RefiSettings  # noqa: F401  (re-exported)
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -28,7 +29,7 @@ QUALPIPE_NS = uuid.uuid5(uuid.NAMESPACE_URL, "https://qualpipe.invalid/refi-qda"
 _NS_BYTES = QUALPIPE_NS.bytes
 
 #: Okabe-Ito colours (distinguishable with colour-blindness), one per theme in codebook order.
-PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999")
+PALETTE = CODE_COLOURS
 
 
 def creation_time(created: _dt.datetime | str | None) -> _dt.datetime:
@@ -110,16 +111,15 @@ def write_zip(path: Path, entries: dict[str, bytes], moment: _dt.datetime) -> No
     entries give the same bytes."""
     stamp = max(moment, _dt.datetime(1980, 1, 1, tzinfo=_dt.timezone.utc))
     date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with zipfile.ZipFile(tmp, "w") as archive:
+    from pipeline.api.files import atomic_path
+
+    with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w") as archive:
         for name in sorted(entries):
             info = zipfile.ZipInfo(name, date_time=date_time)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3
             info.external_attr = 0o644 << 16
             archive.writestr(info, entries[name], compresslevel=6)
-    os.replace(tmp, path)
 
 
 # -- what an export could not carry ----------------------------------------------------------

@@ -29,6 +29,7 @@ from lxml import etree
 
 from pipeline.codebook import Code, Codebook, codebook_from_dict
 from pipeline.errors import ConfigError, InputError, Problem
+from pipeline.api.files import write_bytes, write_text
 from pipeline.registry import registry
 from pipeline.stages.refi._common import (CODEBOOK_NS, PALETTE, SCHEMA_URL, XSI_NS, ExportSummary, child,
                                    child_text, children, code_guid, local, norm_guid, snake)
@@ -167,10 +168,7 @@ def write_qdc(codebook: Codebook, path: str | Path, language: str | None = None)
     language = language or codebook.languages[0]
     data = etree.tostring(codebook_to_refi(codebook, language), xml_declaration=True,
                           encoding="UTF-8", pretty_print=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    write_bytes(path, data)
     summary = ExportSummary(path=path, kind="codebook", n_codes=sum(1 for _ in codebook.walk()))
     codebook_losses(codebook, language, summary)
     return summary
@@ -178,13 +176,21 @@ def write_qdc(codebook: Codebook, path: str | Path, language: str | None = None)
 
 def parse_xml(data: bytes, where: str) -> etree._Element:
     """Parse XML safely (no entities, no network), raising :class:`InputError` naming ``where``."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
     try:
-        return etree.fromstring(data, parser)
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         raise InputError(Problem(where, f"not well-formed XML ({exc}).",
                                  "Export the file again from the QDA program; if you edited it by "
                                  "hand, fix the XML at that line.")) from None
+    entity = next(root.iter(etree.Entity), None)
+    if entity is not None:  # an unexpanded entity would silently cut the text around it
+        raise InputError(Problem(f"{where}:{entity.sourceline}", f"the XML uses the entity {entity.text} declared "
+                                 "in a DOCTYPE; qualpipe expands no entities (REFI-QDA files never need them, "
+                                 "and they can read local files or blow up in size).",
+                                 f"Replace {entity.text} with the text it stands for, or export the project "
+                                 "again from the QDA program."))
+    return root
 
 
 @registry("codebook.readers").register(".qdc")
@@ -277,6 +283,4 @@ def write_codebook_yaml(codebook: Codebook, path: str | Path) -> Path:
     data.setdefault("version", codebook.version)
     data["languages"] = list(codebook.languages)
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
+    return write_text(path, text)

@@ -115,12 +115,13 @@ def build_context(comparison, codebook, settings, segments=None) -> dict[str, An
         attrs = [a for a in comparison.settings.case_attributes if a in comparison.framework_matrix.columns]
         wide = framework_wide(comparison.framework_matrix, codebook, segments, attrs)
         fm = comparison.framework_matrix
+        cells = {key: [{"quote": q["quote"], "segment_id": q["segment_id"]} for _, q in group.sort_values("rank").iterrows()]
+                 for key, group in fm.groupby(["doc_id", "theme"], sort=False)}
         framework = {"attributes": [a for a in attrs if a in wide.columns],
                      "themes": [t.text("label", settings.language) for t in codebook.themes],
                      "rows": [{"doc_id": r["doc_id"], "attributes": [r[a] for a in attrs if a in wide.columns],
-                               "cells": [[{"quote": q["quote"], "segment_id": q["segment_id"]} for _, q in
-                                          fm[(fm["doc_id"] == r["doc_id"]) & (fm["theme"] == t)].sort_values("rank").iterrows()]
-                                         for t in codebook.theme_ids]} for _, r in wide.iterrows()]}
+                               "cells": [cells.get((r["doc_id"], t), []) for t in codebook.theme_ids]}
+                              for _, r in wide.iterrows()]}
     corpus = comparison.corpus
     return {"title": settings.title, "attribute": attribute, "groups": groups, "group_labels": labels,
             "versus": vs, "overall": overall_picture(comparison, codebook, settings),
@@ -150,7 +151,7 @@ def topics_context(topics, flags, info, stability, segments, comparison, setting
                     if c in topics.columns), None)
     merged = topics.copy()
     if flags is not None and len(flags):
-        keep = [c for c in ("topic", "status", "theme") if c in flags.columns]
+        keep = [c for c in ("topic", "status", "theme", "top_theme") if c in flags.columns]
         merged = merged.merge(flags[keep], on="topic", how="left")
     else:
         merged["status"], merged["theme"] = "not compared with the codebook", ""
@@ -160,7 +161,8 @@ def topics_context(topics, flags, info, stability, segments, comparison, setting
         quotes = [{"quote": trim_quote(text[s]), "segment_id": s} for s in ids if s in text][:2]
         return {"topic": int(r["topic"]), "label": str(r.get("label", "")), "size": int(r["size"]),
                 "top_words": _top_words(r.get("top_words")), "quotes": quotes,
-                "theme": "" if pd.isna(r.get("theme")) else str(r.get("theme"))}
+                "theme": "" if pd.isna(r.get("theme")) else str(r.get("theme")),
+                "top_theme": "" if pd.isna(r.get("top_theme", np.nan)) else str(r.get("top_theme"))}
 
     emergent = [item(r) for _, r in merged[merged["status"] == "emergent"].iterrows()]
     others = [item(r) | {"status": str(r["status"])} for _, r in merged[merged["status"] != "emergent"].iterrows()]

@@ -79,18 +79,24 @@ def render_report(comparison, codebook, settings: ReportSettings | None = None, 
                   topic_flags: pd.DataFrame | None = None, topic_info: dict | None = None,
                   stability: dict | pd.DataFrame | None = None, agreement: pd.DataFrame | None = None,
                   evaluation: pd.DataFrame | None = None, provenance: dict | None = None,
-                  coding_notes: list[str] | None = None) -> str:
+                  coding_notes: list[str] | None = None, study: dict | None = None) -> str:
     """The report as one HTML string (see the module docstring).
 
     ``comparison``: a :class:`pipeline.stages.compare.differences.Comparison`. ``segments``: coded segments (for the
     quotes of emergent topics and coding counts). ``topics``/``topic_flags``/``topic_info``:
     tables and info of the topics stage; ``stability``: ``{"mean_ari": ..., "runs": DataFrame}`` or
     the runs table. ``agreement``/``evaluation``: tables of :mod:`pipeline.stages.quality.agreement`.
-    ``provenance``: input hashes, codebook version, settings, seeds, versions, date.
+    ``provenance``: input hashes, codebook version, settings, seeds, versions, date. ``study``:
+    ``{"name", "description", "root"}`` of the study (for the default title and relative paths).
     """
     from pipeline.stages.report import findings
+    from pipeline.stages.report.page import by_whom, top_context
+    from pipeline.stages.report.texts import texts
 
     settings = settings or ReportSettings()
+    t = texts(settings.language)
+    if segments is not None:  # the machine's per-code scores are not shown: leave them out (speed)
+        segments = segments[[c for c in segments.columns if not str(c).startswith("score_")]]
     ctx = findings.build_context(comparison, codebook, settings, segments=segments)
     ctx["topics"] = findings.topics_context(topics, topic_flags, topic_info, stability, segments,
                                            comparison, settings)
@@ -106,6 +112,10 @@ def render_report(comparison, codebook, settings: ReportSettings | None = None, 
     ctx["compare_settings"] = _flatten(comparison.settings.model_dump(mode="json"))
     ctx["compare_quotes"] = comparison.settings.quotes_per_cell
     ctx["records"] = _records
+    ctx.update(top_context(comparison, codebook, settings, t, segments=segments, provenance=provenance,
+                           study_text=study))
+    for theme in ctx["themes"]:
+        theme.update(by_whom(comparison, codebook, settings, t, theme["id"]))
     return _env().get_template("report.html.j2").render(**ctx)
 
 

@@ -226,7 +226,8 @@ def difference_sentence(r: pd.Series, comparison, codebook, settings, attribute:
         span = ("" if pd.isna(r["diff_low"]) else
                 f", {level} CI {points(r['diff_low'])} to {points(r['diff_high'])}")
         text += f" Difference {points(r['difference'])} percentage points{span}."
-    docs = _docs(r["n_docs_a"], r["n_docs_b"])
+    cases = ("n_cases_a", "n_cases_b") if "n_cases_a" in r.index else ("n_docs_a", "n_docs_b")
+    docs = _docs(r[cases[0]], r[cases[1]])
     if r["significant"]:
         text += (f" Unlikely to be chance alone (adjusted p = {p_text(r['p_adjusted'])}), but the sample is "
                  f"small and not representative ({docs}).")
@@ -273,7 +274,7 @@ def _block(comparison, codebook, settings, attribute: str, pop: pd.Series) -> di
 
 def _summary_strata(pops: pd.DataFrame, settings) -> pd.DataFrame:  # noqa: ANN001
     """The populations the summary states differences for (the others go to the smaller groups)."""
-    return pops[pops["qualifies"]].head(settings.summary_strata)
+    return pops[pops["qualifies"].astype(bool)].head(settings.summary_strata)
 
 
 def key_differences(comparison, codebook, settings) -> dict:

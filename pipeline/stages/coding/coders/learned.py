@@ -31,6 +31,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sklearn.base import BaseEstimator, clone
+
 from pipeline.codebook import Codebook
 from pipeline.stages.coding.coders._common import (CODER_VERSION, add_model_terms, best_threshold, check_segments, long_codings,
                                      platt, sigmoid)
@@ -38,7 +40,7 @@ from pipeline.stages.coding.coders.rule import RuleCoder
 from pipeline.errors import InputError, Problem
 
 
-class LearnedCoder:
+class LearnedCoder(BaseEstimator):
     """Multi-label model trained on human codings (see the module docstring)."""
 
     name = "model"
@@ -101,7 +103,7 @@ class LearnedCoder:
         from sklearn.model_selection import GroupKFold
 
         check_segments(segments)
-        self.rule_ = self.rule_coder if self.rule_coder is not None else RuleCoder(self.codebook)
+        self.rule_ = clone(self.rule_coder) if self.rule_coder is not None else RuleCoder(self.codebook)
         self.rule_.fit(segments)
         codes = self.codes_ = list(self.codebook.code_ids)
         Y, M = label_matrix(segments, codings, codes)

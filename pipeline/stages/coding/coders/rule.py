@@ -30,11 +30,13 @@ from __future__ import annotations
 import math
 import warnings
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable
 
 import numpy as np
 import pandas as pd
+
+from sklearn.base import BaseEstimator
 
 from pipeline.codebook import Codebook
 from pipeline.stages.coding.coders._common import CODER_VERSION, check_segments, long_codings
@@ -77,19 +79,19 @@ class _Index:
     first: dict[int, list[int]]  # atom id -> cue ids starting with it
     negators: frozenset[str]
     breaks: frozenset[str]
-    token_atoms: dict[tuple[str, str], frozenset[int]] = field(default_factory=dict)
 
-    def atoms_of(self, lemma: str, lower: str) -> frozenset[int]:
+    def atoms_of(self, lemma: str, lower: str, memo: dict) -> frozenset[int]:
+        """The atoms a token matches; ``memo`` (one per scoring call) keeps the fitted index unchanged."""
         key = (lemma, lower)
-        hit = self.token_atoms.get(key)
+        hit = memo.get(key)
         if hit is None:
             ids = set(self.exact.get(lemma, ())) | set(self.exact.get(lower, ()))
             ids.update(a for p, a in self.prefixes if lemma.startswith(p) or lower.startswith(p))
-            hit = self.token_atoms[key] = frozenset(ids)
+            hit = memo[key] = frozenset(ids)
         return hit
 
 
-class RuleCoder:
+class RuleCoder(BaseEstimator):
     """Codes segments from the codebook's cues (see the module docstring for the rules).
 
     Parameters follow scikit-learn: they are stored as given and used by ``fit``/``predict``.
@@ -142,18 +144,24 @@ class RuleCoder:
         self.index_: dict[str, _Index] = {}
         if segments is not None:
             check_segments(segments)
-            for lang in self._segment_languages(segments):
-                self._index(lang)
+            self._segment_languages(segments)
+        for lang in self.languages_:  # every language now, so scoring never writes state
+            self.index_[lang] = self._compile_index(lang)
         return self
 
-    def _ensure_fit(self) -> None:
-        if not hasattr(self, "index_"):
-            self.fit()
+    def _fitted(self) -> "RuleCoder":
+        """This coder when fitted, else a fitted copy (the rules learn nothing; ``predict`` on an
+        unfitted rule coder works and leaves it unfitted)."""
+        if hasattr(self, "index_"):
+            return self
+        from sklearn.base import clone
+
+        return clone(self).fit()
 
     def _index(self, lang: str) -> _Index:
-        index = self.index_.get(lang)
-        if index is not None:
-            return index
+        return self.index_[lang]
+
+    def _compile_index(self, lang: str) -> _Index:
         from pipeline.text.nlp import split_word
 
         atoms: dict[tuple[str, bool], int] = {}
@@ -179,11 +187,9 @@ class RuleCoder:
         for i, cue in enumerate(cues):
             first.setdefault(cue.atoms[0], []).append(i)
         table = self.negators if self.negators is not None else DEFAULT_NEGATORS
-        index = _Index(cues, exact, prefixes, first,
-                       negators=frozenset(w.lower() for w in table.get(lang, [])),
-                       breaks=frozenset(CLAUSE_BREAKS.get(lang, set())))
-        self.index_[lang] = index
-        return index
+        return _Index(cues, exact, prefixes, first,
+                      negators=frozenset(w.lower() for w in table.get(lang, [])),
+                      breaks=frozenset(CLAUSE_BREAKS.get(lang, set())))
 
     def _compile(self, code_id, text, exclude, lang, atoms, split_word) -> _Cue | None:  # noqa: ANN001
         words = str(text).lower().split()
@@ -192,7 +198,7 @@ class RuleCoder:
                                       "a cue is empty.", "Remove the empty cue."))
         ids: list[int] = []
         gaps: list[int] = []
-        for w, word in enumerate(words):
+        for word in words:
             is_prefix = word.endswith("*") and len(word) > 1
             stem = word[:-1] if is_prefix else word
             parts = split_word(stem, lang) or [stem]
@@ -203,7 +209,7 @@ class RuleCoder:
                     gaps.append(0 if p > 0 else self.window)
         return _Cue(code_id, str(text), tuple(ids), tuple(gaps), len(words), exclude, frozenset(ids))
 
-    def _segment_languages(self, segments: pd.DataFrame) -> list[str]:
+    def _segment_languages(self, segments: pd.DataFrame) -> tuple[list[str], pd.Series]:
         default = self.languages_[0] if self.languages_ else "en"
         if "language" not in segments.columns:
             langs = pd.Series([default] * len(segments), index=segments.index)
@@ -217,8 +223,7 @@ class RuleCoder:
                                      f"coder's languages {self.languages_}.",
                                      "Add it to the study's 'languages' (and give the codebook cues "
                                      "in it), or correct the manifest's 'language' column."))
-        self._langs = langs
-        return sorted(set(langs))
+        return sorted(set(langs)), langs
 
     # -- scoring --------------------------------------------------------------------------
     def score(self, segments: pd.DataFrame, return_tokens: bool = False):  # noqa: ANN201
@@ -226,9 +231,10 @@ class RuleCoder:
         with ``return_tokens``, also each segment's tokens (:func:`pipeline.text.nlp.tokenize`)."""
         from pipeline.text.nlp import tokenize
 
-        self._ensure_fit()
+        if not hasattr(self, "index_"):
+            return self._fitted().score(segments, return_tokens)
         check_segments(segments)
-        langs = self._segment_languages(segments)
+        langs, lang_series = self._segment_languages(segments)
         codes = self.codes_
         col = {c: j for j, c in enumerate(codes)}
         weights = np.zeros((len(segments), len(codes)))
@@ -237,14 +243,14 @@ class RuleCoder:
         texts = segments["text"].astype("object").where(segments["text"].notna(), "").to_numpy()
         allowed = self._allowed(segments)
         positions = np.arange(len(segments))
-        lang_values = self._langs.to_numpy()
+        lang_values = lang_series.to_numpy()
         all_tokens: list = [None] * len(segments)
         for lang in langs:
-            index = self._index(lang)
+            index, memo = self._index(lang), {}
             rows = positions[lang_values == lang]
             for row, tokens in zip(rows, tokenize([texts[r] for r in rows], lang)):
                 all_tokens[row] = tokens
-                hits, excluded = self._match(tokens, index)
+                hits, excluded = self._match(tokens, index, memo)
                 for code, spans in hits.items():
                     if code in excluded or not allowed[row, col[code]]:
                         continue
@@ -274,13 +280,14 @@ class RuleCoder:
                     allowed[i, j] = False
         return allowed
 
-    def _match(self, tokens: list, index: _Index) -> tuple[dict[str, list[tuple[int, int, int]]], set[str]]:
+    def _match(self, tokens: list, index: _Index,
+               memo: dict) -> tuple[dict[str, list[tuple[int, int, int]]], set[str]]:
         """Matches in one segment: ``({code: [(start, end, n_words), ...]}, excluded codes)``."""
         found: dict[str, list[tuple[int, list[int], _Cue]]] = {}
         excluded: set[str] = set()
         where: dict[int, list[int]] = {}  # atom -> positions of the tokens it matches
         for i, t in enumerate(tokens):
-            for atom in index.atoms_of(t.lemma, t.lower):
+            for atom in index.atoms_of(t.lemma, t.lower, memo):
                 where.setdefault(atom, []).append(i)
         for atom in sorted(where):
             for cue_id in index.first.get(atom, ()):
@@ -323,10 +330,11 @@ class RuleCoder:
 
     def predict_scored(self, segments: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         """``(predict(segments), predict_proba(segments))`` from one scoring pass."""
-        proba, evidence = self.score(segments)
+        coder = self._fitted()
+        proba, evidence = coder.score(segments)
         n = len(proba.columns)
-        return long_codings(proba, proba.to_numpy() >= self.thresholds_, ["rule"] * n,
-                            [self.coder_id] * n, evidence, self.codebook), proba
+        return long_codings(proba, proba.to_numpy() >= coder.thresholds_, ["rule"] * n,
+                            [coder.coder_id] * n, evidence, coder.codebook), proba
 
 
 def _extend(cue: _Cue, k: int, path: list[int], tokens: list, where: dict[int, list[int]]) -> list[int] | None:

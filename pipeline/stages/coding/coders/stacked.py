@@ -60,10 +60,13 @@ import re
 import numpy as np
 import pandas as pd
 
+from sklearn.base import BaseEstimator, clone
+
 from pipeline.codebook import Codebook
 from pipeline.stages.coding.coders._common import CODER_VERSION, add_model_terms, check_segments, long_codings, platt, sigmoid
 from pipeline.stages.coding.coders.learned import _doc_ids, _metrics_at, _prf, label_matrix
 from pipeline.stages.coding.coders.rule import RuleCoder
+from pipeline.stages.coding.coders.selection import apply_modes, choose_modes, conversational
 from pipeline.errors import ConfigError, Problem
 
 _CODE_ID = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)+")
@@ -104,7 +107,7 @@ def codebook_examples(codebook: Codebook) -> tuple[pd.DataFrame, np.ndarray]:
     return frame, (np.vstack(labels) if labels else np.zeros((0, len(codes)), dtype=bool))
 
 
-class StackedCoder:
+class StackedCoder(BaseEstimator):
     """Two-level coder for small training sets (see the module docstring)."""
 
     name = "stacked"
@@ -115,7 +118,9 @@ class StackedCoder:
                  thresholds: dict[str, float] | None = None, min_threshold: float = 0.2,
                  seed: int = 42, n_terms: int = 3, adjacent: bool = True,
                  balanced: bool = False, char_ngrams: tuple[int, int] | None = (2, 5), char_max_df: float = 0.5,
-                 relative: float | None = None, fill: float | None = None, n_jobs: int | None = None):
+                 relative: float | None = None, fill: float | None = None, n_jobs: int | None = None,
+                 conversation: str = "auto", per_code: bool = True, per_code_min_positives: int = 5,
+                 embeddings: str | None = None, embedding_weight: float = 1.0):
         self.codebook = codebook
         self.rule_coder = rule_coder
         self.context = context
@@ -138,6 +143,11 @@ class StackedCoder:
         self.relative = relative
         self.fill = fill
         self.n_jobs = n_jobs
+        self.conversation = conversation
+        self.per_code = per_code
+        self.per_code_min_positives = per_code_min_positives
+        self.embeddings = embeddings
+        self.embedding_weight = embedding_weight
 
     @property
     def coder_id(self) -> str:
@@ -153,15 +163,19 @@ class StackedCoder:
         out = {"lemmas": [" ".join(t.lemma for t in toks if not t.is_punct) for toks in tokens],
                "R": rule_proba.to_numpy(), "evidence": evidence, "index": rule_proba.index, "C": char_counts}
         n = len(segments)
+        out["E"], out["ZS"] = None, np.zeros_like(out["R"])
+        if self.semantic_ is not None and n:
+            out["E"] = self.semantic_.embed(_texts(segments).tolist())
+            out["ZS"] = self.semantic_.scores(out["E"])
         out["prev"], out["next"] = _adjacent(segments)
         position = (pd.to_numeric(segments["position"], errors="coerce").to_numpy(dtype=float)
-                    if self.position and "position" in segments.columns else np.full(n, np.nan))
+                    if self.position_ and "position" in segments.columns else np.full(n, np.nan))
         # a turn's place in the interview as soft bins (interview guides run theme by theme)
         centres = np.linspace(0.0, 1.0, 6)
         out["POS"] = np.nan_to_num(np.exp(-((position[:, None] - centres[None, :]) ** 2) / 0.02), nan=0.0)
         ctx_text = (segments["context"].astype("object").fillna("").astype(str).to_numpy()
-                    if self.context and "context" in segments.columns else np.array([""] * n, dtype=object))
-        if self.context and n:
+                    if self.context_ and "context" in segments.columns else np.array([""] * n, dtype=object))
+        if self.context_ and n:
             frame = pd.DataFrame({"segment_id": [f"ctx:{i}" for i in range(n)], "text": ctx_text})
             if "language" in segments.columns:
                 frame["language"] = segments["language"].to_numpy()
@@ -182,7 +196,7 @@ class StackedCoder:
     def _fit_vectorizers(self, data: dict, rows: np.ndarray) -> tuple:
         vec = self._vectorizer(self.max_ngram).fit([data["lemmas"][i] for i in rows])
         ctx = None
-        if self.context:
+        if self.context_:
             texts = [data["ctx_lemmas"][i] for i in rows]
             if any(t.strip() for t in texts):
                 ctx = self._vectorizer(2).fit(texts)
@@ -194,12 +208,15 @@ class StackedCoder:
 
         vec, ctx, chars = vecs
         parts = [vec.transform([data["lemmas"][i] for i in rows]), sparse.csr_matrix(data["R"][rows])]
-        if self.context:
+        if self.context_:
             if ctx is not None:
                 parts.append(ctx.transform([data["ctx_lemmas"][i] for i in rows]))
             parts.append(sparse.csr_matrix(data["QR"][rows]))
-        if self.position:
+        if self.position_:
             parts.append(sparse.csr_matrix(data["POS"][rows]))
+        if data["E"] is not None:  # sentence embeddings and zero-shot scores (coding.embeddings)
+            w = float(self.embedding_weight)
+            parts += [sparse.csr_matrix(data["E"][rows] * w), sparse.csr_matrix(data["ZS"][rows])]
         if chars is not None:  # last, so the word features keep their column numbers (evidence)
             parts.append(chars.transform(data["C"][rows]))
         return sparse.hstack(parts, format="csr")
@@ -280,12 +297,14 @@ class StackedCoder:
             out[:, cols] = M[:, cols].max(axis=1, keepdims=True)
         return out
 
-    def _pairs(self, P, R, QR, knn, exs, T, adjacent) -> np.ndarray:  # noqa: ANN001
+    def _pairs(self, P, R, QR, knn, exs, T, adjacent, ZS=None) -> np.ndarray:  # noqa: ANN001
         n = P.shape[0]
         feats = [P, np.log(P + 1e-4), R, self._theme_max(R), QR, self._theme_max(QR), knn,
                  self._theme_max(knn), exs, np.tile(np.log(self.prior_), (n, 1)), T[:, self.theme_col_],
                  self._theme_max(P), P / (P.max(axis=1, keepdims=True) + 1e-9)]
-        if self.adjacent:  # the previous and next turn's scores (zeros at a document's edge)
+        if ZS is not None and self.semantic_ is not None:  # zero-shot similarity, raw and within the turn
+            feats += [ZS, ZS - ZS.mean(axis=1, keepdims=True)]
+        if self.adjacent_:  # the previous and next turn's scores (zeros at a document's edge)
             RT = self._theme_max(R)
             for idx in adjacent:
                 there = (idx >= 0)[:, None]
@@ -306,9 +325,23 @@ class StackedCoder:
         if self.examples_weight < 0:
             raise ConfigError(Problem("coding[examples_weight]", f"must be >= 0, got {self.examples_weight}.",
                                       "Set e.g. 'examples_weight: 1.0' (0 leaves the examples out)."))
+        if self.conversation not in ("auto", "on", "off"):
+            raise ConfigError(Problem("coding[conversation]", f"unknown value {self.conversation!r}.",
+                                      "Use auto, on or off."))
         book = self.codebook
-        self.rule_ = self.rule_coder if self.rule_coder is not None else RuleCoder(book)
+        self.rule_ = clone(self.rule_coder) if self.rule_coder is not None else RuleCoder(book)
         segments = segments.reset_index(drop=True)
+        # conversation features (question, place, neighbouring turns) only for turns of conversations
+        self.conversational_ = (conversational(segments) if self.conversation == "auto"
+                                else self.conversation == "on")
+        self.context_ = self.context and self.conversational_
+        self.position_ = self.position and self.conversational_
+        self.adjacent_ = self.adjacent and self.conversational_
+        self.semantic_ = None
+        if self.embeddings:
+            from pipeline.stages.coding.coders.semantic import Semantic
+
+            self.semantic_ = Semantic(book, self.embeddings)
         codes = self.codes_ = list(book.code_ids)
         self.themes_ = list(book.theme_ids)
         self.theme_col_ = np.array([self.themes_.index(book.theme_of(c)) for c in codes])
@@ -364,7 +397,8 @@ class StackedCoder:
 
         knn, exs = self._neighbours(data, seg_rows, seg_rows, Y, groups, groups, ex_rows,
                                     EY if n_ex else np.zeros((0, len(codes)), dtype=bool))
-        F = self._pairs(P, data["R"][:n], data["QR"][:n], knn, exs, T, (data["prev"][:n], data["next"][:n]))
+        F = self._pairs(P, data["R"][:n], data["QR"][:n], knn, exs, T, (data["prev"][:n], data["next"][:n]),
+                        data["ZS"][:n])
         mask, y = M.reshape(-1), Y.reshape(-1)
         self.meta_ = make_pipeline(StandardScaler(), LogisticRegression(C=self.meta_C, max_iter=2000))
         if y[mask].all() or not y[mask].any():
@@ -380,18 +414,33 @@ class StackedCoder:
             raise ConfigError(Problem(f"coding[thresholds.{unknown[0]}]", "not a leaf code of codebook "
                                       f"'{book.name}'.", "Use a code id from the codebook."))
         self._choose_decision(score, Y, M, fixed)
-        decided = decide(score, self.thresholds_, self.relative_, self.fill_)
+        shared = decide(score, self.thresholds_, self.relative_, self.fill_)
+        rule_pred = data["R"][:n] >= self.rule_.thresholds_[None, :]
+        fixed_col = np.array([c in fixed for c in codes])
+        if self.per_code:
+            self.modes_, self.own_thresholds_, reasons, _ = choose_modes(
+                shared, score, rule_pred, Y, M, floor=self.min_threshold,
+                min_positives=self.per_code_min_positives, fixed=fixed_col)
+        else:
+            self.modes_, self.own_thresholds_ = ["shared"] * len(codes), np.full(len(codes), np.nan)
+            reasons = [""] * len(codes)
+        decided = apply_modes(self.modes_, self.own_thresholds_, shared, score, rule_pred)
 
         rows = []
         for k, code in enumerate(codes):
             m = M[:, k]
             _, r_f1, r_p, r_r = _metrics_at(Y[m, k], data["R"][:n][m, k], self.rule_.thresholds_[k])
             f1, p, r = _prf(decided[m, k], Y[m, k])
+            m_f1 = _prf(shared[m, k], Y[m, k])[0]
+            mode = self.modes_[k]
+            threshold = {"shared": self.thresholds_[k], "own": self.own_thresholds_[k],
+                         "rule": self.rule_.thresholds_[k]}[mode]
             rows.append({"code": code, "theme": book.theme_of(code), "n_positive": int((Y & M)[:, k].sum()),
-                         "n_documents": int(len(set(groups[Y[:, k] & m]))), "mode": self.name,
-                         "threshold": float(self.thresholds_[k]), "cv_precision": p, "cv_recall": r,
+                         "n_documents": int(len(set(groups[Y[:, k] & m]))),
+                         "mode": "rule" if mode == "rule" else self.name,
+                         "threshold": float(threshold), "cv_precision": p, "cv_recall": r,
                          "cv_f1": f1, "rule_precision": r_p, "rule_recall": r_r, "rule_f1": r_f1,
-                         "model_f1": f1, "reason": ""})
+                         "model_f1": m_f1, "reason": reasons[k]})
         self.code_status_ = pd.DataFrame(rows)
         self.trainable_ = np.ones(len(codes), dtype=bool)
 
@@ -464,10 +513,12 @@ class StackedCoder:
         knn, exs = self._neighbours(both, np.arange(n_new), pos_rows, tr["Y"],
                                     np.array([""] * n_new, dtype=object).astype(str),
                                     np.asarray(tr["groups"]).astype(str), ex_rows, tr["EY"])
-        F = self._pairs(P, data["R"], data["QR"], knn, exs, T, (data["prev"], data["next"]))
+        F = self._pairs(P, data["R"], data["QR"], knn, exs, T, (data["prev"], data["next"]), data["ZS"])
         score = self.meta_.predict_proba(F)[:, 1].reshape(P.shape) if n_new else P
+        rule_mode = np.array([m == "rule" for m in self.modes_])
+        score = np.where(rule_mode[None, :], data["R"], score) if n_new else score
         proba = pd.DataFrame(score, index=data["index"], columns=self.codes_)
-        return proba, data["evidence"], X
+        return proba, data["evidence"], X, data["R"]
 
     def predict_proba(self, segments: pd.DataFrame) -> pd.DataFrame:
         """Index ``segment_id``, one column per leaf code: the meta-model's probabilities."""
@@ -479,8 +530,11 @@ class StackedCoder:
 
     def predict_scored(self, segments: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         """``(predict(segments), predict_proba(segments))`` from one scoring pass."""
-        proba, evidence, X = self._score(segments)
-        decide_ = decide(proba.to_numpy(), self.thresholds_, self.relative_, self.fill_)
+        proba, evidence, X, R = self._score(segments)
+        score = proba.to_numpy()
+        decide_ = apply_modes(self.modes_, self.own_thresholds_,
+                              decide(score, self.thresholds_, self.relative_, self.fill_), score,
+                              R >= self.rule_.thresholds_[None, :])
         names = self.vectorizers_[0].get_feature_names_out()
         evidence = add_model_terms(evidence, proba, decide_, self.models_, X, names, len(names), self.codes_,
                                    self.rule_.languages_, self.n_terms)

@@ -1,0 +1,30 @@
+"""An agreement table with nothing to compare (one coder, or no two coders on a common
+document): written with its header only, with a warning and a note for the report."""
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+
+log = logging.getLogger("qualpipe")
+
+#: columns of agreement.csv (also written, header only, when there is nothing to compare)
+AGREEMENT_COLUMNS = ["level", "code", "theme", "coders", "n_coders", "n_units", "n_positive", "n_positive_by_coder",
+                     "percent_agreement", "cohen_kappa", "krippendorff_alpha", "note"]
+
+
+def explain_empty(table: pd.DataFrame, codings: pd.DataFrame, where: str) -> pd.DataFrame:
+    """``table`` (with the columns of agreement.csv when it has none); when empty, a note in
+    ``table.attrs["note"]`` and a warning naming ``where`` and the fix."""
+    if not len(table.columns):
+        table = pd.DataFrame(columns=AGREEMENT_COLUMNS)
+    if not len(table):
+        found = sorted(codings["coder"].astype(str).unique())
+        table.attrs["note"] = (f"no two coders coded a document in common (coders: {', '.join(found) or 'none'}), "
+                               "so there is no agreement to compute; agreement.csv holds its header only")
+        log.warning("%s: %s. Fix: have a second coder code some of the same documents and add the file under "
+                    "'human_codings:'.", where, table.attrs["note"])
+    return table
+
+
+__all__ = ["AGREEMENT_COLUMNS", "explain_empty"]

@@ -1,0 +1,71 @@
+"""Codebook definitions as signal: zero-shot similarity of a turn to each code's description.
+
+A codebook with definitions, inclusion criteria and examples but few or no cues gives the rule
+coder nothing to match. With a multilingual sentence encoder (:mod:`pipeline.text.embeddings`, offline)
+a turn and a code's description can be compared directly: :func:`zero_shot` gives, per turn and
+code, the cosine similarity of the turn to the code's description (label, definition, when to
+use) and to its closest example, whichever is higher, in every language the codebook has. The
+stacked coder uses these similarities, and the turns' embeddings themselves, as features
+(``coding.embeddings``).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from pipeline.codebook import Codebook
+
+
+def code_texts(codebook: Codebook) -> tuple[list[str], np.ndarray]:
+    """Description and example texts of the leaf codes: ``(texts, owner)`` where ``owner[i]`` is
+    the column (code index) text ``i`` describes."""
+    texts: list[str] = []
+    owner: list[int] = []
+    for k, code_id in enumerate(codebook.code_ids):
+        code = codebook.code(code_id)
+        for lang in codebook.languages:
+            parts = [code.text(f, lang) for f in ("label", "definition", "when_to_use")]
+            described = ". ".join(p.strip().rstrip(".") for p in parts if p and p.strip())
+            if described:
+                texts.append(described + ".")
+                owner.append(k)
+        for values in (code.examples or {}).values():
+            for example in values:
+                if str(example).strip():
+                    texts.append(str(example))
+                    owner.append(k)
+    return texts, np.array(owner, dtype=int)
+
+
+def zero_shot(unit_vectors: np.ndarray, code_vectors: np.ndarray, owner: np.ndarray, n_codes: int) -> np.ndarray:
+    """Per unit (row) and code (column): the highest cosine similarity of the unit to one of the
+    code's texts (0 where a code has none). Rows of both inputs are unit-length."""
+    out = np.zeros((unit_vectors.shape[0], n_codes), dtype=np.float64)
+    if not len(owner) or not unit_vectors.shape[0]:
+        return out
+    sim = unit_vectors.astype(np.float64) @ code_vectors.astype(np.float64).T
+    for k in range(n_codes):
+        cols = np.nonzero(owner == k)[0]
+        if len(cols):
+            out[:, k] = sim[:, cols].max(axis=1)
+    return out
+
+
+class Semantic:
+    """Embeddings of texts and their zero-shot scores against one codebook."""
+
+    def __init__(self, codebook: Codebook, model: str = "usem3", threads: int = 1):
+        from pipeline.text.embeddings import embed
+
+        self.model = model
+        self.threads = threads
+        self.n_codes = len(codebook.code_ids)
+        texts, self.owner = code_texts(codebook)
+        self.code_vectors = embed(texts, model=model, threads=threads) if texts else np.zeros((0, 1))
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        from pipeline.text.embeddings import embed
+
+        return embed([str(t) for t in texts], model=self.model, threads=self.threads)
+
+    def scores(self, unit_vectors: np.ndarray) -> np.ndarray:
+        return zero_shot(unit_vectors, self.code_vectors, self.owner, self.n_codes)

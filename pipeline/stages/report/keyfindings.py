@@ -1,0 +1,218 @@
+"""Key findings: 5 to 8 plain-language statements generated from the compare tables by rules.
+
+Nothing is invented beyond the tables. The rules, in order:
+
+1. **Themes** raised by most respondents (``prevalence`` of the whole corpus, theme level, largest
+   share first; ``report.key_themes`` of them): "Most respondents spoke of <theme>, chiefly <its
+   two most mentioned codes>", the evidence in words and numbers (x of n respondents, share and
+   interval, d of D cases), one or two pseudonymised quotes of the theme's top code from the
+   framework matrix (human-coded first, from different cases), and the **contrary voices**: codes
+   the study names as contrary to one of the theme's codes (``report.contrary``) that someone
+   raised, with their counts.
+2. **Suggestions**: when the study marks recommendation codes (``report.recommendation_codes``),
+   how many raised one and what the suggestions were most often about (the other codes on the
+   same passages).
+3. **Groups**: one sentence on the largest difference between the compared groups in the largest
+   population where every group has ``compare.min_group_docs`` cases, with its adjusted p-value
+   and the caveat; or that there is one group, so nothing is compared.
+4. **Rare voices**: codes raised by at most ``report.rare_max`` respondents (but by someone).
+
+Each finding is ``{"statement", "evidence", "quotes": [{"quote", "segment_id", "speaker"}],
+"contrary": [str], "link"}``.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline.stages.report.texts import Texts
+
+EVERYONE = "(all)"
+
+
+def label(codebook, code_id: str, language: str) -> str:
+    try:
+        return codebook.code(code_id).text("label", language)
+    except KeyError:
+        return code_id
+
+
+def strength(t: Texts, share: float) -> str:
+    """Words for a share of respondents: nearly all (>= 90%), most (>= 60%), many (>= 40%), some
+    (>= 20%), a few."""
+    for bound, key in ((0.9, "nearly_all"), (0.6, "most"), (0.4, "many"), (0.2, "some")):
+        if share >= bound:
+            return t[f"strength_{key}"]
+    return t["strength_few"]
+
+
+def everyone(prevalence: pd.DataFrame) -> pd.DataFrame:
+    return prevalence[prevalence["attribute"] == EVERYONE]
+
+
+def _sorted(rows: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    rank = {c: i for i, c in enumerate(order)}
+    rows = rows.assign(_o=rows["code"].map(rank).fillna(len(rank)))
+    return rows.sort_values(["respondents_mentioning", "_o"], ascending=[False, True], kind="mergesort")
+
+
+def evidence(t: Texts, row: pd.Series, ci: float) -> str:
+    low = row.get("respondents_low", float("nan"))
+    high = row.get("respondents_high", float("nan"))
+    return t["evidence"].format(x=int(row["respondents_mentioning"]), n=int(row["n_respondents"]),
+                                share=t.pct(row["share_respondents"]), ci=f"{ci:.0%}",
+                                low=t.pct(low).rstrip("%"), high=t.pct(high), d=int(row["docs_mentioning"]),
+                                D=int(row["n_docs"]))
+
+
+def quotes_for(framework: pd.DataFrame, code: str, theme: str, n: int = 2) -> list[dict]:
+    """Up to ``n`` quotes of passages carrying ``code`` (else the theme), human-coded first, then
+    anchored, then by score, one per case."""
+    rows = framework[framework["theme"] == theme]
+    if not len(rows):
+        return []
+    has = rows["codes"].fillna("").astype(str).map(lambda s: code in s.split(";"))
+    rows = rows.assign(_has=has.astype(int), _human=(rows["source"] == "human").astype(int),
+                       _anch=rows.get("anchored", pd.Series(False, index=rows.index)).astype(bool).astype(int),
+                       _score=pd.to_numeric(rows["score"], errors="coerce").fillna(-1.0))
+    rows = rows.sort_values(["_has", "_human", "_anch", "_score", "segment_id"],
+                            ascending=[False, False, False, False, True], kind="mergesort")
+    rows = rows.drop_duplicates("doc_id").head(n)
+    return [{"quote": r["quote"], "segment_id": r["segment_id"], "speaker": r["speaker"]}
+            for _, r in rows.iterrows()]
+
+
+def contrary_voices(t: Texts, prev: pd.DataFrame, codebook, codes: list[str], contrary: dict[str, list[str]],
+                    language: str) -> list[str]:
+    out = []
+    for code in codes:
+        for other in contrary.get(code, []):
+            row = prev[(prev["level"] == "code") & (prev["code"] == other)]
+            if len(row) and int(row.iloc[0]["respondents_mentioning"]) > 0:
+                r = row.iloc[0]
+                x, d = int(r["respondents_mentioning"]), int(r["docs_mentioning"])
+                words = t.plural(x) | {"ds": t.plural(d)["ds"]}
+                out.append(t["contrary"].format(x=x, d=d, label=f"\u2018{label(codebook, other, language)}\u2019",
+                                                **words))
+    return list(dict.fromkeys(out))
+
+
+def theme_findings(comparison, codebook, settings, t: Texts) -> list[dict]:
+    prev = everyone(comparison.prevalence)
+    ci = comparison.settings.ci
+    language = settings.language
+    contrary = _symmetric(settings.contrary)
+    themes = _sorted(prev[(prev["level"] == "theme") & (prev["respondents_mentioning"] > 0)], codebook.theme_ids)
+    rec = set(recommendation_codes(codebook, settings))
+    out = []
+    for _, theme in themes.head(settings.key_themes).iterrows():
+        codes = _sorted(prev[(prev["level"] == "code") & (prev["theme"] == theme["code"])
+                             & (prev["respondents_mentioning"] > 0) & ~prev["code"].isin(rec)], codebook.code_ids)
+        top = list(codes["code"].head(2))
+        names = [f"\u2018{label(codebook, c, language)}\u2019 ({int(r['respondents_mentioning'])})"
+                 for c, (_, r) in zip(top, codes.head(2).iterrows())]
+        fields = {"Strength": _cap(strength(t, theme["share_respondents"])),
+                  "theme": f"\u2018{label(codebook, theme['code'], language)}\u2019", "codes": t.join(names) if names else ""}
+        statement = t["theme_statement" if names else "theme_statement_one"].format(**fields)
+        # contrary voices of the codes stated, leaving out the codes the statement names itself
+        contra = {c: [o for o in contrary.get(c, []) if o not in top] for c in top}
+        out.append({"statement": statement, "evidence": evidence(t, theme, ci),
+                    "quotes": quotes_for(comparison.framework_matrix, top[0] if top else theme["code"],
+                                         theme["code"], settings.key_quotes),
+                    "contrary": contrary_voices(t, prev, codebook, top, contra, language),
+                    "link": f"theme-{theme['code']}"})
+    return out
+
+
+def _symmetric(contrary: dict[str, list[str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for code, others in contrary.items():
+        for other in others:
+            out.setdefault(code, []).append(other)
+            out.setdefault(other, []).append(code)
+    return {k: list(dict.fromkeys(v)) for k, v in out.items()}
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def recommendation_codes(codebook, settings) -> list[str]:
+    """Leaf codes the study marks as recommendations (a theme or parent stands for its codes)."""
+    out = []
+    for code_id in settings.recommendation_codes:
+        try:
+            node = codebook.code(code_id)
+        except KeyError:
+            continue
+        out += [c.id for c, _, _ in node.walk() if not c.codes]
+    return list(dict.fromkeys(out))
+
+
+def group_finding(comparison, codebook, settings, t: Texts, words) -> dict:
+    """One sentence on whether the compared groups differ (rule 3 of the module docstring)."""
+    from pipeline.stages.report.summary import _biggest, populations, primary_attribute
+
+    attribute = primary_attribute(comparison, settings)
+    diffs = comparison.differences
+    link = "differences"
+    if attribute == EVERYONE or not len(diffs) or not (diffs["attribute"] == attribute).any():
+        return {"statement": t["one_group"], "evidence": "", "quotes": [], "contrary": [], "link": "", "kind": "groups"}
+    pops = populations(comparison, attribute)
+    groups = pops["groups"].iloc[0] if len(pops) else []
+    names = t.join([words.group(attribute, g) for g in groups]) if groups else attribute
+    chosen = pops[pops["qualifies"].astype(bool)]
+    if not len(chosen):
+        text = t["diff_untested"].format(groups=names, m=comparison.settings.min_group_docs)
+        return {"statement": text, "evidence": "", "quotes": [], "contrary": [], "link": link, "kind": "groups"}
+    stratum = chosen.iloc[0]["stratum"]
+    top = _biggest(comparison, attribute, stratum, 1)
+    if not len(top):
+        text = t["diff_untested"].format(groups=names, m=comparison.settings.min_group_docs)
+        return {"statement": text, "evidence": "", "quotes": [], "contrary": [], "link": link, "kind": "groups"}
+    r = top.iloc[0]
+    item = f"\u2018{label(codebook, r['code'], settings.language)}\u2019"
+    cases = ("n_cases_a", "n_cases_b") if "n_cases_a" in r.index else ("n_docs_a", "n_docs_b")
+    fields = {"groups": names, "item": item, "Item": _cap(item), "sa": t.pct(r["share_a"]), "sb": t.pct(r["share_b"]),
+              "p": t.p(r["p_adjusted"]), "da": int(r[cases[0]]), "db": int(r[cases[1]]),
+              "xa": int(r["respondents_mentioning_a"]), "na": int(r["n_respondents_a"]),
+              "xb": int(r["respondents_mentioning_b"]), "nb": int(r["n_respondents_b"]),
+              "ga": words.group(attribute, r["group_a"]), "gb": words.group(attribute, r["group_b"])}
+    text = t["diff_sig" if r["significant"] else "diff_none"].format(**fields)
+    return {"statement": text, "evidence": "", "quotes": [], "contrary": [], "link": link, "kind": "groups"}
+
+
+def rare_codes(comparison, codebook, settings) -> list[tuple[str, int]]:
+    """``(code, respondents)`` of codes raised by at least one and at most ``report.rare_max``
+    respondents, in codebook order."""
+    prev = everyone(comparison.prevalence)
+    rows = prev[(prev["level"] == "code") & (prev["respondents_mentioning"] > 0)
+                & (prev["respondents_mentioning"] <= settings.rare_max)]
+    order = {c: i for i, c in enumerate(codebook.code_ids)}
+    rows = rows.assign(_o=rows["code"].map(order)).sort_values("_o")
+    return [(c, int(n)) for c, n in zip(rows["code"], rows["respondents_mentioning"])]
+
+
+def rare_finding(comparison, codebook, settings, t: Texts) -> dict | None:
+    rare = rare_codes(comparison, codebook, settings)
+    if not rare:
+        return None
+    items = [f"\u2018{label(codebook, c, settings.language)}\u2019 ({n})" for c, n in rare[:4]]
+    return {"statement": t["rare"].format(items=t.join(items)), "evidence": "", "quotes": [], "contrary": [],
+            "link": "themes", "kind": "rare"}
+
+
+def key_findings(comparison, codebook, settings, t: Texts, words, recommendation: dict | None) -> list[dict]:
+    """5 to 8 findings (fewer only when the material has fewer themes): themes, suggestions,
+    groups, rare voices, in that order, at most ``report.max_key_findings``."""
+    out = theme_findings(comparison, codebook, settings, t)
+    if recommendation and recommendation.get("finding"):
+        out.append(recommendation["finding"])
+    out.append(group_finding(comparison, codebook, settings, t, words))
+    rare = rare_finding(comparison, codebook, settings, t)
+    if rare is not None:
+        out.append(rare)
+    return out[: settings.max_key_findings]
+
+
+__all__ = ["contrary_voices", "evidence", "group_finding", "key_findings", "quotes_for", "rare_codes",
+           "recommendation_codes", "strength", "theme_findings"]

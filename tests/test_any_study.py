@@ -1,0 +1,119 @@
+"""Any study (issue 11): a manifest of doc_id and file only, other group variables, one group,
+one coder, tables of units coded by their own ids; the report holds no mentoring words."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+import pipeline
+from pipeline.api.codings_template import COLUMNS, codings_template
+
+CODEBOOK = {"name": "newspapers", "version": "0.1", "languages": ["en"], "themes": [
+    {"id": "economy", "label": "Economy", "codes": [
+        {"id": "economy.prices", "label": "Prices", "cues": ["price*", "inflation", "cost*"]},
+        {"id": "economy.jobs", "label": "Jobs", "cues": ["job*", "unemploy*", "work*"]}]},
+    {"id": "climate", "label": "Climate", "codes": [
+        {"id": "climate.flood", "label": "Floods", "cues": ["flood*", "rain*"]},
+        {"id": "climate.heat", "label": "Heat", "cues": ["heat*", "drought"]}]}]}
+PASSAGES = ["Prices rose again and inflation hurt families.", "The floods after the rain closed the road.",
+            "Many lost their jobs when the plant closed.", "A drought and the heat ruined the harvest.",
+            "The cost of bread doubled this year.", "Unemployment fell slightly in the spring.",
+            "Heavy rain flooded the old town.", "Work at the harbour stopped during the heat wave."]
+MENTORING = re.compile(r"mentor|mentee|mentoring|implementation model|pilot|dual|centrali[sz]ed|coordinator", re.I)
+
+
+def make_study(tmp_path: Path, papers: dict[str, str], compare: dict | None = None, coders=("coder_a",)) -> Path:
+    folder = tmp_path / "passages"
+    folder.mkdir()
+    rows = []
+    for k, (doc, paper) in enumerate(papers.items()):
+        units = pd.DataFrame({"id": [f"{doc}-p{i}" for i in range(1, 9)], "text": PASSAGES[k % 2:] + PASSAGES[:k % 2]})
+        units.to_csv(folder / f"{doc}.csv", index=False)
+        rows.append({"doc_id": doc, "file": f"{doc}.csv", "paper": paper})
+    pd.DataFrame(rows).to_csv(tmp_path / "manifest.csv", index=False)  # no pilot, model, method, role, language
+    (tmp_path / "codebook.yaml").write_text(yaml.safe_dump(CODEBOOK), encoding="utf-8")
+    first = next(iter(papers))
+    codings = [{"segment_id": f"{first}-p1", "code": "economy.prices", "coder": c} for c in coders]  # unit ids
+    codings += [{"segment_id": f"{first}:{first}-p2", "code": "climate.flood", "coder": coders[0]}]
+    pd.DataFrame(codings).to_csv(tmp_path / "codings.csv", index=False)
+    study = {"name": "newspapers", "transcripts": "passages", "manifest": "manifest.csv", "codebook": "codebook.yaml",
+             "output": "out", "languages": ["en"], "attributes": {"paper": sorted(set(papers.values()))},
+             "human_codings": ["codings.csv"], "coding": {"coder": "rule"}, "topics": {"min_words": 500},
+             "pseudonymise": {"key_dir": "private", "ner": "off"},
+             "description": "Newspaper passages on the economy and the climate."}
+    if compare:
+        study["compare"] = compare
+    (tmp_path / "study.yaml").write_text(yaml.safe_dump(study), encoding="utf-8")
+    return tmp_path / "study.yaml"
+
+
+@pytest.fixture(scope="module")
+def one_group(tmp_path_factory) -> Path:
+    path = make_study(tmp_path_factory.mktemp("one"), {"gazette": "local", "herald": "local"})
+    pipeline.run(path)
+    return path
+
+
+def test_manifest_of_doc_id_and_file_only_validates(tmp_path):
+    path = make_study(tmp_path, {"gazette": "local"})
+    errors = [p for p in pipeline.validate(pipeline.load_study(path)) if p.severity == "error"]
+    assert errors == []
+
+
+def test_two_languages_need_a_language_column(tmp_path):
+    path = make_study(tmp_path, {"gazette": "local"})
+    data = yaml.safe_load(path.read_text())
+    data["languages"] = ["en", "nl"]
+    path.write_text(yaml.safe_dump(data))
+    errors = [p for p in pipeline.validate(pipeline.load_study(path))
+              if p.severity == "error" and "manifest.csv" in p.where]
+    assert len(errors) == 1 and "missing column(s) ['language']" in errors[0].message
+    assert errors[0].where.endswith("manifest.csv[header]")
+
+
+def test_one_group_study_runs_and_describes_without_mentoring_words(one_group):
+    out = one_group.parent / "out"
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "This study has one group" in html
+    assert "Newspaper passages on the economy and the climate: what participants said" in html
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert not MENTORING.search(text), MENTORING.search(text).group(0)
+    assert "Key findings" in html and "Economy" in html
+
+
+def test_one_coder_writes_a_header_only_agreement_table_and_says_so(one_group):
+    out = one_group.parent / "out"
+    table = (out / "agreement.csv").read_text(encoding="utf-8")
+    assert table.startswith("level,code,theme,coders") and table.count("\n") == 1
+    assert "no two coders coded a document in common" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_unit_ids_are_accepted_in_human_codings(one_group):
+    coded = pd.read_csv(one_group.parent / "out" / "coded_segments.csv")
+    row = coded.set_index("segment_id")
+    assert row.loc["gazette:1", "coded_by"].startswith("human") and "economy.prices" in row.loc["gazette:1", "codes"]
+    assert "climate.flood" in row.loc["gazette:2", "codes"]
+
+
+def test_codings_template_lists_every_segment(one_group, tmp_path):
+    path, n = codings_template(pipeline.load_study(one_group), tmp_path / "template.csv")
+    sheet = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False)
+    assert list(sheet.columns) == COLUMNS and n == len(sheet) == 16
+    assert sheet["segment_id"].iloc[0] == "gazette:1" and (sheet["code"] == "").all()
+
+
+def test_two_groups_count_documents_not_units(tmp_path):
+    path = make_study(tmp_path, {"gazette": "local", "herald": "local", "times": "national", "post": "national"},
+                      compare={"by": ["paper"], "within": [], "min_group_docs": 2})
+    comparison = pipeline.compare(pipeline.load_study(path))
+    diffs = comparison.differences
+    assert set(diffs["n_docs_a"]) == {2} and set(diffs["n_docs_b"]) == {2}
+    assert set(diffs["n_cases_a"]) == {16}  # each passage of a table is a case
+    pipeline.report(pipeline.load_study(path))
+    html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "The comparison at a glance" in html and "the local group" in html
+    assert not MENTORING.search(re.sub(r"<[^>]+>", " ", html))

@@ -1,0 +1,240 @@
+"""Bad input, as a new user produces it: every case must end in a clear message that names the file
+and the place (line, key or field) and says what to do, never in a traceback or a silent pass.
+
+Each case starts from a tiny valid study (two transcripts, a two-code codebook), breaks one thing,
+and runs a command through the CLI as a user would. Cases are grouped by what they break: study file,
+codebook, human codings, manifest, transcripts. Other suites cover the rest: readers on real exports
+(test_real_world_formats.py), paths, overwrites and injection (test_safety.py), personal data
+(test_privacy.py).
+"""
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+
+TRANSCRIPT_A = ("Interviewer: How did you start?\nAnna: I wanted a network and a job here.\n"
+                "Interviewer: And then?\nAnna: My mentor helped me with my CV.\n")
+TRANSCRIPT_B = ("Interviewer: Wat vond je ervan?\nBram: Ik zocht een netwerk en werk.\n"
+                "Interviewer: En nu?\nBram: Nu heb ik werk.\n")
+MANIFEST = "doc_id,file,language,pilot,model,method,role\na,a.txt,en,p1,dual,interview,mentee\n" \
+           "b,b.txt,nl,p2,centralised,interview,mentee\n"
+CODEBOOK = textwrap.dedent("""\
+    name: tiny
+    version: "1"
+    languages: [en, nl]
+    themes:
+      - id: goals
+        label: {en: Goals, nl: Doelen}
+        codes:
+          - id: goals.network
+            label: {en: Network, nl: Netwerk}
+            cues: {en: [network], nl: [netwerk]}
+          - id: goals.job
+            label: {en: Job, nl: Werk}
+            cues: {en: [job], nl: [werk]}
+    """)
+STUDY = textwrap.dedent("""\
+    name: tiny
+    transcripts: transcripts
+    manifest: manifest.csv
+    codebook: codebook.yaml
+    languages: [en, nl]
+    coding: {coder: rule}
+    """)
+CODINGS = "segment_id,code,coder\na:2,goals.network,ann\na:2,goals.job,ann\n"
+
+
+def make_study(root: Path) -> Path:
+    (root / "transcripts").mkdir()
+    (root / "transcripts" / "a.txt").write_text(TRANSCRIPT_A, encoding="utf-8")
+    (root / "transcripts" / "b.txt").write_text(TRANSCRIPT_B, encoding="utf-8")
+    (root / "manifest.csv").write_text(MANIFEST, encoding="utf-8")
+    (root / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
+    (root / "study.yaml").write_text(STUDY, encoding="utf-8")
+    return root / "study.yaml"
+
+
+def edit(path: str, old: str, new: str) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        target = root / path
+        text = target.read_text(encoding="utf-8")
+        assert old in text, f"case setup: {old!r} not in {path}"
+        target.write_text(text.replace(old, new), encoding="utf-8")
+    return apply
+
+
+def write(path: str, content: str | bytes) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+    return apply
+
+
+def add_codings(content: str | bytes, name: str = "codings.csv") -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        write(name, content)(root)
+        edit("study.yaml", "coding: {coder: rule}", f"coding: {{coder: rule}}\nhuman_codings: [{name}]")(root)
+    return apply
+
+
+def remove(path: str) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        (root / path).unlink()
+    return apply
+
+
+@dataclass
+class Case:
+    id: str
+    breaks: Callable[[Path], None]
+    says: tuple[str, ...]           # words the message must hold (the place, the key, the fix)
+    file: str = "study.yaml"        # the file the message must name
+    command: tuple[str, ...] = ("validate",)
+    exit_code: int = 1              # 1: refused; 0: ran, with a warning
+
+
+CASES = [
+    # -- the study file ------------------------------------------------------------------------------
+    Case("study-not-yaml", write("study.yaml", "name: tiny\n  transcripts: [unclosed\n"), ("YAML", "line")),
+    Case("study-is-a-list", write("study.yaml", "- name: tiny\n"), ("mapping",)),
+    Case("study-empty", write("study.yaml", ""), ("name",)),
+    Case("study-unknown-key", edit("study.yaml", "transcripts:", "transcipts:"), ("transcipts", "spelling")),
+    Case("study-missing-codebook", edit("study.yaml", "codebook: codebook.yaml\n", ""), ("codebook", "missing")),
+    Case("study-bad-name", edit("study.yaml", "name: tiny", "name: my study!"), ("name",)),
+    Case("study-bad-language", edit("study.yaml", "languages: [en, nl]", "languages: [english]"),
+         ("english", "ISO")),
+    Case("study-seed-not-a-number", edit("study.yaml", "coding: {coder: rule}", "coding: {coder: rule}\nseed: abc"),
+         ("seed",)),
+    Case("study-unknown-nested-key", edit("study.yaml", "coding: {coder: rule}", "coding: {codr: rule}"),
+         ("coding.codr",)),
+    Case("study-unknown-coder", edit("study.yaml", "coding: {coder: rule}", "coding: {coder: magic}"),
+         ("coding.coder", "magic")),
+    Case("study-unknown-topic-embedding", edit("study.yaml", "coding: {coder: rule}",
+                                               "coding: {coder: rule}\ntopics: {embedding: word2vec}"),
+         ("topics", "word2vec", "choose one of")),
+    Case("study-kmeans-without-n-topics", edit("study.yaml", "coding: {coder: rule}",
+                                               "coding: {coder: rule}\ntopics: {clustering: kmeans}"),
+         ("n_topics",)),
+    Case("study-attributes-not-lists", edit("study.yaml", "coding: {coder: rule}",
+                                            "coding: {coder: rule}\nattributes: {model: dual}"), ("attributes",)),
+    Case("study-transcripts-folder-missing", edit("study.yaml", "transcripts: transcripts",
+                                                  "transcripts: transcrpts"), ("transcrpts",)),
+    Case("study-manifest-missing", edit("study.yaml", "manifest: manifest.csv", "manifest: manifest2.csv"),
+         ("manifest2.csv",), file="manifest2.csv"),
+    Case("study-codebook-missing", edit("study.yaml", "codebook: codebook.yaml", "codebook: book.yaml"),
+         ("book.yaml", "codebook"), file="book.yaml"),
+    Case("study-human-codings-missing", edit("study.yaml", "coding: {coder: rule}",
+                                             "coding: {coder: rule}\nhuman_codings: [gold.csv]"),
+         ("gold.csv", "human_codings")),
+    Case("study-not-utf8", write("study.yaml", STUDY.replace("name: tiny", "name: tiny\ndescription: caf\xe9")
+                                 .encode("cp1252")), ("UTF-8",)),
+    Case("study-file-missing", remove("study.yaml"), ("does not exist", "--study")),
+    Case("study-wrong-type-list", edit("study.yaml", "languages: [en, nl]", "languages: en"), ("languages",)),
+    # -- the codebook --------------------------------------------------------------------------------
+    Case("codebook-not-yaml", write("codebook.yaml", "name: tiny\nthemes: [\n"), ("YAML", "line"),
+         file="codebook.yaml"),
+    Case("codebook-is-a-list", write("codebook.yaml", "- id: x\n"), ("mapping",), file="codebook.yaml"),
+    Case("codebook-no-themes", edit("codebook.yaml", CODEBOOK[CODEBOOK.index("themes:"):], "themes: []\n"),
+         ("themes",), file="codebook.yaml"),
+    Case("codebook-themes-missing", edit("codebook.yaml", CODEBOOK[CODEBOOK.index("themes:"):], ""),
+         ("themes",), file="codebook.yaml"),
+    Case("codebook-duplicate-code", edit("codebook.yaml", "id: goals.job", "id: goals.network"),
+         ("goals.network",), file="codebook.yaml"),
+    Case("codebook-unknown-key", edit("codebook.yaml", "cues: {en: [job]", "cuez: {en: [job]"), ("cuez",),
+         file="codebook.yaml"),
+    Case("codebook-missing-label", edit("codebook.yaml", "        label: {en: Job, nl: Werk}\n", ""),
+         ("label",), file="codebook.yaml"),
+    Case("codebook-missing-version", edit("codebook.yaml", 'version: "1"\n', ""), ("version",),
+         file="codebook.yaml"),
+    Case("codebook-empty-cue", edit("codebook.yaml", "en: [job]", 'en: [""]'), ("cue",), file="codebook.yaml"),
+    Case("codebook-language-not-covered", edit("codebook.yaml", "languages: [en, nl]", "languages: [en]"),
+         ("nl",), file="codebook.yaml"),
+    Case("codebook-empty-file", write("codebook.yaml", ""), ("codebook",), file="codebook.yaml"),
+    Case("codebook-bad-id", edit("codebook.yaml", "id: goals.job", "id: goals job!"), ("goals job!",),
+         file="codebook.yaml"),
+    Case("codebook-qdc-broken", lambda root: (write("codebook.qdc", "<CodeBook><Codes>")(root),
+                                              edit("study.yaml", "codebook.yaml", "codebook.qdc")(root)),
+         ("XML",), file="codebook.qdc"),
+    Case("codebook-binary", write("codebook.yaml", bytes(range(256)) * 4), ("codebook",), file="codebook.yaml"),
+    # -- human codings -------------------------------------------------------------------------------
+    Case("codings-missing-column", add_codings("segment_id,code\na:2,goals.network\n"), ("coder",),
+         file="codings.csv"),
+    Case("codings-unknown-code", add_codings("segment_id,code,coder\na:2,goals.netwerk,ann\n"),
+         ("goals.netwerk",), file="codings.csv"),
+    Case("codings-unknown-segment", add_codings("segment_id,code,coder\nz:9,goals.network,ann\n"), ("z:9",),
+         file="codings.csv"),
+    Case("codings-empty-file", add_codings(""), ("codings.csv",), file="codings.csv"),
+    Case("codings-binary", add_codings(bytes(range(256)) * 8), ("codings.csv",), file="codings.csv"),
+    Case("codings-empty-coder", add_codings("segment_id,code,coder\na:2,goals.network,\n"), ("coder",),
+         file="codings.csv"),
+    Case("codings-unknown-format", add_codings("whatever", name="codings.json"), ("codings.json",),
+         file="codings.json"),
+    # -- the manifest --------------------------------------------------------------------------------
+    Case("manifest-no-doc-id", write("manifest.csv", MANIFEST.replace("doc_id,", "id,")), ("doc_id",),
+         file="manifest.csv"),
+    Case("manifest-no-file-column", write("manifest.csv", MANIFEST.replace(",file,", ",path,")), ("file",),
+         file="manifest.csv"),
+    Case("manifest-duplicate-doc-id", write("manifest.csv", MANIFEST.replace("\nb,b.txt", "\na,b.txt")),
+         ("a",), file="manifest.csv"),
+    Case("manifest-file-not-found", write("manifest.csv", MANIFEST.replace("b,b.txt", "b,c.txt")), ("c.txt",),
+         file="manifest.csv"),
+    Case("manifest-bad-doc-id", write("manifest.csv", MANIFEST.replace("\nb,b.txt", "\nb b/,b.txt")),
+         ("b b/",), file="manifest.csv"),
+    Case("manifest-language-not-in-study", write("manifest.csv", MANIFEST.replace(",nl,", ",fr,")), ("fr",),
+         file="manifest.csv"),
+    Case("manifest-empty", write("manifest.csv", ""), ("manifest",), file="manifest.csv"),
+    Case("manifest-header-only", write("manifest.csv", MANIFEST.splitlines()[0] + "\n"), ("manifest",),
+         file="manifest.csv"),
+    Case("manifest-binary", write("manifest.csv", bytes(range(256)) * 4), ("manifest",), file="manifest.csv"),
+    Case("manifest-empty-file-cell", write("manifest.csv", MANIFEST.replace("b,b.txt", "b,")), ("file",),
+         file="manifest.csv"),
+    Case("manifest-attribute-not-allowed", lambda root: edit("study.yaml", "coding: {coder: rule}",
+                                                             "coding: {coder: rule}\nattributes: {model: [dual]}")(root),
+         ("centralised",), file="manifest.csv"),
+    # -- transcripts ---------------------------------------------------------------------------------
+    Case("transcript-empty", write("transcripts/b.txt", ""), ("b.txt",), file="b.txt"),
+    Case("transcript-unknown-format", lambda root: (write("transcripts/b.pages", "x")(root),
+                                                    edit("manifest.csv", "b.txt", "b.pages")(root)),
+         ("b.pages",), file="b.pages"),
+    Case("transcript-whitespace-only", write("transcripts/b.txt", " \n\n\t\n"), ("b.txt",), file="b.txt"),
+]
+
+
+@pytest.fixture(scope="module")
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input_gets_a_clear_message(case: Case, tmp_path: Path, runner: CliRunner, monkeypatch):
+    study = make_study(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    case.breaks(tmp_path)
+    result = runner.invoke(app, [*case.command, "--study", str(study)])
+    output = result.output + (result.stderr if result.stderr_bytes is not None else "")
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        f"{case.id}: a traceback reached the user:\n{output}\n{result.exception!r}")
+    assert result.exit_code == case.exit_code, f"{case.id}: exit {result.exit_code}, not {case.exit_code}:\n{output}"
+    assert case.file in output, f"{case.id}: the message does not name {case.file}:\n{output}"
+    for word in case.says:
+        assert word.lower() in output.lower(), f"{case.id}: the message lacks {word!r}:\n{output}"
+    if case.exit_code:
+        assert "fix" in output.lower() or "--study" in output, f"{case.id}: no fix offered:\n{output}"
+
+
+def test_the_base_study_is_valid(tmp_path: Path, runner: CliRunner, monkeypatch):
+    study = make_study(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["validate", "--study", str(study)])
+    assert result.exit_code == 0, result.output
