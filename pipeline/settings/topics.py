@@ -110,8 +110,8 @@ class TopicsSettings(StrictModel):
     )
     lsa_components: int = Field(100, ge=2, description="dimensions of the LSA embedding")
     center_languages: bool = Field(
-        True, description="subtract each language's mean embedding (segments' 'language' column) so that "
-                          "topics are not simply the languages of a bilingual corpus")
+        True, description="subtract each language's mean embedding (each unit's language, detected by its "
+                          "stop words) so that topics are not simply the languages of a bilingual corpus")
     embedding_batch_size: int = Field(32, ge=1, description="batch size of sentence-transformers")
     reduction: Component = Field("umap", description="'umap', 'pca' or 'none'")
     n_components: int = Field(5, ge=2, description="dimensions after reduction")

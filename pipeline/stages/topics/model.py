@@ -74,8 +74,9 @@ class TopicResult:
             kept = [p for p, f in zip(prepared, fitted) if f]
             emb = self.embedder.transform(texts, kept)
             means = getattr(self.embedder, "language_means_", None)
-            if means and "language" in units.columns:
-                emb = center(emb, units.loc[fitted, "language"].astype(str).to_numpy(), means)
+            if means:
+                langs = np.array([_preparer(self.settings).language(t) for t in texts], dtype=str)
+                emb = center(emb, langs, means)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 assigned, probs = self.model.transform(kept, embeddings=emb)
@@ -181,11 +182,9 @@ def _prepare(segments: pd.DataFrame, settings: TopicsSettings, cache_dir: str | 
         embedder.fit(texts, kept)  # for word embeddings (KeyBERT, MMR) and for transform
         return _Prepared(units, kept, embeddings[fitted], embedder, False, langs, embedding)
     emb, from_cache = embed_cached(embedder, texts, kept, cache_dir)
-    if settings.center_languages and "language" in units.columns:
-        languages = units.loc[fitted, "language"].astype(str).to_numpy()
-        if len(set(languages)) > 1:
-            embedder.language_means_ = {lang: emb[languages == lang].mean(axis=0) for lang in sorted(set(languages))}
-            emb = center(emb, languages, embedder.language_means_)
+    if settings.center_languages and len(set(langs)) > 1:  # each unit's detected language
+        embedder.language_means_ = {lang: emb[langs == lang].mean(axis=0) for lang in sorted(set(langs))}
+        emb = center(emb, langs, embedder.language_means_)
     return _Prepared(units, kept, emb, embedder, from_cache, langs, embedding)
 
 
