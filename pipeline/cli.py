@@ -5,18 +5,14 @@ location and fix, and the command exits with status 1; nothing else is printed a
 """
 from __future__ import annotations
 
-import functools
-import os
 import sys
 import time
-import warnings
 from pathlib import Path
 from typing import Optional
 
-import click
 import typer
 
-from pipeline.errors import Problem, QualpipeError, QualpipeWarning
+from pipeline.cli_support import DEBUG, _echo_problems, friendly  # noqa: F401
 
 app = typer.Typer(help="qualpipe: a code-first pipeline for qualitative evaluation research.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -26,6 +22,8 @@ import_app = typer.Typer(help="Import projects from other tools.", no_args_is_he
 review_app = typer.Typer(help="Human review of machine codings: `qualpipe review` writes a review sheet, "
                               "`qualpipe review import SHEET` records the decisions.",
                          invoke_without_command=True)
+pseudonymise_app = typer.Typer(help="Pseudonymisation: review the names the detector found.", no_args_is_help=True)
+app.add_typer(pseudonymise_app, name="pseudonymise")
 app.add_typer(codebook_app, name="codebook")
 app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
@@ -34,83 +32,10 @@ StudyOption = typer.Option(Path("study.yaml"), "--study", "-s", help="the study 
 ForceOption = typer.Option(False, "--force", help="replace existing files (which may hold a person's edits)")
 
 
-def _echo_problems(problems: list[Problem]) -> None:
-    for problem in problems:
-        colour = typer.colors.RED if problem.severity == "error" else typer.colors.YELLOW
-        typer.secho(f"{problem.severity}: {problem.where}", fg=colour, err=True)
-        typer.echo(f"  {problem.message}", err=True)
-        if problem.fix:
-            typer.echo(f"  fix: {problem.fix}", err=True)
-
-
-#: where users report a bug; printed with an unexpected error
-REPORT_BUGS = "the qualpipe issue tracker (qualpipe's repository, 'Issues')"
-#: set by ``qualpipe --debug`` (or QUALPIPE_DEBUG=1): unexpected errors show their traceback
-DEBUG = {"on": os.environ.get("QUALPIPE_DEBUG") == "1"}
-
-
 @app.callback()
 def _main(debug: bool = typer.Option(False, "--debug", help="show the full traceback of an unexpected error")) -> None:
     """qualpipe: a code-first pipeline for qualitative evaluation research."""
     DEBUG["on"] = DEBUG["on"] or debug
-
-
-def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
-    if issubclass(category, QualpipeWarning):
-        typer.secho(f"warning: {message}", fg=typer.colors.YELLOW, err=True)
-    else:
-        _ORIGINAL_SHOWWARNING(message, category, filename, lineno, file, line)
-
-
-_ORIGINAL_SHOWWARNING = warnings.showwarning
-
-
-def _command_name(func) -> str:  # noqa: ANN001
-    """``qualpipe codebook export`` for the function ``codebook_export`` (``review`` for the sheet)."""
-    words = {"review_export": "review"}.get(func.__name__, func.__name__.replace("_", " "))
-    return f"qualpipe {words}"
-
-
-def _unexpected(exc: BaseException, command: str) -> None:
-    """One paragraph instead of a traceback: the command, the error, what to do."""
-    typer.secho(f"error: `{command}` stopped on an unexpected error: {type(exc).__name__}: {exc}",
-                fg=typer.colors.RED, err=True)
-    typer.echo("  This is a fault in qualpipe (or an input it does not check yet), not something you did "
-               f"wrong. Please report it to {REPORT_BUGS} with the command you ran and the message above; "
-               f"run `qualpipe --debug {command.partition(' ')[2]} ...` to see the full traceback. Files written "
-               "before the error are complete (qualpipe writes each file in one step).", err=True)
-
-
-def friendly(func):
-    """Print qualpipe errors as located messages and exit 1; print any other error as one
-    paragraph (exit 2) unless ``--debug``; print qualpipe warnings as ``warning:`` lines."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        with warnings.catch_warnings():
-            warnings.simplefilter("always", QualpipeWarning)
-            warnings.showwarning = _show_warning
-            try:
-                return func(*args, **kwargs)
-            except QualpipeError as exc:
-                _echo_problems(exc.problems)
-                n = len(exc.problems)
-                typer.secho(f"{n} error{'s' if n != 1 else ''}; nothing was written.", fg=typer.colors.RED,
-                            err=True)
-                raise typer.Exit(1) from None
-            except (typer.Exit, typer.Abort, click.exceptions.ClickException):
-                raise
-            except KeyboardInterrupt:
-                typer.secho("interrupted; files written so far are complete, a re-run finishes the rest.",
-                            fg=typer.colors.RED, err=True)
-                raise typer.Exit(130) from None
-            except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
-                if DEBUG["on"]:
-                    raise
-                _unexpected(exc, _command_name(func))
-                raise typer.Exit(2) from None
-
-    return wrapper
 
 
 def _load(study: Path):
@@ -137,13 +62,26 @@ def validate(study: Path = StudyOption) -> None:
 
 @app.command()
 @friendly
-def ingest(study: Path = StudyOption) -> None:
+def ingest(study: Path = StudyOption,
+           explain: Optional[Path] = typer.Option(None, "--explain", help="print the turns found in this one "
+                                                   "file (speaker, role, line, first words); writes nothing"),
+           skip_invalid: bool = typer.Option(False, "--skip-invalid", help="ingest the documents without errors "
+                                             "and list those left out"),
+           interviewer: Optional[str] = typer.Option(None, help="with --explain: interviewer label(s), ';' between")) -> None:
     """Read and pseudonymise the transcripts; write documents and segments tables."""
     from pipeline.api import ingest as ingest_study
 
+    if explain is not None:
+        from pipeline.stages.ingest.explain import explain as explain_file
+
+        typer.echo("\n".join(explain_file(explain, _load(study) if study.exists() else None, interviewer)))
+        return
     started = time.perf_counter()
-    result = ingest_study(_load(study))
+    result = ingest_study(_load(study), skip_invalid=skip_invalid)
     _echo_problems(result.warnings)
+    left = sorted({p.where for p in result.warnings if p.message.startswith("left out:")})
+    if left:
+        typer.secho(f"{len(left)} place(s) with errors left out: {', '.join(left)}", fg=typer.colors.YELLOW, err=True)
     typer.echo(f"{len(result.documents)} documents, {len(result.segments)} segments "
                f"in {time.perf_counter() - started:.1f} s -> {result.output}")
 
@@ -260,6 +198,24 @@ def review_import(sheet: Path = typer.Argument(..., help="the filled review shee
 
 
 app.add_typer(review_app, name="review")
+
+
+@pseudonymise_app.command("review")
+@friendly
+def pseudonymise_review(study: Path = StudyOption,
+                        apply: bool = typer.Option(False, "--apply", help="move the rows marked accept/reject "
+                                                   "into the private names / not-names files")) -> None:
+    """List possible names no names list holds (with context) beside the pseudonym key, for review."""
+    from pipeline.api.privacy import review_names
+
+    result = review_names(_load(study), apply=apply)
+    if apply:
+        typer.echo(f"{result.accepted} accepted as names, {result.rejected} rejected, {result.open} still open "
+                   f"in {result.path}. Run `qualpipe ingest` to apply them.")
+        return
+    typer.echo(f"{result.listed} possible names ({result.open} without a decision) -> {result.path}")
+    typer.echo("It holds personal data: keep it private. Fill 'decision' with accept (a name) or reject "
+               "(not a name), then run `qualpipe pseudonymise review --apply`.")
 
 
 @app.command()

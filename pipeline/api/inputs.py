@@ -17,13 +17,39 @@ def input_fingerprint(study: Study) -> dict[str, str]:
     files = {"manifest": study.manifest_path}
     folder = study.transcripts_dir
     if folder.is_dir():
-        files.update({f"transcripts/{p.name}": p for p in sorted(folder.iterdir()) if p.is_file()})
+        # named by doc_id, never by file name: a file name may hold a person's name
+        ids = _doc_ids(study)
+        unlisted = 0
+        for p in sorted(folder.iterdir()):
+            if p.is_file():
+                if p.name not in ids:
+                    unlisted += 1
+                files[f"transcripts/{ids.get(p.name) or f'unlisted-{unlisted}'}"] = p
     for i, path in enumerate(study.pseudonymise.names_files):
         files[f"names_files/{i}"] = study.resolve(path)
+    from pipeline.stages.ingest.names import review_paths
+
+    for name, path in review_paths(study).items():  # names accepted or rejected in a review
+        if name != "candidates":
+            files[f"private/{name}"] = path
     if study.ingest.speakers:
         files["speakers"] = study.resolve(study.ingest.speakers)
     files.update(outside_files(study))  # manifest files the study allows outside the folder
     return {name: sha256_file(path) for name, path in files.items() if Path(path).exists()}
+
+
+def _doc_ids(study: Study) -> dict[str, str]:
+    """file name -> doc_id from the manifest (empty when it cannot be read)."""
+    from pipeline.errors import QualpipeError
+    from pipeline.stages.ingest.corpus import read_manifest
+
+    try:
+        manifest = read_manifest(study.manifest_path)
+    except QualpipeError:
+        return {}
+    if "file" not in manifest or "doc_id" not in manifest:
+        return {}
+    return {f: d for f, d in zip(manifest["file"], manifest["doc_id"]) if f and d}
 
 
 def outside_files(study: Study) -> dict[str, Path]:

@@ -27,13 +27,15 @@ from pipeline.stages.quality.design import coder_pairs, holdout_runs
 # a command that needs one stage) does not import the heavy libraries of the others.
 
 
-def ingest(study: Study | str | Path, write: bool = True) -> IngestResult:
+def ingest(study: Study | str | Path, write: bool = True, skip_invalid: bool = False) -> IngestResult:
     """Read, check and pseudonymise a study's transcripts (``qualpipe ingest``).
 
     Writes ``documents`` and ``segments`` (CSV and Parquet) to the output folder, pseudonymised.
+    With ``skip_invalid`` documents with errors are left out (listed in the warnings as
+    "left out: ...") instead of refusing the study.
     """
     study = as_study(study)
-    return memo(study, ("ingest", write), lambda: _ingest(study, write))
+    return memo(study, ("ingest", write, skip_invalid), lambda: _ingest(study, write, skip_invalid))
 
 
 def code(study: Study | str | Path, write: bool = True) -> CodeResult:
@@ -93,17 +95,27 @@ def compare(study: Study | str | Path, write: bool = True, with_topics: bool = T
 
 
 def _ingest_settings(study: Study) -> dict:
-    return study.model_dump(mode="json", include={"name", "languages", "interviewer_labels", "attributes",
-                                                  "ingest", "pseudonymise"})
+    settings = study.model_dump(mode="json", include={"name", "languages", "interviewer_labels", "attributes",
+                                                      "ingest", "pseudonymise"})
+    names = settings["pseudonymise"].get("names") or []
+    if names:  # written to provenance.json: the names themselves stay out, a change still shows
+        import hashlib
+
+        digest = hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()[:16]
+        settings["pseudonymise"]["names"] = f"{len(names)} names (sha256 {digest})"
+    return settings
 
 
-def _ingest(study: Study | str | Path, write: bool = True) -> IngestResult:
+def _ingest(study: Study | str | Path, write: bool = True, skip_invalid: bool = False) -> IngestResult:
     from pipeline.stages.ingest.corpus import ingest as read_corpus
 
     study = as_study(study)
     fingerprint = input_fingerprint(study)
     settings = _ingest_settings(study)
-    corpus, hit = cached_stage(study, "ingest", lambda: read_corpus(study), fingerprint, settings,
+    if skip_invalid:
+        settings["skip_invalid"] = True
+    corpus, hit = cached_stage(study, "ingest", lambda: read_corpus(study, skip_invalid=skip_invalid),
+                               fingerprint, settings,
                                key_file=Path(study.private_dir) / f"{study.name}.pseudonym_key.csv")
     check(corpus.documents, "documents", "ingest: documents")
     check(corpus.segments, "segments", "ingest: segments")
@@ -316,7 +328,7 @@ def _topics(study: Study | str | Path, write: bool = True, with_stability: bool 
         if stab is not None:
             write_table(stab["runs"], out, "topic_stability", formats=("csv",))
             write_table(stab["topics"], out, "topic_stability_by_topic", formats=("csv",))
-        if not hit or not (out / "figures" / "topic_sizes.png").exists():
+        if not hit or not all(p.exists() for p in _figure_files(fitted, out / "figures", settings)):
             _topic_figures(fitted, out / "figures", settings)
         update_provenance(out, "topics", {"settings": settings.model_dump(mode="json"), "seed": settings.seed,
                                           "info": fitted["info"],
@@ -325,6 +337,13 @@ def _topics(study: Study | str | Path, write: bool = True, with_stability: bool 
     check(fitted["segment_topics"], "segment_topics", "topics: segment_topics")
     return TopicsOutput(fitted["topics"], fitted["segment_topics"], fitted["shares"], fitted["info"], themes,
                         codes_, flags, stab, out, hit)
+
+
+def _figure_files(fitted: dict, folder: Path, settings) -> list[Path]:
+    """Every figure file ``_topic_figures`` writes (a run killed between two figures redraws them)."""
+    stems = ["topic_sizes"] + [f"topic_shares_by_{a}" for a in settings.share_attributes
+                               if (fitted["shares"]["attribute"] == a).any()]
+    return [folder / f"{stem}.{ext}" for stem in stems for ext in ("png", "svg")]
 
 
 def _topic_figures(fitted: dict, folder: Path, settings) -> None:

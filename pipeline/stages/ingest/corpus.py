@@ -32,7 +32,7 @@ from pipeline.api.files import ManifestFiles
 from pipeline.errors import InputError, Problem, QualpipeError, Report
 from pipeline.stages.ingest.document import render_document  # noqa: F401  (re-exported)
 from pipeline.stages.ingest.formats import READERS, ReaderOptions, Transcript, read_transcript
-from pipeline.stages.ingest.formats.base import normalise_label
+from pipeline.stages.ingest.formats.base import label_key, normalise_label
 from pipeline.settings import IngestSettings  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -201,9 +201,13 @@ def _read_all(study: "Study") -> tuple[list[Problem], list[tuple[dict, Transcrip
         labels = _options(study, row).interviewer_labels
         if transcript.labelled and path.suffix.lower() not in {".csv", ".tsv", ".xlsx"} and not any(
                 _is_interviewer(t.speaker, labels) for t in transcript.turns):
-            speakers = sorted({t.speaker for t in transcript.turns})
+            first = {}
+            for t in transcript.turns:  # speaker labels may be names: give where they are, not what
+                first.setdefault(t.speaker, t.line)
+            lines = ", ".join(str(n) for n in list(first.values())[:8])
             report.warn(f"{study.manifest_path}:{row['_line']}[interviewer]",
-                        f"no interviewer turns recognised in {name} (speakers: {', '.join(speakers[:8])}); "
+                        f"no interviewer turns recognised in document {row.get('doc_id', '')!r} ({len(first)} "
+                        f"speaker label(s), first turns at line(s) {lines}); "
                         "all its turns count as respondent turns.",
                         "If one of them is the interviewer or moderator, put that label in the manifest's "
                         "'interviewer' column (or in interviewer_labels).")
@@ -223,10 +227,24 @@ def _read_all(study: "Study") -> tuple[list[Problem], list[tuple[dict, Transcrip
 
 def _is_interviewer(label: str, labels: set[str]) -> bool:
     key = normalise_label(label)
+    if key in labels or label_key(label) in labels:
+        return True
+    # a Teams label "Lotte Claes" matches a manifest interviewer "Lotte"; Teams also writes
+    # "Surname, First" ("Jansen, Peter"), and Zoom "Name (Org)" ("Tom (HIVA)")
+    key = re.sub(r"\s*\([^()]*\)\s*", " ", key).strip()
+    if "," in key:
+        surname, _, first = key.partition(",")
+        if first.strip() in labels or surname.strip() in labels:
+            return True
+        key = first.strip()
     if key in labels:
         return True
-    # a Teams label "Lotte Claes" matches a manifest interviewer "Lotte"
     return any(" " not in x and key.split(" ")[0] == x for x in labels if x)
+
+
+def speaker_role(label: str, labels: set[str]) -> str:
+    """``interviewer`` or ``respondent``, as ingestion decides it for a turn's speaker label."""
+    return "interviewer" if _is_interviewer(label, labels) else "respondent"
 
 
 def _speaker_attributes(study: "Study") -> pd.DataFrame | None:
@@ -286,23 +304,37 @@ def build_tables(study: "Study", read: list[tuple[dict, Transcript, bytes]]) -> 
     return documents, segments
 
 
-def ingest(study: "Study", pseudonymise: bool = True) -> Corpus:
+def ingest(study: "Study", pseudonymise: bool = True, skip_invalid: bool = False) -> Corpus:
     """Read a study's transcripts into documents and segments.
 
     Refuses a study with errors (raising :class:`QualpipeError` listing all of them); returns
     pseudonymised tables unless ``pseudonymise=False`` (raw tables are for the researcher's
-    own checks and are never written by qualpipe).
+    own checks and are never written by qualpipe). With ``skip_invalid`` the documents with
+    errors are left out instead, and each of their errors is returned as a warning starting
+    "left out:"; errors about the whole study (manifest header, study file) still refuse it.
     """
     problems, read = _read_all(study)
     errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise QualpipeError(errors)
-    documents, segments = build_tables(study, read)
     warnings = [p for p in problems if p.severity == "warning"]
+    if errors and skip_invalid:
+        from pipeline.stages.ingest.skipping import split_skippable
+
+        lines, files, blocking = split_skippable(study, errors)
+        if blocking:
+            raise QualpipeError(blocking)
+        read = [r for r in read if r[0]["_line"] not in lines and r[0].get("file") not in files]
+        warnings = [Problem(p.where, f"left out: {p.message}", p.fix, "warning") for p in errors] + warnings
+    elif errors:
+        raise QualpipeError(errors)
+    if not read:
+        raise QualpipeError(Problem(str(study.manifest_path), "no document could be read.",
+                                    "Correct the errors listed, then ingest again."))
+    documents, segments = build_tables(study, read)
     if pseudonymise:
         from pipeline.stages.ingest.pseudonymise import Pseudonymiser
 
         pseudo = Pseudonymiser.for_study(study)
         documents, segments = pseudo.fit_transform(documents, segments)
-        warnings += pseudo.warnings_
+        # warnings are printed and cached: no raw names or identifiers in them
+        warnings = [pseudo.scrub(w) for w in warnings] + pseudo.warnings_
     return Corpus(documents=documents, segments=segments, warnings=warnings)

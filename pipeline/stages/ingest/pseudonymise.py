@@ -1,21 +1,31 @@
-"""Stage 2: pseudonymisation of documents and segments.
+"""Stage 2: pseudonymisation of documents and segments, in layers.
 
-Replaces personal names, e-mail addresses and phone numbers with stable pseudonyms, the same in
-every document:
-
-- speaker labels that are names become ``<Role>-NN`` by the speaker's role (``Mentee-07``,
-  ``Mentor-02``, ``Coordinator-01``, ``Participant-03`` in a mixed group) or ``Interviewer-NN``;
-  a speaker is one person within one document (the same first name in two interviews is two
-  people); the name and its parts (first name, surname) become that pseudonym in the speaker's
-  own document and a ``Person-NN`` elsewhere;
-- names in the study's list of known names (``pseudonymise.names``, ``pseudonymise.names_files``)
-  become ``Person-NN``;
-- names found by a trained spaCy NER pipeline, when one is installed and ``ner`` allows it;
-- e-mail addresses become ``[EMAIL]``, phone numbers ``[PHONE]``.
+1. **Speakers.** Speaker labels that are names become ``<Role>-NN`` by the speaker's role
+   (``Mentee-07``, ``Mentor-02``, ``Coordinator-01``, ``Participant-03`` in a mixed group) or
+   ``Interviewer-NN``; a speaker is one person within one document (the same first name in two
+   interviews is two people). Role words (``Interviewee``, ``Respondent``) and one-letter labels
+   (``T``, ``O``) are labels, not names: kept, and never replaced in running text.
+2. **Names.** The study's names (``pseudonymise.names``, ``names_files``, the names accepted in a
+   review) and speakers' names mentioned elsewhere become ``Person-NN``. A full name is one unit:
+   its parts become the same pseudonym (``Van den Broeck`` whole, never ``Van`` alone), and a run
+   such as ``Fatima El Amrani`` that holds a known part but is another person gets a pseudonym of
+   its own (:mod:`pipeline.stages.ingest.discover`). A name that is also a stop word (``An``) is
+   left alone where it opens a sentence before a lower-case word (the English article).
+3. **Identifiers.** E-mail addresses, phone numbers, national numbers, IBANs, document ids, dates of
+   birth and street addresses become typed placeholders (:mod:`pipeline.stages.ingest.detectors`).
+4. **Detected names.** Possible names no list holds (:mod:`pipeline.stages.ingest.namefinder`,
+   and a packaged spaCy NER pipeline when one is installed) go to a review list beside the key
+   (``qualpipe pseudonymise review``). In ``mode: strict`` they are masked until reviewed; in the
+   default mode they are masked in attributes and file names only, and a warning says how many
+   wait for review.
+5. **Attributes and file names.** Manifest and table columns are pseudonymised like text, except
+   the columns the study declares publishable (``pseudonymise.publish_attributes``, by default the
+   keys of ``attributes:``); a name in a file name is replaced in ``documents.file``.
 
 The key (original -> pseudonym) is kept in a private CSV file, by default
 ``.private/<study>.pseudonym_key.csv`` next to the study file: git-ignored, never in the output
-folder, and read back on the next run so that pseudonyms never change. Offsets are recomputed, so
+folder, sealed against truncation (:mod:`pipeline.stages.ingest.pseudokey`), and read back on the
+next run so that pseudonyms never change. Offsets are recomputed, so
 ``documents.text[start_char:end_char] == segments.text`` still holds.
 """
 from __future__ import annotations
@@ -28,36 +38,49 @@ from typing import TYPE_CHECKING, Iterable
 import pandas as pd
 
 from pipeline.errors import InputError, Problem
-from pipeline.stages.ingest.document import render_document
 from pipeline.settings import PseudonymiseSettings  # noqa: F401  (re-exported)
+from pipeline.stages.ingest.detectors import EMAIL, PHONE, mask_identifiers  # noqa: F401  (EMAIL, PHONE re-exported)
+from pipeline.stages.ingest.discover import discover, file_words, texts_of
+from pipeline.stages.ingest.document import render_document
+from pipeline.stages.ingest.names import is_initial, name_parts, read_name_list, review_paths
+from pipeline.stages.ingest.namefinder import _sentence_initial, _stop_words
+from pipeline.stages.ingest.ner import ner_names
+from pipeline.stages.ingest.pseudokey import load_key, save_key
 
 if TYPE_CHECKING:  # pragma: no cover
     from pipeline.settings import Study
 
-EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
-PHONE = re.compile(
-    r"(?<![\w+])(?:\+|00)\d{2,3}[\s./-]?\(?0?\)?\d{1,3}(?:[\s./-]?\d{2,4}){2,4}(?!\w)"
-    r"|(?<![\w+])0\d{2,3}(?:[\s./-]?\d{2,3}){3}(?!\w)"
-)
 #: labels that are roles or ids, not names
 GENERIC_LABEL = re.compile(
     r"^(?:interviewer|interviewster|int|i|q|r|a|v|moderator|moderatrice|mod|facilitator|researcher|onderzoeker|"
-    r"gespreksleider|begeleider|respondent|participant|deelnemer|speaker|spreker|unknown speaker|"
-    r"mentee|mentor|coordinator|coördinator|person|persoon|[a-z]{0,3}\d+)(?:[\s-]*\d+)?$",
+    r"gespreksleider|begeleider|respondent|respondente|participant|participante|deelnemer|deelneemster|"
+    r"interviewee|geïnterviewde|geinterviewde|speaker|spreker|unknown speaker|"
+    r"mentee|mentor|coordinator|coördinator|person|persoon|[a-z]{0,3}\d+|[^\W\d_]\.?)(?:[\s-]*\d+)?$",
     re.IGNORECASE,
 )
 ROLE_PREFIX = {"mentee": "Mentee", "mentor": "Mentor", "coordinator": "Coordinator"}
+#: columns of the documents and segments tables that are not attributes
+CORE_COLUMNS = frozenset({
+    "doc_id", "file", "sha256", "format", "encoding", "labelled", "n_turns", "n_respondent_turns", "n_words",
+    "preamble", "text", "segment_id", "turn", "speaker", "speaker_role", "start_char", "end_char",
+    "start_time", "end_time", "source_line", "language"})
 
 
 class Pseudonymiser:
     """Fitted pseudonymiser. ``fit`` learns the mapping, ``transform`` applies it."""
 
+    enabled = True
+
     def __init__(self, names: Iterable[str] = (), key_path: str | Path | None = None,
-                 ner: str = "off", min_name_part: int = 3):
+                 ner: str = "off", min_name_part: int = 3, mode: str = "standard",
+                 not_names: Iterable[str] = (), publish: Iterable[str] | None = None):
         self.names = [n.strip() for n in names if n and n.strip()]
         self.key_path = Path(key_path) if key_path else None
         self.ner = ner
         self.min_name_part = min_name_part
+        self.mode = mode
+        self.not_names = {n.strip() for n in not_names if n and n.strip()}
+        self.publish = None if publish is None else set(publish)
 
     @classmethod
     def for_study(cls, study: "Study") -> "Pseudonymiser":
@@ -74,45 +97,71 @@ class Pseudonymiser:
             raise InputError(Problem(study.where("pseudonymise.key_dir"),
                                      "the pseudonym key folder is inside the output folder.",
                                      "Choose a key_dir outside the output folder, e.g. '.private'."))
+        transcripts = study.transcripts_dir
+        if transcripts == key_dir or transcripts in key_dir.parents:
+            raise InputError(Problem(study.where("pseudonymise.key_dir"),
+                                     "the pseudonym key folder is inside the transcripts folder, beside data "
+                                     "that gets shared.", "Choose a key_dir outside it, e.g. '.private'."))
+        review = review_paths(study)
+        names += read_name_list(review["names"]) if review["names"].exists() else []
+        rejected = read_name_list(review["not_names"]) if review["not_names"].exists() else []
+        publish = settings.publish_attributes if settings.publish_attributes is not None else list(study.attributes)
         key = key_dir / f"{study.name}.pseudonym_key.csv" if settings.enabled else None
         ner = settings.ner if settings.enabled else "off"
-        self = cls(names if settings.enabled else [], key, ner, settings.min_name_part)
+        self = cls(names if settings.enabled else [], key, ner, settings.min_name_part, settings.mode,
+                   rejected, publish)
         self.enabled = settings.enabled
         return self
-
-    enabled = True
 
     # -- fitting -------------------------------------------------------------------------------
     # The key maps (scope, original) to (pseudonym, kind). A speaker is scoped to its document
     # (two mentees called Nadia in two interviews are two people); names in running text are
     # study-wide (scope ""), so a coordinator who mentions "Nadia" gets the same Person-NN in
     # every document.
-    def _load_key(self) -> dict[tuple[str, str], tuple[str, str]]:
-        if self.key_path is None or not self.key_path.exists():
-            return {}
-        frame = pd.read_csv(self.key_path, dtype=str, keep_default_na=False)
-        if "scope" not in frame:
-            raise InputError(Problem(str(self.key_path), "the pseudonym key has no 'scope' column.",
-                                     "It was written by an older version: move it away and ingest again."))
-        return {(r.scope, r.original): (r.pseudonym, r.kind) for r in frame.itertuples(index=False)}
-
     def _assign(self, scope: str, original: str, prefix: str, kind: str) -> str:
         if (scope, original) in self.key_:
-            return self.key_[(scope, original)][0]
-        used = {p for p, _ in self.key_.values() if p.startswith(prefix + "-")}
+            pseudonym, old_kind = self.key_[(scope, original)]
+            if old_kind == "candidate" and kind != "candidate":  # accepted in a review: same pseudonym
+                self.key_[(scope, original)] = (pseudonym, kind)
+            return pseudonym
+        if prefix not in self._used:
+            self._used[prefix] = {p for p, _ in self.key_.values() if p.startswith(prefix + "-")}
+        used = self._used[prefix]
         number = len(used) + 1
         while f"{prefix}-{number:02d}" in used:
             number += 1
         pseudonym = f"{prefix}-{number:02d}"
+        used.add(pseudonym)
         self.key_[(scope, original)] = (pseudonym, kind)
         return pseudonym
 
+    def attribute_columns(self, documents: pd.DataFrame, segments: pd.DataFrame) -> list[str]:
+        """Attribute columns that are not declared publishable: pseudonymised like text."""
+        columns = [c for c in dict.fromkeys([*documents.columns, *segments.columns]) if c not in CORE_COLUMNS]
+        publish = self.publish if self.publish is not None else set()
+        return [c for c in columns if c not in publish]
+
     def fit(self, documents: pd.DataFrame, segments: pd.DataFrame) -> "Pseudonymiser":
-        self.key_ = self._load_key()
+        self.key_, self._extra = load_key(self.key_path)
+        self._used: dict[str, set[str]] = {}
         self.warnings_: list[Problem] = []
+        self.candidates_: dict[str, dict] = {}
         if not self.enabled:
             self.patterns_ = {}
             return self
+        speakers = self._fit_speakers(documents, segments)
+        found, warning = ner_names(self.ner, segments, self.min_name_part)
+        self.warnings_ += [warning] if warning else []
+        found = [n for n in found if not GENERIC_LABEL.match(n)]
+        # the study's list first, in its order; then speakers' names (mentioned elsewhere); then NER finds
+        for name in dict.fromkeys(self.names + speakers + found):
+            if name and not is_initial(name) and name not in self.not_names:
+                self._assign("", name, "Person", "name")
+        self._fit_discovered(documents, segments)
+        self._build_patterns(documents["doc_id"].tolist())
+        return self
+
+    def _fit_speakers(self, documents: pd.DataFrame, segments: pd.DataFrame) -> list[str]:
         roles = dict(zip(documents["doc_id"], documents.get("role", pd.Series(dtype=str))))
         tables = set(documents.loc[documents["format"].isin(["csv", "tsv", "xlsx"]), "doc_id"]) \
             if "format" in documents else set()
@@ -128,73 +177,66 @@ class Pseudonymiser:
                 prefix = ROLE_PREFIX.get(str(role), "Participant")
             self._assign(seg.doc_id, label, prefix, "speaker")
             speakers.append(label)
-        # the study's list first, in its order; then speakers' names (mentioned elsewhere); then NER finds
-        ordered = list(dict.fromkeys(self.names + speakers + self._ner_names(documents, segments)))
-        for name in ordered:
-            if name:
-                self._assign("", name, "Person", "name")
-        self._build_patterns(documents["doc_id"].tolist())
-        return self
+        return speakers
 
-    def _ner_names(self, documents: pd.DataFrame, segments: pd.DataFrame) -> list[str]:
-        if self.ner == "off":
-            return []
-        import importlib.util
+    def _fit_discovered(self, documents: pd.DataFrame, segments: pd.DataFrame) -> None:
+        known = {o for (_, o), (_, kind) in self.key_.items() if kind != "candidate"}
+        parts = {p for o in known for p in name_parts(o, self.min_name_part)}
+        texts = [(doc_id, where, mask_identifiers(text))  # "Kerkstraat 12" is an address, not a name
+                 for doc_id, where, text in texts_of(documents, segments, self.attribute_columns(documents, segments))]
+        found_units, self.candidates_ = discover(texts, known, parts, self.not_names)
+        for unit in found_units:
+            self._assign("", unit, "Person", "name")
+        for name in self.candidates_:
+            self._assign("", name, "Person", "candidate")
+        if self.candidates_ and self.mode != "strict":
+            n = len(self.candidates_)
+            self.warnings_.append(Problem(
+                "pseudonymise", f"{n} possible name{'s' if n != 1 else ''} found that no names list holds; "
+                "not masked in the text until reviewed (masked in attributes and file names).",
+                "Run `qualpipe pseudonymise review`, mark each as accept/reject, then "
+                "`qualpipe pseudonymise review --apply`; or set pseudonymise.mode: strict to mask them now.",
+                severity="warning"))
 
-        wanted = {"en": "en_core_web_sm", "nl": "nl_core_news_sm"} if self.ner == "auto" else \
-            {str(i): n for i, n in enumerate(self.ner.split(","))}
-        found: set[str] = set()
-        for lang, model in wanted.items():
-            if importlib.util.find_spec(model) is None:
-                if self.ner != "auto":
-                    raise InputError(Problem("study[pseudonymise.ner]", f"spaCy pipeline {model!r} is not installed.",
-                                             "pip install it from the registry, or set ner: auto/off."))
-                continue
-            import spacy
-
-            nlp = spacy.load(model, disable=["parser", "lemmatizer", "tagger", "attribute_ruler"])
-            rows = segments if self.ner != "auto" else segments[segments.get("language", lang) == lang]
-            for doc in nlp.pipe(rows["text"].tolist(), batch_size=64):
-                found |= {e.text.strip() for e in doc.ents if e.label_ in ("PERSON", "PER")}
-        return sorted(n for n in found if len(n) >= self.min_name_part and not GENERIC_LABEL.match(n))
-
-    def _replacements(self, scope: str) -> dict[str, str]:
+    def _replacements(self, scope: str, candidates: bool) -> dict[str, str]:
         out: dict[str, str] = {}
-        for (where, original), (pseudonym, _) in self.key_.items():
-            if where == scope:
-                out[original] = pseudonym
-        for (where, original), (pseudonym, _) in self.key_.items():  # name parts: "Amal" of "Amal Haddad"
-            if where != scope:
-                continue
-            for part in re.split(r"[\s-]+", original):
-                if len(part) >= self.min_name_part and part[0].isupper() and part not in out:
+        entries = [(o, p) for (where, o), (p, kind) in self.key_.items()
+                   if where == scope and (candidates or kind != "candidate")
+                   and o not in self.not_names and not is_initial(o)]
+        for original, pseudonym in entries:
+            out[original] = pseudonym
+        for original, pseudonym in entries:  # name parts: "Amal" of "Amal Haddad"
+            for part in name_parts(original, self.min_name_part):
+                if part not in out and part not in self.not_names:
                     out[part] = pseudonym
         return out
 
     def _build_patterns(self, doc_ids: list[str]) -> None:
         """One replacement table per document: its own speakers first, then study-wide names."""
-        study_wide = self._replacements("")
+        strict = self.mode == "strict"
+        study_wide = self._replacements("", strict)
         self.patterns_: dict[str, tuple] = {}
         for doc_id in doc_ids:
-            table = {**study_wide, **self._replacements(doc_id)}
-            # names that are no word of English or Dutch are also replaced in lower case
-            # ("jabouri"); names that are words too (Hope, Mark, Els) only when capitalised
-            folded = {k.casefold(): v for k, v in table.items() if not _is_word(k)}
-            self.patterns_[doc_id] = (table, _alternation(table, 0), folded, _alternation(folded, re.IGNORECASE))
-        table = study_wide
-        folded = {k.casefold(): v for k, v in table.items() if not _is_word(k)}
-        self.patterns_[""] = (table, _alternation(table, 0), folded, _alternation(folded, re.IGNORECASE))
+            self.patterns_[doc_id] = _tables({**study_wide, **self._replacements(doc_id, strict)})
+        self.patterns_[""] = _tables(study_wide)
+        if strict:
+            self.strict_patterns_ = self.patterns_
+        else:
+            every = self._replacements("", True)
+            self.strict_patterns_ = {d: _tables({**every, **self._replacements(d, True)}) for d in doc_ids}
+            self.strict_patterns_[""] = _tables(every)
 
     # -- applying ------------------------------------------------------------------------------
-    def pseudonymise_text(self, text: str, doc_id: str = "") -> str:
-        """Replace e-mails, phone numbers and names in one text of document ``doc_id``."""
+    def pseudonymise_text(self, text: str, doc_id: str = "", strict: bool = False) -> str:
+        """Replace identifiers and names in one text of document ``doc_id``; ``strict`` also
+        masks names not yet reviewed."""
         if not self.enabled or not isinstance(text, str):
             return text
-        text = EMAIL.sub("[EMAIL]", text)
-        text = PHONE.sub("[PHONE]", text)
-        table, pattern, folded, folded_pattern = self.patterns_.get(doc_id) or self.patterns_[""]
+        text = mask_identifiers(text)
+        patterns = self.strict_patterns_ if strict else self.patterns_
+        table, pattern, folded, folded_pattern = patterns.get(doc_id) or patterns[""]
         if pattern is not None:
-            text = pattern.sub(lambda m: table[m.group(0)], text)
+            text = pattern.sub(lambda m: m.group(0) if _article(m) else table[m.group(0)], text)
         if folded_pattern is not None:
             text = folded_pattern.sub(lambda m: folded[m.group(0).casefold()], text)
         return text
@@ -204,27 +246,43 @@ class Pseudonymiser:
             return self.key_[(doc_id, label)][0]
         return self.pseudonymise_text(label, doc_id)
 
+    def file_name(self, name: str, doc_id: str = "") -> str:
+        """``documents.file`` without names: ``interview_Jan_Peeters.vtt`` -> ``interview_Person-03.vtt``."""
+        if not self.enabled or not isinstance(name, str):
+            return name
+        words = file_words(name)[len("file "):]
+        masked = self.pseudonymise_text(words, doc_id, strict=True)
+        if masked == words:
+            return self.pseudonymise_text(name, doc_id, strict=True)
+        masked = re.sub(r"\b((?:Person|Participant|Mentee|Mentor|Coordinator|Interviewer)-\d+)(?: \1\b)+", r"\1",
+                        masked)
+        suffix = "." + name.rsplit(".", 1)[-1] if "." in name.rsplit("/", 1)[-1] else ""
+        return re.sub(r"\s+", "_", masked) + suffix
+
+    def scrub(self, problem: Problem) -> Problem:
+        """A warning with names and identifiers masked (console messages hold no raw names)."""
+        where = problem.where
+        path, sep, rest = where.partition("[")
+        where = "/".join(self.file_name(p) if "." in p else p for p in path.split("/")) + sep + rest
+        return Problem(where, self.pseudonymise_text(problem.message, strict=True),
+                       self.pseudonymise_text(problem.fix, strict=True) if problem.fix else problem.fix,
+                       severity=problem.severity)
+
     def transform(self, documents: pd.DataFrame, segments: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         documents = documents.copy()
         segments = segments.copy()
+        strict = self.mode == "strict"
         segments["speaker"] = [self.speaker(s, d) for s, d in zip(segments["speaker"], segments["doc_id"])]
-        segments["text"] = [self.pseudonymise_text(t, d) for t, d in zip(segments["text"], segments["doc_id"])]
-        documents["preamble"] = [self.pseudonymise_text(t, d) for t, d in zip(documents["preamble"], documents["doc_id"])]
-        documents["file"] = [self.pseudonymise_text(t, d) for t, d in zip(documents["file"], documents["doc_id"])]
-        texts: dict[str, str] = {}
-        preambles = dict(zip(documents["doc_id"], documents["preamble"]))
-        start_char = segments["start_char"].copy()
-        end_char = segments["end_char"].copy()
-        for doc_id, part in segments.groupby("doc_id", sort=False):
-            text, offsets = render_document(preambles[doc_id], part["speaker"].tolist(), part["text"].tolist())
-            texts[doc_id] = text
-            start_char.loc[part.index] = [a for a, _ in offsets]
-            end_char.loc[part.index] = [b for _, b in offsets]
-        segments["start_char"] = start_char
-        segments["end_char"] = end_char
-        documents["text"] = documents["doc_id"].map(texts)
-        documents["n_words"] = documents["doc_id"].map(
-            segments.assign(n=segments["text"].str.split().str.len()).groupby("doc_id")["n"].sum()).fillna(0).astype(int)
+        segments["text"] = [self.pseudonymise_text(t, d, strict) for t, d in zip(segments["text"], segments["doc_id"])]
+        documents["preamble"] = [self.pseudonymise_text(t, d, strict)
+                                 for t, d in zip(documents["preamble"], documents["doc_id"])]
+        documents["file"] = [self.file_name(t, d) for t, d in zip(documents["file"], documents["doc_id"])]
+        for column in self.attribute_columns(documents, segments):
+            for frame in (documents, segments):
+                if column in frame and any(isinstance(v, str) for v in frame[column]):
+                    frame[column] = [self.pseudonymise_text(v, d, strict=True) if isinstance(v, str) else v
+                                     for v, d in zip(frame[column], frame["doc_id"])]
+        _render(documents, segments)
         self._save_key()
         return documents, segments
 
@@ -234,18 +292,65 @@ class Pseudonymiser:
     def _save_key(self) -> None:
         if self.key_path is None or not self.enabled:
             return
-        self.key_path.parent.mkdir(parents=True, exist_ok=True)
-        gitignore = self.key_path.parent / ".gitignore"
-        if not gitignore.exists():
-            gitignore.write_text("# pseudonym keys are personal data\n*\n", encoding="utf-8")
-        frame = pd.DataFrame([(scope, o, p, k) for (scope, o), (p, k) in self.key_.items()],
-                             columns=["scope", "original", "pseudonym", "kind"])
-        from pipeline.api.files import atomic_path, merged_extra_columns
+        save_key(self.key_path, self.key_, self._extra)
 
-        # a person's own columns in the key are kept; a killed run leaves the old key or the new one
-        frame = merged_extra_columns(frame, self.key_path, key=["scope", "original"], escaped=False)
-        with atomic_path(self.key_path) as tmp:
-            frame.to_csv(tmp, index=False, lineterminator="\n")
+
+def _render(documents: pd.DataFrame, segments: pd.DataFrame) -> None:
+    """Document texts and turn offsets rebuilt from the pseudonymised turns (in place)."""
+    texts: dict[str, str] = {}
+    preambles = dict(zip(documents["doc_id"], documents["preamble"]))
+    start_char = segments["start_char"].copy()
+    end_char = segments["end_char"].copy()
+    for doc_id, part in segments.groupby("doc_id", sort=False):
+        text, offsets = render_document(preambles[doc_id], part["speaker"].tolist(), part["text"].tolist())
+        texts[doc_id] = text
+        start_char.loc[part.index] = [a for a, _ in offsets]
+        end_char.loc[part.index] = [b for _, b in offsets]
+    segments["start_char"] = start_char
+    segments["end_char"] = end_char
+    documents["text"] = documents["doc_id"].map(texts)
+    documents["n_words"] = documents["doc_id"].map(
+        segments.assign(n=segments["text"].str.split().str.len()).groupby("doc_id")["n"].sum()).fillna(0).astype(int)
+
+
+def _article(match: re.Match) -> bool:
+    """True where a name that is also a stop word stands as that word: opening a sentence before a
+    lower-case word that is no verb (``An interesting point``, ``Elke week``; not ``An said``,
+    ``Elke zei``); the English article ``An`` also needs a vowel after it."""
+    word, text = match.group(0), match.string
+    if " " in word or word.lower() not in _stop_words() or word.isupper() \
+            or not _sentence_initial(text, match.start()):
+        return False
+    following = re.match(r"\s+([^\W\d_A-Z][^\W\d_]*)", text[match.end():])
+    if following is None:
+        return False
+    nxt = following.group(1)
+    if nxt.lower() in _stop_words() or _verb_like(nxt):
+        return False
+    english_only = word.lower() in _EN_ONLY_STOP
+    return not english_only or nxt[0] in "aeiouh"
+
+
+_EN_ONLY_STOP = frozenset({"an", "a", "will", "may", "said", "rose", "mark", "art", "bill", "pat", "sue", "val"})
+
+
+def _verb_like(word: str) -> bool:
+    """A finite verb form by simplemma's lemmas (``said`` -> say, ``zei`` -> zeggen, ``explained``)."""
+    import simplemma
+
+    if word.endswith("ed"):
+        return True
+    nl, en = simplemma.lemmatize(word, lang="nl"), simplemma.lemmatize(word, lang="en")
+    if nl != word and nl.endswith("en") and not word.endswith("en"):
+        return True
+    return en != word and not word.endswith(("s", "ing"))
+
+
+def _tables(table: dict[str, str]) -> tuple:
+    # names that are no word of English or Dutch are also replaced in lower case
+    # ("jabouri"); names that are words too (Hope, Mark, Els) only when capitalised
+    folded = {k.casefold(): v for k, v in table.items() if not _is_word(k)}
+    return table, _alternation(table, 0), folded, _alternation(folded, re.IGNORECASE)
 
 
 def _is_word(name: str) -> bool:

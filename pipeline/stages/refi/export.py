@@ -43,7 +43,6 @@ same study exported twice gives a byte-identical ``project.qde`` and ``.qdpx``.
 from __future__ import annotations
 
 import datetime as _dt
-import math
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -53,9 +52,10 @@ from lxml import etree
 
 from pipeline.codebook import Codebook
 from pipeline.errors import ConfigError, InputError, Problem
-from pipeline.stages.refi._common import (PROJECT_NS, SCHEMA_URL, XSI_NS, ExportSummary, RefiSettings, code_guid,
-                                   creation_time, guid, write_zip, xml_datetime)
-from pipeline.stages.refi.codebook import codebook_losses, codebook_to_refi, origin_text
+from pipeline.stages.refi._common import (ExportSummary, RefiSettings, creation_time, write_zip, xml_datetime)
+from pipeline.stages.refi.codebook import codebook_losses
+from pipeline.stages.refi.project import (MAX_INTERNAL_FILE, _blank, _Build, _finish,  # noqa: F401
+                                         _final, _project, _sources)
 
 #: columns of ``documents`` that describe the file or the text, not the document
 NOT_ATTRIBUTES = ("doc_id", "file", "sha256", "format", "encoding", "labelled", "n_turns",
@@ -64,7 +64,6 @@ NOT_ATTRIBUTES = ("doc_id", "file", "sha256", "format", "encoding", "labelled", 
 SEGMENT_COLUMNS = ("segment_id", "doc_id", "turn", "speaker", "speaker_role", "text", "start_char",
                    "end_char", "start_time", "end_time", "source_line")
 MACHINE_CODER = re.compile(r"^(?P<name>[A-Za-z][\w-]*)@(?P<version>\d[\w.+-]*)$")
-MAX_INTERNAL_FILE = 2**31 - 1
 _INT = re.compile(r"^[+-]?(0|[1-9]\d*)$")
 _DEC = re.compile(r"^[+-]?(\d+\.\d*|\.\d+|0|[1-9]\d*)$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -78,13 +77,6 @@ def settings_with(settings: RefiSettings | None, overrides: dict) -> RefiSetting
 
 
 # -- variables ---------------------------------------------------------------------------------
-
-def _blank(value: object) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
 
 
 def infer_variable(values: list[object]) -> tuple[str, list[str | None]]:
@@ -137,15 +129,6 @@ def _need(frame: pd.DataFrame | None, columns: tuple[str, ...], where: str, fix:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise InputError(Problem(f"{where}[header]", f"missing column(s) {', '.join(missing)}.", fix))
-
-
-def _final(value: object) -> bool:
-    """A ``final`` cell: blank counts as final; strings from CSV files are read as words."""
-    if _blank(value):
-        return True
-    if isinstance(value, str):
-        return value.strip().lower() in ("true", "1", "yes")
-    return bool(value)
 
 
 def _select_codings(codings: pd.DataFrame | None, settings: RefiSettings, summary: ExportSummary) -> list[dict]:
@@ -206,12 +189,30 @@ def export_refi(documents: pd.DataFrame, segments: pd.DataFrame, codings: pd.Dat
     if path.suffix.lower() != ".qdpx":
         raise ConfigError(Problem(str(path), "a REFI-QDA project file must end in '.qdpx'.",
                                   f"Use {path.with_suffix('.qdpx').name}."))
-    language = settings.language or codebook.languages[0]
     moment = creation_time(settings.created)
-    stamp = xml_datetime(moment)
-    key = lambda *parts: guid(study_name, *parts)  # noqa: E731
     summary = ExportSummary(path=path, kind="project")
+    b = _Build(study_name, xml_datetime(moment), settings, summary, settings.language or codebook.languages[0])
+    doc_ids, texts, segs = _inputs(documents, segments)
+    rows = _select_codings(codings, settings, summary)
+    _check_codings(rows, codebook, segs, texts)
+    users, machine_coders = _users(rows, b)
+    attributes = [c for c in documents.columns if c not in NOT_ATTRIBUTES and not str(c).startswith("_")]
+    variables = {}
+    for column in attributes:
+        kind, values = infer_variable(documents[column].tolist())
+        variables[column] = (b.key("variable", str(column)), kind, dict(zip(doc_ids, values)))
+    cases = _cases(documents, doc_ids, variables, settings.case_attribute, summary)
+    project = _project(b, codebook, users, machine_coders, variables, cases, doc_ids)
+    entries, notes = _sources(b, project, doc_ids, texts, segs, rows, users, variables, codebook, segments)
+    _record_losses(summary, documents, segments, rows, codebook, b.language, settings, attributes, users)
+    _finish(b, project, notes, rows, codebook)
+    entries["project.qde"] = etree.tostring(project, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    write_zip(path, entries, moment)
+    return summary
 
+
+def _inputs(documents: pd.DataFrame, segments: pd.DataFrame):  # noqa: ANN202
+    """``(doc_ids, texts by doc, segments by id as (doc, start, end, text))``, checked."""
     _need(documents, ("doc_id", "text"), "documents", "Pass the documents table of the ingest stage.")
     _need(segments, ("segment_id", "doc_id", "start_char", "end_char"), "segments",
           "Pass the segments table of the ingest stage.")
@@ -223,11 +224,11 @@ def export_refi(documents: pd.DataFrame, segments: pd.DataFrame, codings: pd.Dat
     segs = {s: (d, int(a), int(b), t) for s, d, a, b, t in zip(
         segments["segment_id"].astype(str), segments["doc_id"].astype(str), segments["start_char"],
         segments["end_char"], seg_text)}
+    return doc_ids, texts, segs
 
-    # codings -> users, selections
-    rows = _select_codings(codings, settings, summary)
+
+def _check_codings(rows: list[dict], codebook: Codebook, segs: dict, texts: dict) -> None:
     all_codes = {c.id for c, _, _ in codebook.walk()}
-    order = {c.id: n for n, (c, _, _) in enumerate(codebook.walk())}
     for r in rows:
         if r["code"] not in all_codes:
             raise InputError(Problem(f"codings[{r['segment_id']}]", f"code {r['code']!r} is not in codebook "
@@ -243,142 +244,20 @@ def export_refi(documents: pd.DataFrame, segments: pd.DataFrame, codings: pd.Dat
             raise InputError(Problem(f"segments[{r['segment_id']}]", f"start_char/end_char ({start}-{end}) do "
                                      f"not point at the segment's text in document {doc!r}.",
                                      "Pass documents and segments of the same ingest run, unchanged."))
-    software = f"qualpipe {_qualpipe_version()}"
-    software_guid = key("software", "qualpipe")
-    users: dict[str, tuple[str, str]] = {}  # coder -> (guid, name)
+
+
+def _users(rows: list[dict], b: _Build) -> tuple[dict[str, tuple[str, str]], set[str]]:
+    """coder -> (guid, name), and the machine coders among them."""
+    users: dict[str, tuple[str, str]] = {}
     machine_coders = set()
     for r in rows:
         r["_machine"] = _is_machine(r)
         if r["coder"] not in users:
             name = machine_user_name(r["coder"]) if r["_machine"] else r["coder"]
-            users[r["coder"]] = (key("user", r["coder"]), name)
+            users[r["coder"]] = (b.key("user", r["coder"]), name)
             if r["_machine"]:
                 machine_coders.add(r["coder"])
-    by_segment: dict[str, list[dict]] = {}
-    for r in rows:
-        by_segment.setdefault(r["segment_id"], []).append(r)
-    by_doc: dict[str, list[str]] = {}
-    for seg_id in by_segment:
-        by_doc.setdefault(segs[seg_id][0], []).append(seg_id)
-
-    # variables and cases
-    attributes = [c for c in documents.columns if c not in NOT_ATTRIBUTES and not str(c).startswith("_")]
-    variables = {}
-    for column in attributes:
-        kind, values = infer_variable(documents[column].tolist())
-        variables[column] = (key("variable", str(column)), kind, dict(zip(doc_ids, values)))
-    cases = _cases(documents, doc_ids, variables, settings.case_attribute, summary)
-
-    # XML
-    q = lambda name: f"{{{PROJECT_NS}}}{name}"  # noqa: E731
-    E = etree.SubElement
-    project = etree.Element(q("Project"), nsmap={None: PROJECT_NS, "xsi": XSI_NS})
-    project.set(f"{{{XSI_NS}}}schemaLocation", f"{PROJECT_NS} {SCHEMA_URL[PROJECT_NS]}")
-    for name, value in (("name", study_name), ("origin", software), ("creatingUserGUID", software_guid),
-                        ("creationDateTime", stamp)):
-        project.set(name, value)
-    users_el = E(project, q("Users"))
-    E(users_el, q("User"), {"guid": software_guid, "name": software, "id": "qualpipe"})
-    for coder in sorted(users, key=lambda c: (c in machine_coders, c)):
-        E(users_el, q("User"), {"guid": users[coder][0], "name": users[coder][1], "id": coder})
-    summary.users = [users[c][1] for c in sorted(users, key=lambda c: (c in machine_coders, c))]
-    if codebook.themes:
-        project.append(codebook_to_refi(codebook, language, PROJECT_NS, root=False))
-    summary.n_codes = len(all_codes)
-    if variables:
-        vars_el = E(project, q("Variables"))
-        for column, (vguid, kind, _) in variables.items():
-            E(vars_el, q("Variable"), {"guid": vguid, "name": str(column), "typeOfVariable": kind})
-    source_guid = {d: key("source", d) for d in doc_ids}
-    if cases:
-        cases_el = E(project, q("Cases"))
-        for name, (members, shared) in cases.items():
-            case = E(cases_el, q("Case"), {"guid": key("case", name), "name": name})
-            _values(case, q, shared, variables)
-            for d in members:
-                E(case, q("SourceRef"), {"targetGUID": source_guid[d]})
-
-    notes: list[tuple[str, str, str, str]] = []  # guid, name, creator guid, text
-    entries: dict[str, bytes] = {}
-    speakers = _speakers(segments)
-    if doc_ids:
-        sources_el = E(project, q("Sources"))
-    for d in doc_ids:
-        data = texts[d].encode("utf-8")
-        if len(data) > MAX_INTERNAL_FILE:
-            raise InputError(Problem(f"documents[{d}]", "the text is larger than the 2 GB a REFI-QDA internal "
-                                     "file may hold.", "Split the document."))
-        file_guid = key("sourcefile", d)
-        entries[f"sources/{file_guid}.txt"] = data
-        source = E(sources_el, q("TextSource"), {
-            "guid": source_guid[d], "name": d, "plainTextPath": f"internal://{file_guid}.txt",
-            "creatingUser": software_guid, "creationDateTime": stamp})
-        names, interviewers = speakers.get(d, ([], []))
-        description = [f"qualpipe document {d}"]
-        if names:
-            description.append("Speakers: " + "; ".join(names))
-        if interviewers:
-            description.append("Interviewers: " + "; ".join(interviewers))
-        E(source, q("Description")).text = "\n".join(description)
-        for seg_id in sorted(by_doc.get(d, []), key=lambda s: (segs[s][1], segs[s][2], s)):
-            _, start, end, _ = segs[seg_id]
-            selection = E(source, q("PlainTextSelection"), {
-                "guid": key("selection", seg_id), "name": seg_id, "startPosition": str(start),
-                "endPosition": str(end), "creatingUser": software_guid, "creationDateTime": stamp})
-            summary.n_selections += 1
-            for r in sorted(by_segment[seg_id], key=lambda r: (order[r["code"]], r["coder"])):
-                user_guid = users[r["coder"]][0]
-                coding_key = ("coding", seg_id, r["code"], r["coder"])
-                coding = E(selection, q("Coding"), {"guid": key(*coding_key), "creatingUser": user_guid,
-                                                    "creationDateTime": stamp})
-                E(coding, q("CodeRef"), {"targetGUID": code_guid(codebook.name, r["code"])})
-                summary.n_codings += 1
-                note = _coding_note(r, settings)
-                if note:
-                    note_guid = key("note", *coding_key)
-                    E(coding, q("NoteRef"), {"targetGUID": note_guid})
-                    notes.append((note_guid, f"{r['code']} on {seg_id}", user_guid, note))
-        _values(source, q, {v: vals[d] for v, (_, _, vals) in variables.items()}, variables)
-    summary.n_documents = len(doc_ids)
-
-    _record_losses(summary, documents, segments, rows, codebook, language, settings, attributes, users)
-    project_note = key("note", "project")
-    notes.insert(0, (project_note, "About this qualpipe export", software_guid,
-                     summary.to_text().split("\n", 1)[1]))
-    notes_el = E(project, q("Notes"))
-    for note_guid, name, creator, text in notes:
-        note = E(notes_el, q("Note"), {"guid": note_guid, "name": name, "creatingUser": creator,
-                                       "creationDateTime": stamp})
-        E(note, q("PlainTextContent")).text = text
-    summary.n_notes = len(notes)
-    versions = sorted({str(r["codebook_version"]) for r in rows if r.get("codebook_version")})
-    E(project, q("Description")).text = "\n".join([
-        f"Exported by {software} from study '{study_name}'.",
-        f"Codebook {codebook.name} {codebook.version}" + (f" ({', '.join(versions)})" if versions else "")
-        + f", in language '{language}'.",
-        "Codings: " + ("all, including machine suggestions overridden by human coders." if settings.include_all
-                       else "final codings only (human codings; machine codings of documents no human coded)."),
-        origin_text(codebook, language)])
-    E(project, q("NoteRef"), {"targetGUID": project_note})
-    entries["project.qde"] = etree.tostring(project, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    write_zip(path, entries, moment)
-    return summary
-
-
-def _qualpipe_version() -> str:
-    from pipeline.about import __version__
-
-    return __version__
-
-
-def _values(parent: etree._Element, q, values: dict, variables: dict) -> None:  # noqa: ANN001
-    for column, value in values.items():
-        if value is None:
-            continue
-        vguid, kind, _ = variables[column]
-        holder = etree.SubElement(parent, q("VariableValue"))
-        etree.SubElement(holder, q("VariableRef"), {"targetGUID": vguid})
-        etree.SubElement(holder, q(f"{kind}Value")).text = value
+    return users, machine_coders
 
 
 def _cases(documents: pd.DataFrame, doc_ids: list[str], variables: dict, attribute: str | None,
@@ -405,37 +284,6 @@ def _cases(documents: pd.DataFrame, doc_ids: list[str], variables: dict, attribu
     summary.add(f"attributes that vary between documents of one case ({', '.join(sorted(map(str, varying)))})",
                 len(varying), "on the TextSources only, not on the Case")
     return out
-
-
-def _speakers(segments: pd.DataFrame) -> dict[str, tuple[list[str], list[str]]]:
-    if "speaker" not in segments.columns:
-        return {}
-    roles = segments["speaker_role"].astype(str) if "speaker_role" in segments.columns else pd.Series(
-        "", index=segments.index)
-    out: dict[str, tuple[list[str], list[str]]] = {}
-    for d, speaker, role in zip(segments["doc_id"].astype(str), segments["speaker"].astype(str), roles):
-        names, interviewers = out.setdefault(d, ([], []))
-        if speaker not in names:
-            names.append(speaker)
-        if role == "interviewer" and speaker not in interviewers:
-            interviewers.append(speaker)
-    return out
-
-
-def _coding_note(row: dict, settings: RefiSettings) -> str:
-    parts = []
-    if row["_machine"] and settings.coding_notes:
-        score = row.get("score")
-        if score is not None and not _blank(score):
-            parts.append(f"score {float(score):.3f}")
-        if row.get("evidence") and str(row["evidence"]).strip():
-            parts.append(f"evidence: {str(row['evidence']).strip()}")
-        parts.append(f"coder {row['coder']}")
-        if not _final(row.get("final")):
-            parts.append("not final: overridden by a human coder")
-    if row.get("note") and str(row["note"]).strip():
-        parts.append(f"note: {str(row['note']).strip()}")
-    return "; ".join(parts)
 
 
 def _record_losses(summary: ExportSummary, documents: pd.DataFrame, segments: pd.DataFrame, rows: list[dict],

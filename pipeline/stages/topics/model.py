@@ -6,7 +6,9 @@ Tables of a :class:`TopicResult`:
   ``label`` (the first ``label_words`` topic words, ", "-joined, skipping an n-gram whose words
   are all in the label already), ``top_words``
   (``"word:0.123; word:0.101; ..."``, c-TF-IDF or representation scores),
-  ``representatives`` (';'-joined segment ids of the units nearest the topic's centroid).
+  ``representatives`` (';'-joined segment ids of the units nearest the topic's centroid),
+  ``languages``, ``mixes_languages``, ``top_words_by_language`` (see :mod:`.languages`: a mixed
+  topic's label gives each language's top words side by side).
 - ``segment_topics``: one row per unit: ``segment_id, unit_id, doc_id, window, topic,
   probability`` (HDBSCAN membership strength; NaN for k-means, for units reassigned by outlier
   reduction and for units not modelled), ``similarity`` (cosine of the unit's embedding to its
@@ -35,6 +37,7 @@ import pandas as pd
 from pipeline.errors import InputError, Problem
 from pipeline.stages.topics import registry
 from pipeline.settings.topics import TopicsSettings
+from pipeline.stages.topics.languages import add_language_columns, resolve_embedding
 from pipeline.stages.topics.text import PreparedAnalyzer, TextPreparer, n_content_words
 from pipeline.stages.topics.units import make_units
 
@@ -125,8 +128,7 @@ class TopicResult:
 def _quiet_bertopic():
     """Silence BERTopic's logger (its pickle notice) for a moment."""
     logger = logging.getLogger("BERTopic")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
+    level, _ = logger.level, logger.setLevel(logging.ERROR)
     try:
         yield
     finally:
@@ -145,6 +147,8 @@ class _Prepared:
     embeddings: np.ndarray  # embeddings of the fitted units
     embedder: Any
     from_cache: bool
+    languages: np.ndarray  # main language of each fitted unit
+    embedding: str  # the embedding used ('auto' resolved)
 
 
 def _prepare(segments: pd.DataFrame, settings: TopicsSettings, cache_dir: str | Path | None,
@@ -152,7 +156,8 @@ def _prepare(segments: pd.DataFrame, settings: TopicsSettings, cache_dir: str | 
     from pipeline.stages.topics.embed import embed_cached
 
     units = make_units(segments, settings)
-    prepared = _preparer(settings).prepare_many(units["text"])
+    preparer = _preparer(settings)
+    prepared = preparer.prepare_many(units["text"])
     fitted = np.array([n_content_words(p) >= settings.min_words for p in prepared], dtype=bool)
     units = units.assign(prepared=prepared, fitted=fitted)
     if fitted.sum() < MIN_UNITS:
@@ -163,7 +168,9 @@ def _prepare(segments: pd.DataFrame, settings: TopicsSettings, cache_dir: str | 
             f"(now {settings.roles}) against the segments' speaker_role values."))
     texts = units["text"][fitted].tolist()
     kept = [p for p, f in zip(prepared, fitted) if f]
-    factory, argument = registry.get("embedding", settings.embedding)
+    langs = np.array([preparer.language(t) for t in texts], dtype=object).astype(str)
+    embedding = resolve_embedding(settings.embedding, langs, TopicsWarning)
+    factory, argument = registry.get("embedding", embedding)
     embedder = factory(settings, argument)
     if embeddings is not None:
         embeddings = np.asarray(embeddings, dtype=np.float64)
@@ -172,14 +179,14 @@ def _prepare(segments: pd.DataFrame, settings: TopicsSettings, cache_dir: str | 
                 "embeddings", f"shape {embeddings.shape} does not match the {len(units)} units.",
                 "Give one row per row of pipeline.stages.topics.make_units(segments, settings)."))
         embedder.fit(texts, kept)  # for word embeddings (KeyBERT, MMR) and for transform
-        return _Prepared(units, kept, embeddings[fitted], embedder, False)
+        return _Prepared(units, kept, embeddings[fitted], embedder, False, langs, embedding)
     emb, from_cache = embed_cached(embedder, texts, kept, cache_dir)
     if settings.center_languages and "language" in units.columns:
         languages = units.loc[fitted, "language"].astype(str).to_numpy()
         if len(set(languages)) > 1:
             embedder.language_means_ = {lang: emb[languages == lang].mean(axis=0) for lang in sorted(set(languages))}
             emb = center(emb, languages, embedder.language_means_)
-    return _Prepared(units, kept, emb, embedder, from_cache)
+    return _Prepared(units, kept, emb, embedder, from_cache, langs, embedding)
 
 
 def center(emb: np.ndarray, languages: np.ndarray, means: dict[str, np.ndarray]) -> np.ndarray:
@@ -289,12 +296,9 @@ def _tables(prep: _Prepared, model: Any, topics: np.ndarray, probs: np.ndarray,
     units = prep.units
     fitted = units["fitted"].to_numpy()
     sims, _ = _centroid_similarity(prep.embeddings, topics)
-    all_topics = np.full(len(units), -1, dtype=int)
-    all_topics[fitted] = topics
-    all_probs = np.full(len(units), np.nan)
-    all_probs[fitted] = probs
-    all_sims = np.full(len(units), np.nan)
-    all_sims[fitted] = sims
+    all_topics, all_probs, all_sims = np.full(len(units), -1, dtype=int), np.full(len(units), np.nan), \
+        np.full(len(units), np.nan)
+    all_topics[fitted], all_probs[fitted], all_sims[fitted] = topics, probs, sims
     seg = pd.DataFrame({
         "segment_id": units["segment_id"], "unit_id": units["unit_id"], "doc_id": units["doc_id"],
         "window": units["window"], "topic": all_topics, "probability": np.round(all_probs, 6),
@@ -323,8 +327,8 @@ def _tables(prep: _Prepared, model: Any, topics: np.ndarray, probs: np.ndarray,
             "top_words": "; ".join(f"{w}:{s:.3f}" for w, s in words),
             "representatives": ";".join(reps),
         })
-    topic_table = pd.DataFrame(rows, columns=["topic", "size", "n_segments", "label", "top_words",
-                                              "representatives"])
+    topic_table = add_language_columns(pd.DataFrame(rows), prep.prepared, topics, prep.languages,
+                                       settings, _label)
     shares = _shares(fitted_units, topics, settings.share_attributes)
     return topic_table, seg, shares
 
@@ -377,7 +381,10 @@ def _info(prep: _Prepared, settings: TopicsSettings, stats: dict, topics: pd.Dat
     info = {
         "n_segments": int(units["segment_id"].nunique()), "n_units": len(units),
         "n_fitted": int(units["fitted"].sum()), "n_not_fitted": int((~units["fitted"]).sum()),
-        "n_topics": int((topics["topic"] >= 0).sum()), "embedding": settings.embedding,
+        "n_topics": int((topics["topic"] >= 0).sum()), "embedding": prep.embedding,
+        "embedding_setting": settings.embedding,
+        "unit_languages": {str(k): int(v) for k, v in zip(*np.unique(prep.languages, return_counts=True))},
+        "n_mixed_topics": int((topics["mixes_languages"] & (topics["topic"] >= 0)).sum()),
         "embedding_dims": int(prep.embeddings.shape[1]), "embedding_from_cache": prep.from_cache,
         "reduction": settings.reduction, "representation": settings.representation, **stats,
         "settings": settings.model_dump(mode="json"),

@@ -2,7 +2,10 @@
 SVG next to ``path_stem`` (deterministic bytes: fixed SVG hash salt, no dates in metadata)."""
 from __future__ import annotations
 
+import io
 from pathlib import Path
+
+from pipeline.api.files import write_bytes
 
 _RC = {"svg.hashsalt": "qualpipe", "svg.fonttype": "path", "font.size": 9}
 _SVG_META = {"Date": None, "Creator": "qualpipe"}
@@ -18,8 +21,11 @@ def _save(fig, path_stem: str | Path) -> list[Path]:
     stem = Path(path_stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
     png, svg = stem.with_name(stem.name + ".png"), stem.with_name(stem.name + ".svg")
-    fig.savefig(png, format="png", dpi=150, metadata=_PNG_META)
-    fig.savefig(svg, format="svg", metadata=_SVG_META)
+    for path, options in ((png, {"format": "png", "dpi": 150, "metadata": _PNG_META}),
+                          (svg, {"format": "svg", "metadata": _SVG_META})):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, **options)
+        write_bytes(path, buffer.getvalue())  # whole or not at all: a killed run leaves no half figure
     return [png, svg]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pipeline.stages.topics.languages import add_language_columns
 from pipeline.stages.topics.model import _fit_model, _label, _prepare, _top_words
 from pipeline.settings.topics import TopicsSettings
 
@@ -51,13 +52,16 @@ def stability(segments: pd.DataFrame, settings: TopicsSettings | None = None,
         runs.append({"seed": seed, "n_topics": len(other_sets),
                      "outlier_share": stats["outlier_share"],
                      "ari": round(float(adjusted_rand_score(ref, other)), 6)})
+    labels = add_language_columns(pd.DataFrame({"topic": list(ref_sets), "label": [
+        _label(_top_words(ref_model, t, settings.top_n_words), settings.label_words) for t in ref_sets]}),
+        prep.prepared, ref, prep.languages, settings, _label)["label"].tolist()
     topic_rows = [{
         "topic": t,
-        "label": _label(_top_words(ref_model, t, settings.top_n_words), settings.label_words),
+        "label": labels[i],
         "size": len(ref_sets[t]),
         "mean_jaccard": round(float(np.mean(jaccards[t])), 6) if jaccards[t] else np.nan,
         "min_jaccard": round(float(np.min(jaccards[t])), 6) if jaccards[t] else np.nan,
-    } for t in ref_sets]
+    } for i, t in enumerate(ref_sets)]
     return StabilityResult(
         topics=pd.DataFrame(topic_rows, columns=["topic", "label", "size", "mean_jaccard", "min_jaccard"]),
         runs=pd.DataFrame(runs, columns=["seed", "n_topics", "outlier_share", "ari"]))

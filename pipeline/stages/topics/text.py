@@ -117,13 +117,20 @@ class TextPreparer:
                 out.append(token)
         return out
 
-    def prepare(self, text: str) -> str:
-        """The prepared string of ``text``: content lemmas, `` | `` at breaks."""
+    def _chunks(self, text: str) -> list[list[str]]:
         text = _MARKUP.sub(" . ", text)
         text = text.lower().replace("’", "'").replace("‘", "'")
         if self._phrases is not None:
             text = self._phrases.sub(" . ", text)
-        chunks = [self._tokens(chunk) for chunk in _BREAK.split(text)]
+        return [self._tokens(chunk) for chunk in _BREAK.split(text)]
+
+    def language(self, text: str) -> str:
+        """The main language of ``text`` (the one :meth:`prepare` uses)."""
+        return self.main_language([t for chunk in self._chunks(text) for t in chunk])
+
+    def prepare(self, text: str) -> str:
+        """The prepared string of ``text``: content lemmas, `` | `` at breaks."""
+        chunks = self._chunks(text)
         main = self.main_language([t for chunk in chunks for t in chunk])
         order = (main, *[lang for lang in self.languages if lang != main])
         kept_chunks = []

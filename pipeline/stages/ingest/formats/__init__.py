@@ -1,7 +1,7 @@
 """Transcript readers, one per file format, in a registry keyed by file suffix.
 
 Every reader has the signature ``read(path, options) -> Transcript`` (see :mod:`.base`). A study
-can read another format by registering a reader: ``READERS[".odt"] = my_reader``.
+can read another format by registering a reader: ``READERS[".pages"] = my_reader``.
 """
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 from pipeline.errors import InputError, Problem
 from pipeline.stages.ingest.formats.base import ReaderOptions, Transcript, Turn
 from pipeline.stages.ingest.formats.docx import read_docx
+from pipeline.stages.ingest.formats.office import read_odt, read_pdf, read_rtf
 from pipeline.stages.ingest.formats.subtitles import read_srt, read_vtt
 from pipeline.stages.ingest.formats.tables import read_table
 from pipeline.stages.ingest.formats.text import read_txt
@@ -24,6 +25,9 @@ READERS = {
     ".csv": read_table,
     ".tsv": read_table,
     ".xlsx": read_table,
+    ".rtf": read_rtf,
+    ".pdf": read_pdf,
+    ".odt": read_odt,
 }
 
 

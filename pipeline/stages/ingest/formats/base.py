@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.errors import InputError, Problem
+from pipeline.errors import Problem
 
 
 @dataclass
@@ -43,7 +43,9 @@ class ReaderOptions:
 
     def __init__(self, interviewer_labels=(), known_speakers=(), id_columns=(), text_columns=(),
                  unlabelled_speaker: str = "Respondent", questions_as_interviewer: bool = False):
-        self.interviewer_labels = {normalise_label(x) for x in interviewer_labels}
+        #: normalised labels ("interviewer 2" -> "interviewer"), and a numbered label as written
+        #: ("speaker 1" stays "speaker 1": "Speaker 2" is someone else)
+        self.interviewer_labels = {label_key(x) for x in interviewer_labels}
         self.known_speakers = {normalise_label(x) for x in known_speakers}
         self.id_columns = tuple(id_columns)
         self.text_columns = tuple(text_columns)
@@ -56,6 +58,13 @@ def normalise_label(label: str) -> str:
     """Label comparison key: case-folded, single spaces, a trailing number dropped."""
     label = re.sub(r"\s+", " ", label).strip().casefold()
     return re.sub(r"\s*\d+$", "", label) or label
+
+
+def label_key(label: str) -> str:
+    """How a study's interviewer label is compared: as :func:`normalise_label`, except that a
+    label of several words ending in a number ("Speaker 1") keeps its number."""
+    spaced = re.sub(r"\s+", " ", label).strip().casefold()
+    return spaced if re.fullmatch(r"\S+ \S*?\d+", spaced) else normalise_label(label)
 
 
 def clean_text(text: str) -> str:
@@ -85,35 +94,10 @@ def parse_time(text: str) -> float | None:
 def decode(data: bytes, path: Path) -> tuple[str, str]:
     """Decode a text file as Windows and Mac users produce them; returns (text, encoding).
 
-    Order: a byte-order mark (UTF-8, UTF-16), UTF-16 without BOM (NUL bytes), strict UTF-8,
-    cp1252 (Windows), then charset-normalizer's best guess, then Mac Roman.
+    See :func:`.decoding.decode_text`, which also returns the warnings (mixed encodings, lone
+    surrogates) and refuses binary content; readers of transcripts use that one.
     """
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    if len(data) >= 4 and data.count(b"\x00") > len(data) // 4:
-        le = data[1::2].count(0) > data[0::2].count(0)
-        codec = "utf-16-le" if le else "utf-16-be"
-        try:
-            return data.decode(codec), codec
-        except UnicodeDecodeError:
-            pass
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:  # Windows' default: curly quotes and dashes live in 0x80-0x9f
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
+    from pipeline.stages.ingest.formats.decoding import decode_text
 
-    best = from_bytes(data).best()
-    if best is not None:
-        return str(best), best.encoding
-    try:
-        return data.decode("mac_roman"), "mac_roman"
-    except UnicodeDecodeError as exc:  # pragma: no cover - mac_roman maps every byte
-        raise InputError(Problem(str(path), f"cannot decode the file as text ({exc}).",
-                                 "Save it as UTF-8 (in Word: Save As > Plain Text > Unicode (UTF-8)).")) from None
+    text, encoding, _ = decode_text(data, path)
+    return text, encoding

@@ -6,7 +6,9 @@
 - a table with a header row naming a speaker column and a text column (and optionally a time
   column) gives one turn per row; header names are matched in English and Dutch;
 - title paragraphs before the first turn are the preamble; paragraphs without a label continue
-  the current turn; a table with no such header is read as plain paragraphs, with a warning.
+  the current turn; a table with no such header is read as plain paragraphs, with a warning;
+- a manual line break (Shift+Enter) inside a paragraph ends a line: a label after it starts a turn;
+- warnings name a paragraph as Word shows it: counted without empty paragraphs, and quoted.
 """
 from __future__ import annotations
 
@@ -55,6 +57,23 @@ def _header_map(row_cells) -> dict[str, int] | None:
     return found if {"speaker", "text"} <= found.keys() else None
 
 
+def _places(path: Path, lines: list[tuple[int, str]]):
+    """Name a paragraph as Word shows it: counting only paragraphs with text, and quoting it."""
+    shown: dict[int, tuple[int, str]] = {}
+    for number, text in lines:
+        if text.strip() and number not in shown:
+            shown[number] = (len(shown) + 1, text.strip())
+
+    def place(number: int) -> str:
+        if number not in shown:
+            return f"{path} (paragraph {number})"
+        k, text = shown[number]
+        words = " ".join(text.split()[:6])
+        return f'{path} (paragraph {k}, "{words}{" ..." if len(text.split()) > 6 else ""}")'
+
+    return place
+
+
 def read_docx(path: Path, options: ReaderOptions) -> Transcript:
     import docx
     from docx.table import Table
@@ -96,9 +115,10 @@ def read_docx(path: Path, options: ReaderOptions) -> Transcript:
         number += 1
         bold = _bold_label(block)
         if bold:
-            preset[number] = (bold[0], bold[1], None)
-        lines.append((number, block.text))
-    transcript = parse_lines(lines, options, str(path), preset=preset)
+            preset[number] = (bold[0], bold[1].split("\n")[0], None)
+        # a manual line break (Shift+Enter) makes a line of its own: it may start the next turn
+        lines.extend((number, part) for part in block.text.split("\n"))
+    transcript = parse_lines(lines, options, str(path), preset=preset, place=_places(path, lines))
     transcript.encoding = "docx"
     transcript.warnings = warnings + transcript.warnings
     return transcript

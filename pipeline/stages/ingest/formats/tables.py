@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.errors import InputError, Problem
-from pipeline.stages.ingest.formats.base import ReaderOptions, Transcript, Turn, clean_text, decode
+from pipeline.stages.ingest.formats.base import ReaderOptions, Transcript, Turn, clean_text
+from pipeline.stages.ingest.formats.decoding import decode_text
 
 
 def _pick(columns: list[str], wanted: tuple[str, ...], path: Path, what: str, key: str) -> str:
@@ -33,9 +34,9 @@ def read_table(path: Path, options: ReaderOptions) -> Transcript:
         except Exception as exc:
             raise InputError(Problem(str(path), f"cannot read the spreadsheet ({type(exc).__name__}: {exc}).",
                                      "Save it again as .xlsx, or export the sheet as CSV.")) from None
-        encoding = "xlsx"
+        encoding, decoding = "xlsx", []
     else:
-        text, encoding = decode(path.read_bytes(), path)
+        text, encoding, decoding = decode_text(path.read_bytes(), path)
         try:
             frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=None, engine="python")
         except Exception as exc:
@@ -67,4 +68,4 @@ def read_table(path: Path, options: ReaderOptions) -> Transcript:
         turns.append(Turn(unit, text, i, attributes={c: values[c] for c in others}))
     if problems:
         raise InputError(problems)
-    return Transcript(turns=turns, encoding=encoding)
+    return Transcript(turns=turns, encoding=encoding, warnings=decoding + warnings)

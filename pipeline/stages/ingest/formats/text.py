@@ -23,82 +23,112 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Callable
 
 from pipeline.errors import Problem
-from pipeline.stages.ingest.formats.base import (ReaderOptions, Transcript, Turn, clean_text, decode,
-                                   normalise_label, parse_time)
+from pipeline.stages.ingest.formats.base import ReaderOptions, Transcript, Turn, clean_text, normalise_label
+from pipeline.stages.ingest.formats.decoding import INVISIBLE, NAMES, decode_text
+from pipeline.stages.ingest.formats.labels import JOINED, legend, match_label
+from pipeline.stages.ingest.formats.turns import merge_turns
 
-TS = r"[\[(]?\s*\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\s*[\])]?"
-LINE = re.compile(
-    rf"^\s*(?:(?P<ts1>{TS})\s*[-\u2013]?\s*)?"
-    r"(?P<label>[^\W\d_][\w.'\u2019 -]{0,39}?)\s*"
-    rf"(?:(?P<ts2>{TS})\s*)?:(?:[ \t]+|$)(?P<text>.*)$"
-)
-LEADING_TS = re.compile(rf"^\s*(?P<ts>{TS})\s+")
+__all__ = ["match_label", "parse_lines", "read_txt", "unlabelled"]
+
 MINUTES_TS = re.compile(r"^(?P<m>\d{1,3})\.(?P<s>[0-5]\d)\t+")
-MAX_LABEL_WORDS = 5
+Place = Callable[[int], str]
 
 
-def _time(token: str | None) -> float | None:
-    if not token:
-        return None
-    return parse_time(token.strip("[]() \t"))
+def _candidates(lines: list[tuple[int, str]], preset: dict) -> dict[int, tuple[str, float | None, str]]:
+    """Label candidates by index into ``lines``; a preset applies to the first line of its number."""
+    found: dict[int, tuple[str, float | None, str]] = {}
+    seen: set[int] = set()
+    for i, (number, line) in enumerate(lines):
+        if number in preset and number not in seen:
+            label, text, start = preset[number]
+            found[i] = (label, start, text)
+        else:
+            match = match_label(line)
+            if match:
+                found[i] = match
+        seen.add(number)
+    return found
 
 
-def match_label(line: str) -> tuple[str, float | None, str] | None:
-    """``(label, start_time, text)`` if the line starts with a speaker label, else None."""
-    match = LINE.match(line)
-    if not match:
-        return None
-    label = re.sub(r"\s+", " ", match["label"]).strip(" .-")
-    if not label or len(label.split()) > MAX_LABEL_WORDS:
-        return None
+def _legend(candidates: dict, preset: dict, lines: list) -> tuple[set[int], set[str]]:
+    """Leading legend lines (indexes) and the labels they declare."""
+    rows: set[int] = set()
+    declared: set[str] = set()
+    for i, (label, _, text) in sorted(candidates.items()):
+        names = [] if lines[i][0] in preset else legend(label, text)
+        if not names:
+            break
+        rows.add(i)
+        declared.update(normalise_label(n) for n in names)
+    return rows, declared
+
+
+def _accepted(candidates: dict, legend_rows: set[int], declared: set[str], preset: dict,
+              lines: list, options: ReaderOptions) -> set[int]:
+    counts = Counter(normalise_label(c[0]) for i, c in candidates.items() if i not in legend_rows)
+    known = declared | options.interviewer_labels | options.known_speakers
+    good = {k for k, n in counts.items() if n >= 2} | known
+
+    def ok(label: str) -> bool:
+        key = normalise_label(label)
+        parts = [p for p in JOINED.split(label) if p]
+        return key in good or (len(parts) > 1 and any(normalise_label(p) in good for p in parts))
+
+    accepted = {i for i, (label, _, _) in candidates.items()
+                if i not in legend_rows and (lines[i][0] in preset or ok(label))}
+    if accepted and _styled(accepted, lines):
+        # nearly every line is a turn: a participant who speaks once is a speaker too
+        accepted |= {i for i, (label, _, _) in candidates.items()
+                     if i not in legend_rows and i > min(accepted) and _name_like(label)}
+    return accepted
+
+
+NOTE_WORDS = {"note", "nb", "n.b", "ps", "p.s", "remark", "comment", "opmerking", "noot", "notitie",
+              "translation", "vertaling", "edit", "update", "example", "voorbeeld", "tip", "let op",
+              "warning", "source", "bron", "quote", "citaat", "title", "titel", "date", "datum",
+              "location", "locatie", "place", "plaats", "duration", "duur", "time", "tijd"}
+
+
+def _name_like(label: str) -> bool:
     words = label.split()
-    # Labels are names or roles: every word capitalised, or one short lower-case token ("int", "r").
-    if not all(w[0].isupper() or w[0].isdigit() for w in words) and not (len(words) == 1 and len(label) <= 12):
-        return None
-    text = match["text"]
-    start = _time(match["ts1"]) if match["ts1"] else _time(match["ts2"])
-    lead = LEADING_TS.match(text)
-    if lead and _time(lead["ts"]) is not None:
-        start = start if start is not None else _time(lead["ts"])
-        text = text[lead.end():]
-    return label, start, text
+    return 1 <= len(words) <= 3 and all(w[0].isupper() for w in words) and label.casefold() not in NOTE_WORDS
+
+
+def _styled(accepted: set[int], lines: list[tuple[int, str]]) -> bool:
+    """At least 60% of the non-empty lines after the first turn start a turn."""
+    body = [i for i in range(min(accepted), len(lines)) if lines[i][1].strip()]
+    return len(body) >= 4 and sum(i in accepted for i in body) >= 0.6 * len(body)
 
 
 def parse_lines(lines: list[tuple[int, str]], options: ReaderOptions, source: str,
-                preset: dict[int, tuple[str, str, float | None]] | None = None) -> Transcript:
+                preset: dict[int, tuple[str, str, float | None]] | None = None,
+                place: Place | None = None) -> Transcript:
     """Turn numbered lines (or paragraphs) into a :class:`Transcript`.
 
     ``preset`` maps a line number to ``(label, text, start_time)`` already known from formatting
     (a bold label run in a docx paragraph, a row of a speaker table); such labels always count.
+    Several lines may share a number (the lines of one docx paragraph). ``place(number)`` names a
+    line in warnings (default ``source:number``). Consecutive turns of one speaker are merged.
     """
     preset = preset or {}
-    candidates: dict[int, tuple[str, float | None, str]] = {}
-    for number, line in lines:
-        if number in preset:
-            label, text, start = preset[number]
-            candidates[number] = (label, start, text)
-            continue
-        found = match_label(line)
-        if found:
-            candidates[number] = found
-    counts = Counter(normalise_label(c[0]) for c in candidates.values())
-    accepted = {
-        n for n, (label, _, _) in candidates.items()
-        if n in preset or counts[normalise_label(label)] >= 2
-        or normalise_label(label) in options.interviewer_labels
-        or normalise_label(label) in options.known_speakers
-    }
+    place = place or (lambda n: f"{source}:{n}")
+    lines, hidden = _scrub_lines(lines, place)
+    candidates = _candidates(lines, preset)
+    legend_rows, declared = _legend(candidates, preset, lines)
+    accepted = _accepted(candidates, legend_rows, declared, preset, lines, options)
     if not accepted:
-        return unlabelled(lines, options, source)
-
+        transcript = unlabelled(lines, options, source)
+        transcript.warnings = hidden + transcript.warnings
+        return transcript
     preamble: list[str] = []
     turns: list[Turn] = []
     body: list[list[str]] = []
-    for number, line in lines:
-        if number in accepted:
-            label, start, text = candidates[number]
+    for i, (number, line) in enumerate(lines):
+        if i in accepted:
+            label, start, text = candidates[i]
             turns.append(Turn(speaker=label, text="", line=number, start_time=start))
             body.append([text])
         elif turns:
@@ -107,14 +137,35 @@ def parse_lines(lines: list[tuple[int, str]], options: ReaderOptions, source: st
             preamble.append(line)
     for turn, parts in zip(turns, body):
         turn.text = _join(parts)
+    first = min(accepted)
     warnings = [
-        Problem(f"{source}:{n}", f"'{label}:' looks like a speaker label but labels no other line; "
+        Problem(place(lines[i][0]), f"'{label}:' looks like a speaker label but labels no other line; "
                 "it was kept as text of the turn before.",
                 "If it is a speaker, list it in the study's ingest.speakers file; otherwise ignore this.",
                 severity="warning")
-        for n, (label, _, _) in sorted(candidates.items()) if n not in accepted and turns and n > turns[0].line
+        for i, (label, _, _) in sorted(candidates.items())
+        if i not in accepted and i not in legend_rows and i > first
     ]
-    return Transcript(turns=turns, preamble=_join(preamble), warnings=warnings)
+    return Transcript(turns=merge_turns(turns), preamble=_join(preamble), warnings=hidden + warnings)
+
+
+def _scrub_lines(lines: list[tuple[int, str]], place: Place) -> tuple[list[tuple[int, str]], list[Problem]]:
+    """Lines without NUL and invisible characters, and one warning naming the first such line."""
+    out, count, first, kinds = [], 0, None, set()
+    for number, line in lines:
+        found = INVISIBLE.findall(line)
+        if found:
+            line = INVISIBLE.sub("", line)
+            loud = [c for c in found if c not in "\u200b\ufeff"]
+            count += len(loud)
+            kinds.update(NAMES.get(c, f"U+{ord(c):04X}") for c in loud)
+            first = first if first is not None or not loud else number
+        out.append((number, line))
+    if not count:
+        return out, []
+    return out, [Problem(place(first), f"{count} invisible character(s) removed ({', '.join(sorted(kinds))}); "
+                         "they can hide speaker labels.", "Nothing to do if the text reads right.",
+                         severity="warning")]
 
 
 def _join(parts: list[str]) -> str:
@@ -163,9 +214,10 @@ def unlabelled(lines: list[tuple[int, str]], options: ReaderOptions, source: str
 
 
 def read_txt(path: Path, options: ReaderOptions) -> Transcript:
-    text, encoding = decode(path.read_bytes(), path)
+    text, encoding, problems = decode_text(path.read_bytes(), path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = list(enumerate(text.split("\n"), start=1))
     transcript = parse_lines(lines, options, str(path))
     transcript.encoding = encoding
+    transcript.warnings = problems + transcript.warnings
     return transcript
