@@ -144,8 +144,6 @@ KNOWN_OVERSIZE = {
     "pipeline/stages/coding/review.py",
     "pipeline/stages/coding/review.py read_review_sheet()",
     "pipeline/stages/ingest/corpus.py _read_all()",
-    "pipeline/stages/refi/importer.py",
-    "pipeline/stages/refi/importer.py import_refi()",
     "pipeline/stages/compare/differences.py _differences()",
     "pipeline/stages/compare/tables.py framework_matrix()",
     "pipeline/stages/report/charts.py prevalence_chart()",
