@@ -8,9 +8,30 @@ writing its outputs in the study's output folder (the edge of the package: stage
 - :mod:`.cache`: content-hash caching of stages; :mod:`.session`: sharing results within a run;
 - :mod:`.results`: what the functions return.
 """
-from pipeline.api.exchange import export_refi, import_review, review_sheet, validate_study
-from pipeline.api.session import as_study, session
-from pipeline.api.stages import agreement, code, compare, evaluate, ingest, report, run, topics
+from typing import TYPE_CHECKING
+
+#: public name -> module; imported when first used (PEP 562), so importing one stage's module
+#: (or the CLI) does not import pandas and every stage
+_LAZY = {"export_refi": "exchange", "import_review": "exchange", "review_sheet": "exchange",
+         "validate_study": "exchange", "as_study": "session", "session": "session", "agreement": "stages",
+         "code": "stages", "compare": "stages", "evaluate": "stages", "ingest": "stages", "report": "stages",
+         "run": "stages", "topics": "stages"}
 
 __all__ = ["agreement", "as_study", "code", "compare", "evaluate", "export_refi", "import_review", "ingest",
            "report", "review_sheet", "run", "session", "topics", "validate_study"]
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'pipeline.api' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"pipeline.api.{_LAZY[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pipeline.api.exchange import export_refi, import_review, review_sheet, validate_study
+    from pipeline.api.session import as_study, session
+    from pipeline.api.stages import agreement, code, compare, evaluate, ingest, report, run, topics
