@@ -462,9 +462,23 @@ def _report(study: Study, out: Path | None) -> Path:
 
 
 def run(study: Study | str | Path) -> Path:
-    """Every stage, each recomputed only when its inputs, code or settings changed (``qualpipe run``)."""
+    """Every stage, each recomputed only when its inputs, code or settings changed (``qualpipe run``).
+
+    With nothing changed since the last run, not even the stages' caches are read
+    (:mod:`pipeline.api.runrecord`)."""
+    from pipeline.api.cache import EVENTS
+    from pipeline.api.runrecord import fresh_report, run_key, write_record
+
     study = as_study(study)
+    done = fresh_report(study)
+    if done is not None:
+        EVENTS["run"] = True
+        return done
+    key = run_key(study)
     with session():
-        return report(study)
+        path = report(study)
+    if path == study.output_dir / "index.html":
+        write_record(study, path, key)
+    return path
 
 
