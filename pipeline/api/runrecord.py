@@ -49,7 +49,7 @@ def _strings(value: Any):
             yield from _strings(item)
 
 
-def input_files(study: "Study") -> dict[str, str]:
+def input_files(study: "Study", with_key_file: bool = True) -> dict[str, str]:
     """sha256 of every file the study's settings name, and of every file under the transcripts folder."""
     files: dict[str, str] = {}
     for text in _strings(study.model_dump(mode="json")):
@@ -63,16 +63,18 @@ def input_files(study: "Study") -> dict[str, str]:
             if path.is_file():
                 files[str(path)] = sha256_file(path)
     key_file = Path(study.private_dir) / f"{study.name}.pseudonym_key.csv"
-    files["pseudonym key"] = sha256_file(key_file) if key_file.is_file() else ""
+    if with_key_file:  # written by the first ingest, read by the next
+        files["pseudonym key"] = sha256_file(key_file) if key_file.is_file() else ""
     return files
 
 
-def run_key(study: "Study") -> str:
+def run_key(study: "Study", with_key_file: bool = True) -> str:
+    """The key of a run: ``with_key_file=False`` leaves out the pseudonym key, which a run writes."""
     source = Path(study.source) if getattr(study, "source", None) else None
     parts = {
         "source": source_hash(), "settings": study.model_dump(mode="json"),
         "study_file": sha256_file(source) if source is not None and source.is_file() else None,
-        "inputs": input_files(study), "packages": package_versions(), "date": run_date(),
+        "inputs": input_files(study, with_key_file), "packages": package_versions(), "date": run_date(),
     }
     text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -104,14 +106,15 @@ def fresh_report(study: "Study") -> Path | None:
     return report
 
 
-def write_record(study: "Study", report: Path, key: str) -> None:
-    """Record a finished run (``key``: its :func:`run_key` taken before it started, and its
-    outputs) for :func:`fresh_report`."""
-    if os.environ.get("QUALPIPE_NO_CACHE") == "1":
+def write_record(study: "Study", report: Path, before: str) -> None:
+    """Record a finished run (its key and outputs) for :func:`fresh_report`; ``before`` is
+    ``run_key(study, with_key_file=False)`` taken when the run started: an input edited while
+    the run ran leaves no record."""
+    if os.environ.get("QUALPIPE_NO_CACHE") == "1" or run_key(study, with_key_file=False) != before:
         return
     path = _record_path(study)
     path.parent.mkdir(parents=True, exist_ok=True)
-    record = {"key": key, "report": str(report.relative_to(study.output_dir)),
+    record = {"key": run_key(study), "report": str(report.relative_to(study.output_dir)),
               "outputs": _outputs(study.output_dir)}
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(record, indent=1, sort_keys=True), encoding="utf-8")

@@ -474,7 +474,7 @@ def run(study: Study | str | Path) -> Path:
     if done is not None:
         EVENTS["run"] = True
         return done
-    key = run_key(study)
+    key = run_key(study, with_key_file=False)
     with session():
         path = report(study)
     if path == study.output_dir / "index.html":
