@@ -323,10 +323,17 @@ def report(study: Path = StudyOption,
 @friendly
 def run(study: Path = StudyOption) -> None:
     """Run every stage; stages whose inputs, code and settings did not change are not recomputed."""
-    from pipeline.api import run as run_all
+    from pipeline.api.runrecord import fresh_report
 
     started = time.perf_counter()
-    path = run_all(_load(study))
+    loaded = _load(study)
+    path = fresh_report(loaded)  # nothing changed: done without importing pandas or a stage
+    if path is not None:
+        typer.echo(f"nothing changed; done in {time.perf_counter() - started:.1f} s: {path}")
+        return
+    from pipeline.api import run as run_all
+
+    path = run_all(loaded)
     typer.echo(f"done in {time.perf_counter() - started:.1f} s: {path}")
 
 

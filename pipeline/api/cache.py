@@ -1,7 +1,7 @@
 """Content-hash caching of stages, with joblib's hashing and storage.
 
-A stage's cache key is the hash of (stage name, qualpipe's code, the stage's input fingerprints,
-its settings). A hit returns the stored result without recomputing; anything else recomputes
+A stage's cache key is the hash of (stage name, the code the stage runs, the stage's input
+fingerprints and the keys of the stages it reads, its settings); see :mod:`pipeline.api.keys`. A hit returns the stored result without recomputing; anything else recomputes
 and stores. Entries live in ``<study folder>/.qualpipe-cache/<study name>/`` (git-ignored; it
 holds pseudonymised data only) and can be deleted at any time, or bypassed with
 ``QUALPIPE_NO_CACHE=1``.
@@ -28,7 +28,9 @@ EVENTS: dict[str, bool] = {}
 
 
 def code_version() -> str:
-    """A hash of qualpipe's own source files: a code change invalidates every cached stage."""
+    """A hash of all of qualpipe's own source files (the whole-run record of
+    :mod:`pipeline.api.runrecord` uses it; a stage's key uses only its own code, see
+    :func:`pipeline.api.keys.stage_code_hash`)."""
     global _CODE_HASH
     if _CODE_HASH is None:
         root = Path(__file__).resolve().parents[1]  # the pipeline package
@@ -58,7 +60,9 @@ def cached_stage(study: "Study", stage: str, compute: Callable[[], Any], *key_pa
     ``key_file`` is a file the stage itself writes or reads back (the pseudonym key): an entry
     is valid only while that file is unchanged since the entry was stored.
     """
-    key = joblib.hash((stage, code_version(), key_parts))
+    from pipeline.api.keys import stage_code_hash
+
+    key = joblib.hash((stage, stage_code_hash(stage), key_parts))
     path = cache_dir(study) / f"{stage}-{key}.joblib"
     if os.environ.get("QUALPIPE_NO_CACHE") != "1" and path.exists():
         stored = _load_entry(path)

@@ -14,9 +14,10 @@ import platform
 import warnings
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-import pandas as pd
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd  # imported where a table is read, so that hashing files needs no pandas
 
 from pipeline.errors import QualpipeWarning
 from pipeline.api.files import atomic_path, escape_frame, unescape_frame, write_text
@@ -55,6 +56,8 @@ def write_table(frame: pd.DataFrame, folder: str | Path, name: str,
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
+    import pandas as pd
+
     path = Path(path)
     if path.suffix == ".parquet":
         return pd.read_parquet(path)
@@ -64,6 +67,8 @@ def read_table(path: str | Path) -> pd.DataFrame:
 def read_csv_with(path: str | Path, required: Iterable[str], what: str) -> pd.DataFrame:
     """A small CSV of strings (a speakers file, a split file) that must have ``required``
     columns; a missing column is an error naming the file and what the file needs."""
+    import pandas as pd
+
     from pipeline.errors import InputError, Problem
 
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)

@@ -3,28 +3,28 @@ outputs in the study's output folder. These are the functions the CLI and the no
 the stage modules (``pipeline.stages.ingest.corpus``, ``pipeline.stages.coding.code`` ...) stay free of file handling.
 
 Stages are cached by content: a stage whose inputs, code and settings did not change is not
-recomputed (see :mod:`pipeline.api.cache`).
+recomputed (see :mod:`pipeline.api.cache`). A stage's key is built from the *keys* of the stages it
+reads (a chain: ingest -> code -> compare -> report), the source files it runs and the part of the
+codebook it is given (:mod:`pipeline.api.keys`), never from hashing the tables themselves; so
+editing one code's definition re-renders the report only.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-import joblib
 import pandas as pd
 
-from pipeline.api.agreement_table import explain_empty
 from pipeline.api.cache import cache_dir, cached_stage
-from pipeline.api.inputs import files_hash, human_codings, input_fingerprint, read_split, training_data
+from pipeline.api.keys import codebook_hash, coding_view, digest, stage_code_hash
+from pipeline.api.inputs import files_hash, human_codings, input_fingerprint, training_data
 from pipeline.api.io import sha256_file, update_provenance, write_table
-from pipeline.api.results import CodeResult, EvaluationResult, IngestResult, TopicsOutput
+from pipeline.api.results import CodeResult, IngestResult, TopicsOutput
 from pipeline.api.session import as_study, memo
 from pipeline.codebook import load_codebook
-from pipeline.errors import ConfigError, Problem, QualpipeError
+from pipeline.errors import QualpipeError
 from pipeline.schemas import check
 from pipeline.settings import Study
 from pipeline.stages.compare.setup import declared_attributes
-from pipeline.stages.quality.design import coder_pairs, holdout_runs
-
 
 # The stages' own modules are imported inside the functions that run them, so that a warm run (or
 # a command that needs one stage) does not import the heavy libraries of the others.
@@ -37,8 +37,7 @@ def ingest(study: Study | str | Path, write: bool = True, skip_invalid: bool = F
     With ``skip_invalid`` documents with errors are left out (listed in the warnings as
     "left out: ...") instead of refusing the study.
     """
-    study = as_study(study)
-    return memo(study, ("ingest", write, skip_invalid), lambda: _ingest(study, write, skip_invalid))
+    return _ingest_t(as_study(study), write, skip_invalid)[0]
 
 
 def code(study: Study | str | Path, write: bool = True) -> CodeResult:
@@ -47,32 +46,7 @@ def code(study: Study | str | Path, write: bool = True) -> CodeResult:
     Writes ``coded_segments`` (CSV, Parquet), ``codings.csv`` (long form) and ``code_status.csv``.
     Human codings always win; a re-run never overwrites them.
     """
-    study = as_study(study)
-    return memo(study, ("code", write), lambda: _code(study, write))
-
-
-def evaluate(study: Study | str | Path, write: bool = True) -> EvaluationResult:
-    """Precision, recall, F1 and kappa of the machine coder against human codes (``qualpipe evaluate``).
-
-    With ``agreement.split`` (or ``test_docs``): train on the training documents, score the
-    held-out ones, plus a coder trained on the ``first4`` documents only, and the rule coder
-    alone. Otherwise k-fold cross-validation by document.
-    """
-    study = as_study(study)
-    return memo(study, ("evaluate", write), lambda: _evaluate(study, write))
-
-
-def agreement(study: Study | str | Path, coders: list[str] | None = None, with_machine: bool = False,
-              write: bool = True) -> pd.DataFrame:
-    """Agreement between coders (``qualpipe agreement``): percent agreement, Cohen's kappa and
-    Krippendorff's alpha per code, theme and overall, on the turns every compared coder coded.
-
-    Default: every pair of human coders who coded a document in common (``agreement.coders``
-    narrows it); ``with_machine`` adds the machine coder, compared on the human-coded documents.
-    """
-    study = as_study(study)
-    key = ("agreement", tuple(coders or ()), with_machine, write)
-    return memo(study, key, lambda: _agreement(study, coders, with_machine, write))
+    return _code_t(as_study(study), write)[0]
 
 
 def topics(study: Study | str | Path, write: bool = True, with_stability: bool = True) -> TopicsOutput:
@@ -83,8 +57,7 @@ def topics(study: Study | str | Path, write: bool = True, with_stability: bool =
     figures under ``figures/`` and the fitted model under ``topic_model/``. Embeddings are cached
     by content, so changing only clustering settings does not re-embed.
     """
-    study = as_study(study)
-    return memo(study, ("topics", write, with_stability), lambda: _topics(study, write, with_stability))
+    return _topics_t(as_study(study), write, with_stability)[0]
 
 
 def compare(study: Study | str | Path, write: bool = True, with_topics: bool = True):
@@ -93,8 +66,33 @@ def compare(study: Study | str | Path, write: bool = True, with_topics: bool = T
     Writes ``prevalence.csv``, ``differences.csv``, ``cooccurrence.csv``, ``framework_matrix.csv``,
     ``corpus.csv`` and, with topics, ``topic_shares.csv``.
     """
-    study = as_study(study)
+    return _compare_t(as_study(study), write, with_topics)[0]
+
+
+# Each ``_<stage>_t`` returns ``(result, key)``: the key stands for the result in the keys of the
+# stages that read it. Within a session each is computed once.
+
+def _ingest_t(study: Study, write: bool = True, skip_invalid: bool = False):
+    return memo(study, ("ingest", write, skip_invalid), lambda: _ingest(study, write, skip_invalid))
+
+
+def _code_t(study: Study, write: bool = True):
+    return memo(study, ("code", write), lambda: _code(study, write))
+
+
+def _topics_t(study: Study, write: bool = True, with_stability: bool = True):
+    return memo(study, ("topics", write, with_stability), lambda: _topics(study, write, with_stability))
+
+
+def _compare_t(study: Study, write: bool = True, with_topics: bool = True):
     return memo(study, ("compare", write, with_topics), lambda: _compare(study, write, with_topics))
+
+
+def _view(study: Study):
+    """The study's codebook as the coders, evaluation, agreement and comparison see it (without
+    definitions: :func:`pipeline.api.keys.coding_view`), and its hash."""
+    view = coding_view(load_codebook(study.codebook_path))
+    return view, codebook_hash(view)
 
 
 def _ingest_settings(study: Study) -> dict:
@@ -104,24 +102,26 @@ def _ingest_settings(study: Study) -> dict:
     if names:  # written to provenance.json: the names themselves stay out, a change still shows
         import hashlib
 
-        digest = hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()[:16]
-        settings["pseudonymise"]["names"] = f"{len(names)} names (sha256 {digest})"
+        hashed = hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()[:16]
+        settings["pseudonymise"]["names"] = f"{len(names)} names (sha256 {hashed})"
     return settings
 
 
-def _ingest(study: Study | str | Path, write: bool = True, skip_invalid: bool = False) -> IngestResult:
+def _ingest(study: Study, write: bool = True, skip_invalid: bool = False) -> tuple[IngestResult, str]:
+    from pipeline.api.cache import _file_hash
     from pipeline.stages.ingest.corpus import ingest as read_corpus
 
-    study = as_study(study)
     fingerprint = input_fingerprint(study)
     settings = _ingest_settings(study)
     if skip_invalid:
         settings["skip_invalid"] = True
+    key_file = Path(study.private_dir) / f"{study.name}.pseudonym_key.csv"
     corpus, hit = cached_stage(study, "ingest", lambda: read_corpus(study, skip_invalid=skip_invalid),
-                               fingerprint, settings,
-                               key_file=Path(study.private_dir) / f"{study.name}.pseudonym_key.csv")
+                               fingerprint, settings, key_file=key_file)
     check(corpus.documents, "documents", "ingest: documents")
     check(corpus.segments, "segments", "ingest: segments")
+    # the pseudonyms depend on the key file as it was; the result is valid for the file as it is now
+    token = digest("ingest", stage_code_hash("ingest"), fingerprint, settings, _file_hash(key_file))
     result = IngestResult(corpus.documents, corpus.segments, corpus.warnings, study.output_dir, hit)
     if write:
         out = study.output_dir
@@ -131,29 +131,27 @@ def _ingest(study: Study | str | Path, write: bool = True, skip_invalid: bool = 
             "outputs": [p.name for p in written],
             "n_documents": len(corpus.documents), "n_segments": len(corpus.segments),
         })
-    return result
+    return result, token
 
 
 # -- coding ------------------------------------------------------------------------------------
 
-def _code(study: Study | str | Path, write: bool = True) -> CodeResult:
-
+def _code(study: Study, write: bool = True) -> tuple[CodeResult, str]:
     from pipeline.stages.coding.code import code as run_coding
     from pipeline.stages.coding.code import codebook_version
 
-    study = as_study(study)
-    corpus = ingest(study, write=write)
+    corpus, ingest_key = _ingest_t(study, write)
     codebook = load_codebook(study.codebook_path)
+    view, view_hash = _view(study)
     segments = corpus.segments
-    key = (joblib.hash(segments), sha256_file(study.codebook_path),
-           files_hash(study, study.human_codings),
+    key = (ingest_key, view_hash, files_hash(study, study.human_codings),
            [(files_hash(study, [s.segments]), files_hash(study, s.codings)) for s in study.training_data],
            study.coding.model_dump(mode="json"), study.agreement.gold_coders)
     gold_coders = list(study.agreement.gold_coders or []) or None
 
     def compute():
-        human = human_codings(study, codebook, segments)
-        extra = training_data(study, codebook)
+        human = human_codings(study, view, segments)
+        extra = training_data(study, view)
         training = None
         if extra is not None:
             own = human if human is not None else pd.DataFrame(columns=["segment_id", "code", "coder"])
@@ -161,10 +159,12 @@ def _code(study: Study | str | Path, write: bool = True) -> CodeResult:
                 own = own[own["coder"].isin(gold_coders)]
             training = (pd.concat([segments, extra[0]], ignore_index=True),
                         pd.concat([own, extra[1]], ignore_index=True))
-        return run_coding(segments, codebook, study.coding, human_codings=human, training=training,
-                           gold_coders=gold_coders)
+        return run_coding(segments, view, study.coding, human_codings=human, training=training,
+                          gold_coders=gold_coders)
 
     result, hit = cached_stage(study, "code", compute, *key)
+    # the coders were given the view; the codings name the version of the codebook as it is
+    result = _with_codebook_version(result, codebook_version(view), codebook_version(codebook))
     out = study.output_dir
     if write:
         written = write_table(result.coded_segments, out, "coded_segments")
@@ -181,118 +181,35 @@ def _code(study: Study | str | Path, write: bool = True) -> CodeResult:
         })
     check(result.codings, "codings", "code: codings")
     check(result.coded_segments, "coded_segments", "code: coded_segments")
-    return CodeResult(result.codings, result.coded_segments, result.code_status, result.coder, result.notes,
-                      out, hit)
+    return (CodeResult(result.codings, result.coded_segments, result.code_status, result.coder, result.notes,
+                       out, hit), digest("code", stage_code_hash("code"), key))
 
 
-# -- evaluation and agreement ------------------------------------------------------------------
+def _with_codebook_version(result, seen: str, actual: str):
+    """``result`` with the codebook version the coders saw (``seen``) replaced by ``actual``."""
+    import copy
 
-def _evaluate(study: Study | str | Path, write: bool = True) -> EvaluationResult:
-    from pipeline.stages.coding.code import _codable
-    from pipeline.stages.coding.coders import add_context
-
-    study = as_study(study)
-    corpus = ingest(study, write=write)
-    codebook = load_codebook(study.codebook_path)
-    # the coders read the preceding interviewer question, so context is added before the
-    # interviewer turns are set aside
-    with_context = add_context(corpus.segments)
-    segments = with_context[_codable(with_context, study.coding)].reset_index(drop=True)
-    gold = human_codings(study, codebook, corpus.segments)
-    if gold is None or gold.empty:
-        raise ConfigError(Problem(study.where("human_codings"), "no human codings to evaluate against.",
-                                  "Name files of human codings under 'human_codings:'."))
-    if study.agreement.gold_coders:
-        gold = gold[gold["coder"].isin(study.agreement.gold_coders)]
-    split = read_split(study)
-    key = (joblib.hash((segments, gold)), sha256_file(study.codebook_path), study.coding.model_dump(mode="json"),
-           study.agreement.model_dump(mode="json"), None if split is None else joblib.hash(split))
-    (result, design, predictions), _ = cached_stage(
-        study, "evaluate", lambda: _run_evaluation(study, codebook, segments, gold, split), *key)
-    if write:
-        out = study.output_dir
-        write_table(result, out, "evaluation", formats=("csv",))
-        write_table(predictions, out, "evaluation_predictions", formats=("csv",))
-        update_provenance(out, "evaluate", {"design": design, "coder": study.coding.coder,
-                                            "settings": study.agreement.model_dump(mode="json")})
-    return EvaluationResult(result, design, predictions)
-
-
-def _run_evaluation(study: Study, codebook, segments: pd.DataFrame, gold: pd.DataFrame,
-                    split: pd.DataFrame | None) -> tuple[pd.DataFrame, str, pd.DataFrame]:
-    """Scores of every run, the design, and the per-unit predictions (``evaluation_predictions``)."""
-    from pipeline.stages.coding.code import make_coder
-    from pipeline.stages.quality.agreement import cross_validate, holdout_evaluate
-
-    kind = study.coding.coder
-    if split is None and not study.agreement.test_docs:
-        design = f"{study.agreement.n_splits}-fold cross-validation by document"
-        scores = cross_validate(lambda: make_coder(codebook, study.coding), segments, gold, codebook,
-                                n_splits=study.agreement.n_splits, seed=study.seed)
-        label = f"{kind}, cross-validated"
-        return scores.assign(setting=label), design, scores.attrs["predictions"].assign(setting=label)
-    coded_docs = set(segments.loc[segments["segment_id"].isin(gold["segment_id"]), "doc_id"])
-    design, runs, test = holdout_runs(kind, split, study.agreement.test_docs, study.agreement.train_docs,
-                                      coded_docs)
-    frames, predictions = [], []
-    for label, coder_kind, docs in runs:
-        scores = holdout_evaluate(lambda k=coder_kind: make_coder(codebook, study.coding, k), segments, gold,
-                                  codebook, docs, test)
-        frames.append(scores.assign(setting=label, n_train_docs=len(docs), n_test_docs=len(test)))
-        predictions.append(scores.attrs["predictions"].assign(setting=label))
-    return pd.concat(frames, ignore_index=True), design, pd.concat(predictions, ignore_index=True)
-
-
-def _agreement(study: Study | str | Path, coders: list[str] | None = None, with_machine: bool = False,
-              write: bool = True) -> pd.DataFrame:
-    """Agreement between coders (``qualpipe agreement``): percent agreement, Cohen's kappa and
-    Krippendorff's alpha per code, theme and overall, on the turns every compared coder coded.
-
-    Default coders: every human coder (``agreement.coders`` narrows it); ``with_machine`` adds
-    the machine coder's codes, compared on the documents the humans coded.
-    """
-    from pipeline.stages.quality.agreement import agreement as compute_agreement
-
-    study = as_study(study)
-    corpus = ingest(study, write=write)
-    codebook = load_codebook(study.codebook_path)
-    human = human_codings(study, codebook, corpus.segments)
-    frames = [] if human is None else [human.assign(source="human")]
-    if with_machine:
-        coded = code(study, write=write)
-        machine = coded.codings[coded.codings["source"] != "human"]
-        frames.append(machine[["segment_id", "code", "coder", "source"]])
-    if not frames:
-        raise ConfigError(Problem(study.where("human_codings"), "no codings to compare.",
-                                  "Name files of human codings under 'human_codings:'."))
-    codings = pd.concat(frames, ignore_index=True)
-    coders = coders or study.agreement.coders
-    if coders:
-        table = compute_agreement(codings, corpus.segments, codebook, coders=coders)
-    else:  # every pair of coders that coded at least one document in common
-        pairs = coder_pairs(codings, corpus.segments)
-        tables = [compute_agreement(codings, corpus.segments, codebook, coders=list(p)) for p in pairs]
-        table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
-    table = explain_empty(table, codings, study.where("human_codings"))  # one coder: header only, a warning
-    if write:
-        write_table(table, study.output_dir, "agreement", formats=("csv",))
-    return table
+    result = copy.copy(result)
+    for name in ("codings", "coded_segments"):
+        frame = getattr(result, name)
+        if frame is not None and "codebook_version" in frame.columns and seen != actual:
+            column = frame["codebook_version"]
+            setattr(result, name, frame.assign(codebook_version=column.mask(column == seen, actual)))
+    return result
 
 
 # -- topics ------------------------------------------------------------------------------------
 
-def _topics(study: Study | str | Path, write: bool = True, with_stability: bool = True) -> TopicsOutput:
-    study = as_study(study)
-    corpus = ingest(study, write=write)
-    coded = code(study, write=write)
-    codebook = load_codebook(study.codebook_path)
+def _topics(study: Study, write: bool = True, with_stability: bool = True) -> tuple[TopicsOutput, str]:
+    corpus, seg_key = _ingest_t(study, write)
+    coded, _ = _code_t(study, write)
+    codebook, _ = _view(study)
     settings = study.topics
     segments = corpus.segments
     if "share_attributes" not in settings.model_fields_set:  # no study's attributes assumed
         settings = settings.model_copy(update={"share_attributes": declared_attributes(study, segments)})
     embeddings = cache_dir(study) / "embeddings"
     out = study.output_dir
-    seg_key = joblib.hash(segments)
 
     def fit():
         from pipeline.stages.topics import fit_topics
@@ -338,8 +255,10 @@ def _topics(study: Study | str | Path, write: bool = True, with_stability: bool 
                                           "stability_mean_ari": None if stab is None else stab["mean_ari"]})
     check(fitted["topics"], "topics", "topics: topics")
     check(fitted["segment_topics"], "segment_topics", "topics: segment_topics")
+    # what compare reads of the topics (segment_topics) depends on the fit only
+    token = digest("topics", stage_code_hash("topics"), seg_key, settings.model_dump(mode="json"))
     return TopicsOutput(fitted["topics"], fitted["segment_topics"], fitted["shares"], fitted["info"], themes,
-                        codes_, flags, stab, out, hit)
+                        codes_, flags, stab, out, hit), token
 
 
 def _figure_files(fitted: dict, folder: Path, settings) -> list[Path]:
@@ -364,24 +283,22 @@ def _topic_figures(fitted: dict, folder: Path, settings) -> None:
 
 # -- comparison and report ---------------------------------------------------------------------
 
-def _compare(study: Study | str | Path, write: bool = True, with_topics: bool = True):
-
+def _compare(study: Study, write: bool = True, with_topics: bool = True):
     from pipeline.stages.compare.differences import compare as run_compare
     from pipeline.stages.compare.setup import settings_for
 
-    study = as_study(study)
-    coded = code(study, write=write)
-    codebook = load_codebook(study.codebook_path)
-    seg_topics = None
+    coded, code_key = _code_t(study, write)
+    codebook, view_hash = _view(study)
+    seg_topics = topics_key = None
     if with_topics:
-
         try:
-            seg_topics = topics(study, write=write).segment_topics
+            fitted, topics_key = _topics_t(study, write)
+            seg_topics = fitted.segment_topics
         except QualpipeError:  # too small a corpus for a topic model: compare without topics
-            seg_topics = None
+            seg_topics = topics_key = None
     settings = settings_for(study, coded.coded_segments)
-    key = (joblib.hash((coded.coded_segments, coded.codings, seg_topics)), sha256_file(study.codebook_path),
-           settings.model_dump(mode="json"))
+    # compare reads the codings' codes, not their codebook_version column
+    key = (code_key, topics_key, view_hash, settings.model_dump(mode="json"))
     comparison, hit = cached_stage(
         study, "compare", lambda: run_compare(coded.coded_segments, coded.codings, codebook, settings,
                                               segment_topics=seg_topics), *key)
@@ -394,4 +311,4 @@ def _compare(study: Study | str | Path, write: bool = True, with_topics: bool = 
             write_table(table, out, name, formats=("csv",))
         update_provenance(out, "compare", {"settings": settings.model_dump(mode="json"),
                                            "seed": study.compare.seed, "tables": sorted(comparison.tables())})
-    return comparison
+    return comparison, digest("compare", stage_code_hash("compare"), key)

@@ -373,3 +373,13 @@ def pseudonymise(documents: pd.DataFrame, segments: pd.DataFrame, names: Iterabl
     """Functional form: pseudonymise raw tables with a key file (created or extended)."""
     with _warnings.catch_warnings():
         return Pseudonymiser(names, key_path, ner).fit_transform(documents, segments)
+
+
+def names_left(text: str, names: Iterable[str]) -> list[str]:
+    """The names of ``names`` still standing in ``text`` as names: the check a researcher runs on
+    the outputs. A name that is also a common word used as that word (``Elke week``, ``An
+    engineer``) is not one, by the same rule pseudonymisation applies."""
+    pattern = _alternation({n: n for n in names if n}, 0)
+    if pattern is None or not isinstance(text, str):
+        return []
+    return [m.group(0) for m in pattern.finditer(text) if not _article(m)]
