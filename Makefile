@@ -6,7 +6,7 @@ STUDY  ?= study.yaml
 # A CPU-only torch keeps the environment near 2.6 GB instead of ~7 GB with a CUDA build.
 TORCH_SPEC ?= torch==2.13.0
 
-.PHONY: install run test lint clean
+.PHONY: install run test test-slow lint clean
 
 $(BIN)/qualpipe: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ run: install
 test: install
 	$(BIN)/ruff check pipeline tests benchmarks examples
 	$(BIN)/python -m pytest -q
+
+# the slow tests (notebooks, fits in new processes, a killed ingest); CI runs them after `make test`
+test-slow: install
+	$(BIN)/python -m pytest -q -m slow
 
 lint: install
 	$(BIN)/ruff check pipeline tests benchmarks examples
