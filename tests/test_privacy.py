@@ -193,3 +193,31 @@ def test_review_keeps_decisions_on_a_rerun_and_names_a_bad_decision(tmp_path):
         review_names(study, apply=True)
     problem = caught.value.problems[0]
     assert problem.where == str(first.path) and "line 3" in problem.message and "accept" in problem.fix
+
+
+def test_validate_and_a_refused_ingest_print_no_planted_item(tmp_path, monkeypatch):
+    """A reader's warning or error may quote the transcript; validate and ingest print it masked."""
+    from pipeline.errors import Problem, QualpipeError
+    from pipeline.stages.ingest import corpus
+
+    study = plant(tmp_path, mode="strict")
+    planted = "Sofie Van den Broeck: you can call me on +32 475 12 34 56 or mail sofie.vdb@example.be"
+    read_all = corpus._read_all
+
+    def with_problems(s):
+        problems, read = read_all(s)
+        where = f"{s.transcripts_dir / 'en-interview-01.txt'}:3"
+        return problems + [Problem(where, f"'{planted}' looks odd.", "Check it.", "warning"),
+                           Problem(where, f"cannot read '{planted}'.", "Fix it.", "error")], read
+
+    monkeypatch.setattr(corpus, "_read_all", with_problems)
+    from pipeline.settings import load_study
+
+    loaded = load_study(study)
+    printed = [f"{p.where} {p.message} {p.fix}" for p in corpus.validate(loaded)]
+    assert any("looks odd" in line for line in printed)
+    with pytest.raises(QualpipeError) as refused:
+        corpus.ingest(loaded)
+    printed += [f"{p.where} {p.message} {p.fix}" for p in refused.value.problems]
+    found = leaks({"console": "\n".join(printed)}, secrets() + ["475 12 34 56", "sofie.vdb@example.be", "Broeck"])
+    assert found == []

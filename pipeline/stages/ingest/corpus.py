@@ -150,9 +150,30 @@ def _is_ignored(name: str, patterns: list[str]) -> bool:
 # -- validation --------------------------------------------------------------------------------
 
 def validate(study: "Study") -> list[Problem]:
-    """Every problem of a study at once (errors and warnings), each with location and fix."""
-    problems, _ = _read_all(study)
-    return problems
+    """Every problem of a study at once (errors and warnings), each with location and fix; names
+    and identifiers in them masked as in the outputs (they are printed)."""
+    problems, read = _read_all(study)
+    return scrubbed(study, problems, read)
+
+
+def scrubbed(study: "Study", problems: list[Problem], read: list) -> list[Problem]:
+    """``problems`` with the names and identifiers of the transcripts ``read`` masked, by a
+    pseudonymiser fitted on them (the key file is read, never written). Without readable
+    transcripts, the names files and identifier patterns alone mask them."""
+    if not problems or not study.pseudonymise.enabled:
+        return problems
+    from pipeline.stages.ingest.pseudonymise import Pseudonymiser
+
+    pseudo = Pseudonymiser.for_study(study)
+    try:
+        if read:
+            pseudo.fit(*build_tables(study, read))
+        else:
+            pseudo.fit(pd.DataFrame(columns=["doc_id", "file", "preamble"]),
+                       pd.DataFrame(columns=["doc_id", "speaker", "text"]))
+    except (QualpipeError, KeyError, ValueError):  # a problem the problems already name
+        return problems
+    return [pseudo.scrub(p) for p in problems]
 
 
 def _read_all(study: "Study") -> tuple[list[Problem], list[tuple[dict, Transcript, bytes]]]:
@@ -349,8 +370,8 @@ def ingest(study: "Study", pseudonymise: bool = True, skip_invalid: bool = False
             raise QualpipeError(blocking)
         read = [r for r in read if r[0]["_line"] not in lines and r[0].get("file") not in files]
         warnings = [Problem(p.where, f"left out: {p.message}", p.fix, "warning") for p in errors] + warnings
-    elif errors:
-        raise QualpipeError(errors)
+    elif errors:  # printed: masked like the warnings
+        raise QualpipeError(scrubbed(study, errors, read))
     if not read:
         raise QualpipeError(Problem(str(study.manifest_path), "no document could be read.",
                                     "Correct the errors listed, then ingest again."))
