@@ -74,6 +74,25 @@ def _provenance(provenance: dict | None) -> list[dict]:
     return sections
 
 
+def _plain(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """``frame`` with its string columns as Python objects: the same values, and the many small
+    selections a report makes run about twice as fast as on Arrow-backed strings."""
+    if frame is None:
+        return None
+    strings = [c for c, dtype in frame.dtypes.items() if isinstance(dtype, pd.StringDtype)]
+    return frame.astype({c: object for c in strings}) if strings else frame
+
+
+def _plain_comparison(comparison):
+    import dataclasses
+
+    if not dataclasses.is_dataclass(comparison):
+        return comparison
+    frames = {f.name: _plain(getattr(comparison, f.name)) for f in dataclasses.fields(comparison)
+              if isinstance(getattr(comparison, f.name), pd.DataFrame)}
+    return dataclasses.replace(comparison, **frames)
+
+
 def render_report(comparison, codebook, settings: ReportSettings | None = None, *,
                   segments: pd.DataFrame | None = None, topics: pd.DataFrame | None = None,
                   topic_flags: pd.DataFrame | None = None, topic_info: dict | None = None,
@@ -96,7 +115,8 @@ def render_report(comparison, codebook, settings: ReportSettings | None = None, 
     settings = settings or ReportSettings()
     t = texts(settings.language)
     if segments is not None:  # the machine's per-code scores are not shown: leave them out (speed)
-        segments = segments[[c for c in segments.columns if not str(c).startswith("score_")]]
+        segments = _plain(segments[[c for c in segments.columns if not str(c).startswith("score_")]])
+    comparison = _plain_comparison(comparison)
     ctx = findings.build_context(comparison, codebook, settings, segments=segments)
     ctx["topics"] = findings.topics_context(topics, topic_flags, topic_info, stability, segments,
                                            comparison, settings)
