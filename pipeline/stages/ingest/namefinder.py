@@ -92,10 +92,26 @@ def _en_prob() -> dict[str, float]:
 
 @functools.lru_cache(maxsize=1)
 def _stop_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS as EN
-    from spacy.lang.nl.stop_words import STOP_WORDS as NL
+    """spaCy's English and Dutch stop words, read from its two word-list files: importing
+    ``spacy`` itself (and with it thinc and torch) costs about 5-7 s, which pseudonymisation
+    alone does not need."""
+    return frozenset(w.lower() for w in _spacy_stop_words("en") | _spacy_stop_words("nl"))
 
-    return frozenset(w.lower() for w in EN | NL)
+
+def _spacy_stop_words(lang: str) -> set[str]:
+    import importlib
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    name = f"spacy.lang.{lang}.stop_words"
+    spec = importlib.util.find_spec("spacy") if "spacy" not in sys.modules else None
+    path = Path(spec.origin).parent / "lang" / lang / "stop_words.py" if spec and spec.origin else None
+    if path is None or not path.is_file():  # spaCy imported already, or laid out otherwise
+        return set(importlib.import_module(name).STOP_WORDS)
+    namespace: dict = {}
+    exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)  # a list of words only
+    return set(namespace["STOP_WORDS"])
 
 
 @functools.lru_cache(maxsize=65536)
