@@ -19,6 +19,8 @@ from typing import Any
 #: registry name -> module that registers its built-in components
 BUILTINS = {
     "codebook.readers": "pipeline.stages.refi.codebook",
+    "ingest.readers": "pipeline.stages.ingest.formats",
+    "coding.coders": "pipeline.stages.coding.code",
     "topics.embedding": "pipeline.stages.topics.components",
     "topics.reduction": "pipeline.stages.topics.components",
     "topics.clustering": "pipeline.stages.topics.components",
@@ -41,6 +43,10 @@ class Registry:
             return func
 
         return add
+
+    def unregister(self, name: str) -> None:
+        """Forget the factory registered as ``name`` (if any)."""
+        self._items.pop(name, None)
 
     def _load(self) -> None:
         if self.builtins:

@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.codebook import codebook_from_dict
 from pipeline.errors import InputError
-from pipeline.stages.coding.review import (apply_human, coverage, merge_human, read_human_codings, read_review_sheet,
+from pipeline.stages.coding.review import (coverage, merge_human, read_human_codings, read_review_sheet,
                              review_sheet, write_review_sheet)
 
 
@@ -256,18 +256,10 @@ def test_merge_never_loses_a_decision_and_later_file_wins_conflicts():
     assert merge_human(merged, new).equals(merged)
 
 
-def test_apply_human_decisions_win_over_machine(book, segs):
-    codings = machine([("D1:2", "motives.job", "model", 0.9), ("D1:4", "motives.job", "model", 0.9),
-                       ("D2:2", "motives.job", "model", 0.9)])
-    codings["theme"] = "motives"
-    codings["codebook_version"] = "1.0.0"
+def test_coverage_lists_the_documents_coded_whole(segs):
     human = hc([("D1:2", "motives.job", "ann", "reject", ""), ("D1:4", "barriers.language", "ann", "accept", "x"),
                 ("D2:4", "motives.network", "bob", "", "")])
-    final = apply_human(codings, human, segs, book)
-    got = set(zip(final["segment_id"], final["code"], final["source"]))
-    # D1:2 job rejected; D1:4 job kept (not decided) plus ann's code; D2 fully coded by bob
-    assert got == {("D1:4", "motives.job", "model"), ("D1:4", "barriers.language", "human"),
-                   ("D2:4", "motives.network", "human")}
+    # only blank-decision rows (coding a whole document) make a document fully coded
     assert coverage(human, segs).values.tolist() == [["bob", "D2"]]
 
 

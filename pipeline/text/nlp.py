@@ -13,7 +13,11 @@ built once per process and language (:func:`get_nlp`).
     lower       lower-cased form
     start_char  offset of the token in the text (text[start_char:end_char] == token.text)
     end_char
-    sent_id     index of the sentence within the text, from 0
+    sent_id     index of the sentence within the text, from 0 (spaCy's ``sentencizer``; not
+                :func:`pipeline.text.quotes.sentences` nor the topic units' ``split_sentences``,
+                whose regular-expression rules differ, e.g. on ``[PHONE]`` placeholders and on
+                ``?",``; a cue's words must fall in one of these sentences, so changing the
+                splitter would change the codings)
     is_punct    True for punctuation tokens
 """
 from __future__ import annotations

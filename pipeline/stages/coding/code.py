@@ -18,7 +18,8 @@ and optional ``decision``. HUMAN CODINGS ALWAYS WIN:
   a final human row, a rejected one is no code; the machine row for that pair is kept with
   ``final`` False, and the rest of the document stays machine-coded.
 
-Which coder (``settings.coder``):
+Which coder (``settings.coder``; each name is a factory in the registry ``coding.coders``, see
+:func:`make_coder`):
 
 - ``rule``: :class:`~pipeline.stages.coding.coders.RuleCoder`, the codebook's cues.
 - ``model``: :class:`~pipeline.stages.coding.coders.LearnedCoder` trained on the human codings (or
@@ -67,6 +68,7 @@ import pandas as pd
 from pipeline.codebook import NO_CODE, Codebook
 from pipeline.stages.coding.coders._common import CODING_COLUMNS, check_segments, codebook_version
 from pipeline.errors import InputError, Problem
+from pipeline.registry import registry
 from pipeline.settings import CodingSettings  # noqa: F401  (re-exported)
 
 __all__ = ["CodingResult", "CodingSettings", "code", "codebook_version", "make_coder"]
@@ -82,38 +84,67 @@ class CodingResult:
 
 
 def make_coder(codebook: Codebook, settings: CodingSettings, kind: str | None = None):  # noqa: ANN201
-    """The coder object ``settings`` describe (``kind`` overrides ``settings.coder``)."""
-    from pipeline.stages.coding.coders import CombinedCoder, LearnedCoder, RuleCoder, StackedCoder
+    """The coder object ``settings`` describe (``kind`` overrides ``settings.coder``): the factory
+    registered under that name in the registry ``coding.coders`` (:mod:`pipeline.registry`), called
+    with ``(codebook, settings)``."""
+    return registry("coding.coders").get(kind or settings.coder)(codebook, settings)
 
-    kind = kind or settings.coder
-    rule = RuleCoder(codebook, window=settings.window, negation=settings.negation,
+
+@registry("coding.coders").register("rule")
+def _rule_coder(codebook: Codebook, settings: CodingSettings):  # noqa: ANN202
+    from pipeline.stages.coding.coders import RuleCoder
+
+    return RuleCoder(codebook, window=settings.window, negation=settings.negation,
                      negation_exempt=settings.negation_exempt, negators=settings.negators,
                      fallback_languages=settings.fallback_languages,
                      threshold=settings.rule_threshold, thresholds=settings.thresholds,
                      mixed_roles=settings.mixed_roles)
-    if kind == "rule":
-        return rule
-    # unset: each coder's own default (the value cross-validation chose for it)
-    C = {} if settings.inverse_regularisation is None else {"C": settings.inverse_regularisation}
-    if kind == "stacked":
-        return StackedCoder(codebook, rule_coder=rule, context=settings.context, position=settings.position,
-                            examples_weight=settings.examples_weight, cv_folds=settings.cv_folds,
-                            meta_C=settings.meta_regularisation,
-                            max_ngram=settings.max_ngram, n_neighbours=settings.n_neighbours,
-                            theme_models=settings.theme_models, thresholds=settings.thresholds,
-                            min_threshold=settings.min_threshold, seed=settings.seed,
-                            adjacent=settings.adjacent, balanced=settings.balanced,
-                            char_ngrams=settings.char_ngrams, conversation=settings.conversation,
-                            per_code=settings.per_code, per_code_min_positives=settings.per_code_min_positives,
-                            embeddings=settings.embeddings, embedding_weight=settings.embedding_weight,
-                            **C)
-    cls, extra = (LearnedCoder, {"rule_weight": 0.0}) if kind == "model" else \
-        (CombinedCoder, {"rule_weight": settings.rule_weight})
-    return cls(codebook, rule_coder=rule, min_positives=settings.min_positives,
+
+
+def _regularisation(settings: CodingSettings) -> dict:
+    """Unset: each coder's own default (the value cross-validation chose for it)."""
+    return {} if settings.inverse_regularisation is None else {"C": settings.inverse_regularisation}
+
+
+@registry("coding.coders").register("stacked")
+def _stacked_coder(codebook: Codebook, settings: CodingSettings):  # noqa: ANN202
+    from pipeline.stages.coding.coders import StackedCoder
+
+    return StackedCoder(codebook, rule_coder=_rule_coder(codebook, settings), context=settings.context,
+                        position=settings.position,
+                        examples_weight=settings.examples_weight, cv_folds=settings.cv_folds,
+                        meta_C=settings.meta_regularisation,
+                        max_ngram=settings.max_ngram, n_neighbours=settings.n_neighbours,
+                        theme_models=settings.theme_models, thresholds=settings.thresholds,
+                        min_threshold=settings.min_threshold, seed=settings.seed,
+                        adjacent=settings.adjacent, balanced=settings.balanced,
+                        char_ngrams=settings.char_ngrams, conversation=settings.conversation,
+                        per_code=settings.per_code, per_code_min_positives=settings.per_code_min_positives,
+                        embeddings=settings.embeddings, embedding_weight=settings.embedding_weight,
+                        **_regularisation(settings))
+
+
+def _learned_coder(cls, codebook: Codebook, settings: CodingSettings, rule_weight: float):  # noqa: ANN001, ANN202
+    return cls(codebook, rule_coder=_rule_coder(codebook, settings), min_positives=settings.min_positives,
                min_documents=settings.min_documents, cv_folds=settings.cv_folds,
                max_ngram=settings.max_ngram,
                thresholds=settings.thresholds, min_threshold=settings.min_threshold,
-               must_beat_rule=settings.model_must_beat_rules, seed=settings.seed, **C, **extra)
+               must_beat_rule=settings.model_must_beat_rules, seed=settings.seed,
+               **_regularisation(settings), rule_weight=rule_weight)
+
+
+@registry("coding.coders").register("model")
+def _model_coder(codebook: Codebook, settings: CodingSettings):  # noqa: ANN202
+    from pipeline.stages.coding.coders import LearnedCoder
+
+    return _learned_coder(LearnedCoder, codebook, settings, 0.0)
+
+
+@registry("coding.coders").register("combined")
+def _combined_coder(codebook: Codebook, settings: CodingSettings):  # noqa: ANN202
+    from pipeline.stages.coding.coders import CombinedCoder
+
+    return _learned_coder(CombinedCoder, codebook, settings, settings.rule_weight)
 
 
 def code(segments: pd.DataFrame, codebook: Codebook, settings: CodingSettings | None = None,

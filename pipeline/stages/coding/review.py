@@ -32,7 +32,8 @@ reviewer fills ``decision`` with
 
 :func:`read_review_sheet` turns a filled sheet into human codings; :func:`merge_human` merges them
 into earlier ones (nothing a person decided is lost; the later file wins a conflict and it is
-reported); :func:`apply_human` lays human decisions over machine codings for the final result.
+reported). The coding stage (:func:`pipeline.stages.coding.code.code`) lays the human codings over
+the machine codings for the final result.
 """
 from __future__ import annotations
 
@@ -266,29 +267,6 @@ def merge_human(existing: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(list(merged.values()), columns=HUMAN_COLUMNS).astype(str)
     out.attrs["problems"] = problems
     return out
-
-
-def apply_human(codings: pd.DataFrame, human: pd.DataFrame, segments: pd.DataFrame, codebook) -> pd.DataFrame:
-    """Final codings: human decisions laid over machine codings. Machine rows are dropped for
-    every segment+code a person decided and for every document a person coded fully; each pair a
-    person marked present becomes a ``source = "human"`` row (score 1, coders joined by '+')."""
-    human = human.reindex(columns=HUMAN_COLUMNS, fill_value="")
-    cov = coverage(human, segments)
-    human_docs = set(cov["doc_id"])
-    doc_of = dict(zip(segments["segment_id"], segments["doc_id"]))
-    decided = set(zip(human["segment_id"], human["code"]))
-    keep = [not ((s, c) in decided or doc_of.get(s) in human_docs)
-            for s, c in zip(codings["segment_id"], codings["code"])]
-    machine = codings[np.array(keep, dtype=bool)]
-    present = human[human["decision"].map(_polarity) == "present"]
-    rows = []
-    for (seg, code), group in present.groupby(["segment_id", "code"], sort=True):
-        rows.append({"segment_id": seg, "code": code, "theme": codebook.theme_of(code), "source": "human",
-                     "score": 1.0, "evidence": "; ".join(n for n in group["note"] if n),
-                     "coder": "+".join(sorted(set(group["coder"]))), "codebook_version": codebook.version})
-    if not rows:
-        return machine.reset_index(drop=True)
-    return pd.concat([machine, pd.DataFrame(rows)], ignore_index=True)
 
 
 # -- review sheets -----------------------------------------------------------------------------
