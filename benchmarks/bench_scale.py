@@ -57,12 +57,20 @@ code are medians of 3 processes, the rest single runs:
     100,000  learned fit (model)       161.8   86.7      618    1,153              1,228  50,000 coded turns
     100,000  learned predict (model)    13.8    8.1    7,258   12,397              1,228
     100,000  topics (lsa)              not measured: stopped by hand after 89 s (deadline)
+    1,000,000 start-up (chain)          23.9   12.6        -        -                660
+    1,000,000 read                     120.8   64.1    8,279   15,611              2,460
+    1,000,000 pseudonymise             990.4  640.5    1,010    1,561              3,088
+    1,000,000 rule code                306.0  232.6    3,268    4,300              4,342
+    1,000,000 ingest+rule             1417.2  937.1      706    1,067              4,342
+    (1M: ``--sizes 1000000 --stages chain``, run alongside the 10k/100k run; learned coder and
+    topics not run at 1M)
 
 Targets: ingest+rule is about 1,000 turns per CPU second, about 50x short of the 50,000 turns/s
 per core target; pseudonymisation (name discovery and identifier masking) is about 70% of it.
-Throughput is linear from 10k to 100k (539 vs 513 turns/s wall, 1,014 vs 945 per CPU second).
-Peak memory of ingest+rule grows with the corpus (712 MiB at 10k, 1,103 MiB at 100k, about
-650 MiB of it imports): nothing streams, the whole corpus is held as DataFrames.
+Throughput is linear from 10k to 1M (945, 1,014 and 1,067 turns per CPU second). 1M turns of
+ingest+rule fit in 24 GiB (peak 4,342 MiB); peak memory grows with the corpus (712 MiB at 10k,
+1,103 MiB at 100k, 4,342 MiB at 1M, about 650 MiB of it imports): nothing streams, the whole
+corpus is held as DataFrames, so the "bounded by streaming" target is not met.
 """
 from __future__ import annotations
 
