@@ -38,7 +38,7 @@ The read/pseudonymise/rule-code child of sizes below 100,000 is repeated ``--rep
 Measured 2026-12-02 on the development machine (2 cores shared with other work: load average
 about 3 while measured, with the 1M run going at the same time, so wall seconds are about twice
 the CPU seconds; the CPU columns are the steadier figures). 10k rows of read/pseudonymise/rule
-code are medians of 3 processes, the rest single runs:
+code are medians of 3 processes, the rest single runs (topics at 100k in a second run):
 
     size     stage                    wall s  CPU s  turns/s  turns/s per CPU s  peak MiB
     10,000   start-up (chain)           22.1   12.4        -        -                660
@@ -56,7 +56,7 @@ code are medians of 3 processes, the rest single runs:
     100,000  ingest+rule               185.6   98.6      539    1,014              1,103
     100,000  learned fit (model)       161.8   86.7      618    1,153              1,228  50,000 coded turns
     100,000  learned predict (model)    13.8    8.1    7,258   12,397              1,228
-    100,000  topics (lsa)              not measured: stopped by hand after 89 s (deadline)
+    100,000  topics (lsa)              201.3  144.6      497      692              1,382  50,000 units, 377 topics
     1,000,000 start-up (chain)          23.9   12.6        -        -                660
     1,000,000 read                     120.8   64.1    8,279   15,611              2,460
     1,000,000 pseudonymise             990.4  640.5    1,010    1,561              3,088
