@@ -1,6 +1,6 @@
 """Benchmark: throughput at scale on SYNTHETIC turns (tracker issue 12); prints figures.
 
-    .venv/bin/python benchmarks/bench_scale.py                      # 10k and 100k turns, about 15 min
+    .venv/bin/python benchmarks/bench_scale.py                      # 10k and 100k turns, about 25-30 min here
     .venv/bin/python benchmarks/bench_scale.py --sizes 1000000 --stages chain --timeout 3600
 
 Corpus: ``benchmarks/synthetic_corpus.py`` (40 turns a document, half interviewer turns,
