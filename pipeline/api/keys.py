@@ -135,13 +135,52 @@ def _closure(roots: tuple[str, ...]) -> dict[str, Path]:
 
 @lru_cache(maxsize=None)
 def stage_files(stage: str) -> tuple[Path, ...]:
-    """The source (and template) files whose content a stage's cache key covers."""
+    """The source (and template) files whose content a stage's cache key covers.
+
+    Parsing the package's modules to follow their imports takes about 2 s, so the lists are kept
+    in ``pipeline/__pycache__/qualpipe-stage-files.json`` under the hash of every source file of
+    the package (names and contents): any edit to the package computes them again."""
     if stage not in STAGE_MODULES:
         raise KeyError(f"no module list for stage {stage!r}: add it to STAGE_MODULES in {__file__}")
-    files = set(_closure(STAGE_MODULES[stage]).values()) | {PACKAGE / g for g in GLUE + STAGE_GLUE.get(stage, ())}
-    for folder in STAGE_DATA.get(stage, ()):
-        files |= {p for p in (PACKAGE / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts}
-    return tuple(sorted(files))
+    memo = _stage_files_memo()
+    if stage not in memo["stages"]:
+        files = set(_closure(STAGE_MODULES[stage]).values()) | {PACKAGE / g for g in GLUE + STAGE_GLUE.get(stage, ())}
+        for folder in STAGE_DATA.get(stage, ()):
+            files |= {p for p in (PACKAGE / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+        memo["stages"][stage] = sorted(str(p.relative_to(PACKAGE)) for p in files)
+        _save_stage_files_memo(memo)
+    return tuple(PACKAGE / rel for rel in memo["stages"][stage])
+
+
+_MEMO_FILE = PACKAGE / "__pycache__" / "qualpipe-stage-files.json"
+
+
+@lru_cache(maxsize=1)
+def _stage_files_memo() -> dict:
+    from pipeline.api.runrecord import source_hash
+
+    names = sorted(str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*")
+                   if p.is_file() and "__pycache__" not in p.parts)  # a new template counts too
+    source = digest(source_hash(), names)
+    try:
+        memo = json.loads(_MEMO_FILE.read_text(encoding="utf-8"))
+        if memo.get("source") == source and isinstance(memo.get("stages"), dict):
+            return memo
+    except (OSError, ValueError):
+        pass
+    return {"source": source, "stages": {}}
+
+
+def _save_stage_files_memo(memo: dict) -> None:
+    import os
+
+    try:  # a read-only install computes the lists in each process instead
+        _MEMO_FILE.parent.mkdir(exist_ok=True)
+        tmp = _MEMO_FILE.with_name(f"{_MEMO_FILE.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(memo, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, _MEMO_FILE)
+    except OSError:
+        pass
 
 
 @lru_cache(maxsize=None)
