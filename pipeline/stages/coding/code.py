@@ -92,7 +92,7 @@ def make_coder(codebook: Codebook, settings: CodingSettings, kind: str | None = 
 
 @registry("coding.coders").register("rule")
 def _rule_coder(codebook: Codebook, settings: CodingSettings):  # noqa: ANN202
-    from pipeline.stages.coding.coders import RuleCoder
+    from pipeline.stages.coding.coders.rule import RuleCoder
 
     return RuleCoder(codebook, window=settings.window, negation=settings.negation,
                      negation_exempt=settings.negation_exempt, negators=settings.negators,
@@ -108,7 +108,7 @@ def _regularisation(settings: CodingSettings) -> dict:
 
 @registry("coding.coders").register("stacked")
 def _stacked_coder(codebook: Codebook, settings: CodingSettings):  # noqa: ANN202
-    from pipeline.stages.coding.coders import StackedCoder
+    from pipeline.stages.coding.coders.stacked import StackedCoder
 
     return StackedCoder(codebook, rule_coder=_rule_coder(codebook, settings), context=settings.context,
                         position=settings.position,
@@ -135,14 +135,14 @@ def _learned_coder(cls, codebook: Codebook, settings: CodingSettings, rule_weigh
 
 @registry("coding.coders").register("model")
 def _model_coder(codebook: Codebook, settings: CodingSettings):  # noqa: ANN202
-    from pipeline.stages.coding.coders import LearnedCoder
+    from pipeline.stages.coding.coders.learned import LearnedCoder
 
     return _learned_coder(LearnedCoder, codebook, settings, 0.0)
 
 
 @registry("coding.coders").register("combined")
 def _combined_coder(codebook: Codebook, settings: CodingSettings):  # noqa: ANN202
-    from pipeline.stages.coding.coders import CombinedCoder
+    from pipeline.stages.coding.coders.combined import CombinedCoder
 
     return _learned_coder(CombinedCoder, codebook, settings, settings.rule_weight)
 

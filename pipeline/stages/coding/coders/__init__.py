@@ -12,11 +12,31 @@ All share the scikit-learn interface ``fit(segments, codings)``, ``predict_proba
 ``segment_id, code, theme, source, score, evidence, coder, codebook_version``);
 ``predict_scored(segments)`` returns both from one scoring pass (the coding stage needs both).
 """
+from typing import TYPE_CHECKING
+
 from pipeline.stages.coding.coders._common import CODER_VERSION, CODING_COLUMNS, add_context, codebook_version
-from pipeline.stages.coding.coders.combined import CombinedCoder
-from pipeline.stages.coding.coders.learned import LearnedCoder
-from pipeline.stages.coding.coders.rule import DEFAULT_NEGATORS, RuleCoder
-from pipeline.stages.coding.coders.stacked import StackedCoder, codebook_examples
+
+#: the coders, imported when first used (PEP 562): reading a cached coding result needs
+#: ``_common`` only, not scikit-learn (about 2.5 s to import)
+_LAZY = {"CombinedCoder": "combined", "LearnedCoder": "learned", "DEFAULT_NEGATORS": "rule", "RuleCoder": "rule",
+         "StackedCoder": "stacked", "codebook_examples": "stacked"}
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pipeline.stages.coding.coders.combined import CombinedCoder
+    from pipeline.stages.coding.coders.learned import LearnedCoder
+    from pipeline.stages.coding.coders.rule import DEFAULT_NEGATORS, RuleCoder
+    from pipeline.stages.coding.coders.stacked import StackedCoder, codebook_examples
 
 __all__ = ["CODER_VERSION", "CODING_COLUMNS", "DEFAULT_NEGATORS", "CombinedCoder", "LearnedCoder",
            "RuleCoder", "StackedCoder", "add_context", "codebook_examples", "codebook_version"]
