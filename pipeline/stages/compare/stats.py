@@ -26,7 +26,13 @@ from __future__ import annotations
 import zlib
 
 import numpy as np
-from scipy import stats
+
+
+def _stats():
+    """scipy.stats, imported when a test runs (about 1-3 s): a cached comparison is read without it."""
+    from scipy import stats
+
+    return stats
 
 
 def rng_for(seed: int, *key: object) -> np.random.Generator:
@@ -64,7 +70,7 @@ def percentile_interval(samples: np.ndarray, ci: float) -> tuple[np.ndarray, np.
 def fisher_p(yes_a: int, n_a: int, yes_b: int, n_b: int) -> float:
     """Two-sided Fisher exact p for ``[[yes_a, n_a - yes_a], [yes_b, n_b - yes_b]]``."""
     table = np.array([[yes_a, n_a - yes_a], [yes_b, n_b - yes_b]])
-    return float(stats.fisher_exact(table, alternative="two-sided").pvalue)
+    return float(_stats().fisher_exact(table, alternative="two-sided").pvalue)
 
 
 def permutation_diff_p(labels: np.ndarray, numer: np.ndarray, denom: np.ndarray, n_perm: int,
@@ -130,7 +136,7 @@ def bh_adjust(p_values: np.ndarray) -> np.ndarray:
     out = np.full(p.shape, np.nan)
     ok = ~np.isnan(p)
     if ok.any():
-        out[ok] = stats.false_discovery_control(p[ok], method="bh")
+        out[ok] = _stats().false_discovery_control(p[ok], method="bh")
     return out
 
 
@@ -143,7 +149,7 @@ def wilson_interval(share: np.ndarray | float, n: np.ndarray | float, ci: float
     NaN where ``n`` is 0 or the share is NaN."""
     p = np.asarray(share, dtype=float)
     n = np.asarray(n, dtype=float)
-    z = float(stats.norm.ppf(0.5 + ci / 2.0))
+    z = float(_stats().norm.ppf(0.5 + ci / 2.0))
     with np.errstate(divide="ignore", invalid="ignore"):
         centre = p + z * z / (2 * n)
         half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
