@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 STUDY  ?= study.yaml
 # A CPU-only torch keeps the environment near 2.6 GB instead of ~7 GB with a CUDA build.
 TORCH_SPEC ?= torch==2.13.0
+# tests in 2 processes, one test file per process at a time (pytest-xdist); PYTEST_PARALLEL= runs them in one
+PYTEST_PARALLEL ?= -n 2 --dist loadfile
 
 .PHONY: install run test test-slow lint clean
 
@@ -22,11 +24,11 @@ run: install
 
 test: install
 	$(BIN)/ruff check pipeline tests benchmarks examples
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL)
 
 # the slow tests (notebooks, fits in new processes, a killed ingest); CI runs them after `make test`
 test-slow: install
-	$(BIN)/python -m pytest -q -m slow
+	$(BIN)/python -m pytest -q -m slow $(PYTEST_PARALLEL)
 
 lint: install
 	$(BIN)/ruff check pipeline tests benchmarks examples
