@@ -135,7 +135,7 @@ def methods_plain(comparison, codebook, segments, t: Texts) -> list[str]:
 
 def top_context(comparison, codebook, settings, t: Texts, segments=None, provenance=None,
                 study_text: dict | None = None) -> dict:
-    words = Phrases(settings.phrases)
+    words = Phrases(settings.phrases, settings.language)
     study_text = study_text or {}
     rec = recommendations(segments, comparison, codebook, settings, t)
     findings = key_findings(comparison, codebook, settings, t, words, rec)
@@ -162,7 +162,7 @@ def by_whom(comparison, codebook, settings, t: Texts, theme: str) -> dict:
     first ``within`` attribute (else of the compared attribute), and its rare codes."""
     from pipeline.stages.report.keyfindings import rare_codes
 
-    words = Phrases(settings.phrases)
+    words = Phrases(settings.phrases, settings.language)
     prev = comparison.prevalence
     attribute = (comparison.settings.within or [primary_attribute(comparison, settings)])[0]
     rows = prev[(prev["attribute"] == attribute) & (prev["stratum"] == "all") & (prev["level"] == "theme")

@@ -9,6 +9,9 @@ note in the report.
 from __future__ import annotations
 
 import math
+import re
+
+from pipeline.stages.report.texts_nl import NL
 
 EN = {
     "key_findings": "Key findings",
@@ -92,97 +95,75 @@ EN = {
     "language_note": "",
 }
 
-NL = {
-    "key_findings": "Belangrijkste bevindingen",
-    "comparison_picture": "De vergelijking in \u00e9\u00e9n beeld",
-    "description_picture": "Wat er gezegd werd, in \u00e9\u00e9n beeld",
-    "recommendations": "Wat deelnemers zouden veranderen",
-    "themes": "Bevindingen per thema",
-    "details": "Verschillen in detail",
-    "summary_details": "De cijfers in detail",
-    "topics": "Nieuwe onderwerpen",
-    "framework": "Raamwerkmatrix",
-    "methods": "Werkwijze en beperkingen",
-    "provenance": "Bijlage: herkomst",
-    "contents": "Inhoud",
-    "skip": "Naar de inhoud",
-    "lead_compare": "Wat {n_resp} respondenten in {n_cases} gesprekken zeiden, en of {versus} verschillen.",
-    "lead_describe": "Wat {n_resp} respondenten in {n_cases} gesprekken zeiden. Deze studie heeft \u00e9\u00e9n "
-                     "groep: het rapport beschrijft het materiaal en vergelijkt geen groepen.",
-    "kf_intro": "Elke uitspraak is met vaste regels afgeleid uit het gecodeerde materiaal; de cijfers zeggen hoeveel "
-                "respondenten iets aanhaalden (elke respondent telt \u00e9\u00e9n keer, hoe vaak hij of zij er ook "
-                "over sprak) en in hoeveel gesprekken (interviews, focusgroepen of de schriftelijke antwoorden van "
-                "een persoon).",
-    "strength_nearly_all": "bijna alle respondenten", "strength_most": "de meeste respondenten",
-    "strength_many": "veel respondenten", "strength_some": "een aantal respondenten",
-    "strength_few": "enkele respondenten",
-    "theme_statement": "{Strength} spraken over {theme}, vooral over {codes}.",
-    "theme_statement_one": "{Strength} spraken over {theme}.",
-    "evidence": "Aangehaald door {x} van de {n} respondenten ({share}; {ci}-interval {low}\u2013{high}) in {d} van "
-                "de {D} gesprekken.",
-    "code_evidence": "{label}: {x} van de {n} respondenten in {d} gesprekken",
-    "contrary": "Maar {x} respondent{s} in {d} gesprek{ds} zei{zei}: {label}.",
-    "rec_statement": "{x} van de {n} respondenten in {d} van de {D} gesprekken deden suggesties; het vaakst over "
-                     "{topics}.",
-    "rec_statement_plain": "{x} van de {n} respondenten in {d} van de {D} gesprekken deden suggesties.",
-    "rec_none": "De studie duidt geen codes aan als aanbeveling (report.recommendation_codes), dus er is geen "
-                "deel over wat deelnemers zouden veranderen.",
-    "rec_intro": "Passages gecodeerd als suggestie of aanbeveling, gegroepeerd volgens de andere codes van dezelfde "
-                 "passage (waarover de suggestie gaat), grootste groep eerst.",
-    "rec_group": "{label}: {x} respondent{s} in {d} gesprek{ds}",
-    "rec_other": "Suggesties zonder andere code",
-    "diff_sig": "{Item} verschilt tussen {groups}: {xa} van de {na} respondenten in {ga} ({sa}) tegenover {xb} van "
-                "de {nb} in {gb} ({sb}); waarschijnlijk geen toeval (gecorrigeerde p = {p}), maar de steekproef is "
-                "klein en niet representatief.",
-    "diff_none": "Geen duidelijk verschil tussen {groups}: het grootste verschil, bij {item} ({sa} tegenover {sb}), "
-                 "kan toeval zijn (gecorrigeerde p = {p}); met {da} en {db} gesprekken kunnen alleen grote "
-                 "verschillen zichtbaar worden.",
-    "diff_untested": "Geen vergelijking van {groups} heeft minstens {m} gesprekken per groep, dus er wordt geen "
-                     "verschil vermeld.",
-    "one_group": "Deze studie heeft \u00e9\u00e9n groep respondenten: het rapport beschrijft wat er gezegd werd en "
-                 "vergelijkt geen groepen.",
-    "see_details": "Details en alle toetsen: zie \u2018{section}\u2019.",
-    "rare": "Door weinigen aangehaald, maar aanwezig: {items}.",
-    "rare_flag": "zeldzame stem: {x} respondent{s}",
-    "by_whom": "Wie het aanhaalde: {parts}.",
-    "topics_not_in_codebook": "Wat het onderwerpmodel vond en het codeboek niet: {items}.",
-    "picture_alt": "Staafdiagram van het aandeel respondenten dat elk thema en de meest genoemde code ervan "
-                   "aanhaalde",
-    "picture_caption": "Thema's (vet) en hun meest genoemde code: aandeel respondenten dat het aanhaalde, met "
-                       "{ci}-intervallen; n per groep in de legende. De staven zijn per groep gearceerd voor "
-                       "afdrukken in grijstinten.",
-    "x_label": "aandeel respondenten dat het aanhaalde (lijnen: {ci}-interval)",
-    "legend": "{group} (n = {n} respondenten, {d} gesprekken)",
-    "theme_row": "Thema: {label}",
-    "everyone": "Alle respondenten",
-    "in_words": "In hun eigen woorden",
-    "quote_by": "{speaker}, {ref}",
-    "no_quote": "Geen gecodeerde passage over dit thema in deze groep.",
-    "methods_plain": [
-        "{n_docs} documenten ({n_cases} gesprekken) met {n_resp} respondenten werden ingelezen in tabellen, "
-        "\u00e9\u00e9n rij per spreekbeurt; namen, e-mailadressen en telefoonnummers werden eerst door "
-        "pseudoniemen vervangen.",
-        "Elke spreekbeurt van een respondent werd gecodeerd met het codeboek {codebook} ({n_codes} codes in "
-        "{n_themes} thema's). {coding}",
-        "Aandelen tellen respondenten; intervallen komen uit het herbemonsteren van volledige gesprekken, dus ze "
-        "zijn breed wanneer er weinig gesprekken zijn.",
-        "Een onderwerpmodel groepeerde passages volgens hun woorden, zonder het codeboek, om te vinden wat het "
-        "codeboek miste.",
-    ],
-    "coding_human": "{human} spreekbeurten werden door mensen gecodeerd, {machine} door de automatische codeerder, "
-                    "die leert van de menselijke codes; automatische codes zijn suggesties, hieronder getoetst "
-                    "aan menselijke codes.",
-    "coding_rule": "De codes kwamen van de regels van het codeboek (signaalwoorden).",
-    "limits": "Beperkingen: wat deze vergelijking wel en niet kan zeggen",
-    "prov_intro": "Wat dit rapport maakte: invoerbestanden met ingekorte SHA-256-hashes (de volledige hashes staan "
-                  "in provenance.json naast dit bestand), codeboek, seeds en softwareversies.",
-    "prov_file": "Bestand", "prov_hash": "SHA-256 (kort)", "prov_item": "Onderdeel", "prov_value": "Waarde",
-    "no_provenance": "Voor dit rapport werd geen herkomstregistratie meegegeven.",
-    "footer": "Gemaakt met qualpipe. Citaten zijn gepseudonimiseerd: namen, e-mailadressen en telefoonnummers "
-              "werden voor de analyse vervangen.",
-    "agreement_none": "Er was \u00e9\u00e9n menselijke codeerder (of geen) voor dezelfde passages, dus er kan geen "
-                      "overeenstemming tussen codeerders berekend worden; agreement.csv bevat alleen de kopregel.",
-    "language_note": "",
+# The summary (:mod:`summary`), theme sections and tables (:mod:`findings`, :mod:`charts`) and the
+# template's fixed sentences (``t.html(key, ...)``: HTML as written, fields escaped).
+EN |= {
+    "the_group": "the {value} group", "people_group": "respondents in the {value} group",
+    "in_group": "in the {value} group", "all_respondents": "all respondents", "respondents": "respondents",
+    "and": " and ", "anything_on": "anything on \u2018{label}\u2019",
+    "ci_part": "; {level} CI {range}", "x_of_n": "{x} of {n}",
+    "group_size": " ({n} respondents in {d} cases)", "no_code": "{head}: no code was applied.",
+    "all": "all", "most": "most", "followed_by": ", followed by ",
+    "most_mentioned": "{head}: {most} ({lead}) mentioned {labels}{rest}.",
+    "codes_most": "{head}: the codes mentioned most often were {codes}.",
+    "material": "The material: {d} documents with {n} respondents",
+    "themes_most": "Of the {n} themes, those raised most often were {themes}.",
+    "largest_group": ", the largest group",
+    "material_end": ". Statistics count cases: an interview or a focus group is one case, and so are each "
+                    "person's written answers in a table of open answers.",
+    "diff_counts": "{item}: {xa} of {na} {who} in {ga} ({sa}{cia}) against {xb} of {nb} in {gb} ({sb}{cib}).",
+    "highest_lowest": " These are the highest and the lowest of {n} groups.",
+    "diff_span": ", {level} CI {low} to {high}", "diff_points": " Difference {d} percentage points{span}.",
+    "diff_unlikely": " Unlikely to be chance alone (adjusted p = {p}), but the sample is small and not "
+                     "representative ({docs}).",
+    "diff_chance": " This could be chance (adjusted p = {p}; {docs}).",
+    "one_case_each": "one case each", "n_cases_ab": "{a} and {b} cases",
+    "block_size": "{n} in {group} ({d} case{ds})",
+    "differences_between": "Differences between {groups}", "differences_by": "Differences by {attribute}",
+    "no_qualifying": "No comparison of {attribute} groups has at least {m} cases in every group, so the summary "
+                     "states no difference; the comparisons that were made are listed below with their caveats.",
+    "none_significant": "None of the {n} differences tested is statistically significant after correcting for the "
+                        "number of comparisons: each could be chance. ",
+    "some_significant": "{k} of the {n} differences tested {verb} statistically significant after correcting for "
+                        "the number of comparisons. ", "is": "is", "are": "are",
+    "compared_among": "Compared among {where}, where each group has at least {m} cases; the largest differences "
+                      "come first, each with the number of respondents, the shares and their {ci} intervals (the "
+                      "range the share could plausibly take given this few cases).",
+    "too_few": "Fewer than {m} cases in a group: too few to tell a difference from chance.",
+    "smaller_groups": "Comparisons in smaller groups ({n})",
+}
+
+EN |= {
+    "test_fisher": "Fisher's exact test on documents", "test_permutation": "permutation test of documents",
+    "overview": "Over all populations, {n} differences between {attribute} groups were tested ({test}, "
+                "Benjamini-Hochberg correction over codes and over themes); {k} {verb} significant at the "
+                "adjusted {alpha} level.", "was": "was", "were": "were",
+    "any_code_of": "Any code of \u2018{label}\u2019",
+    "theme_chart": "{label}: share of respondents who mentioned each code in {versus}",
+    "theme_suffix": " (theme)", "group_count": "{group}: {x} of {n} ({share})",
+    "pts": "{d} pts", "pts_span": " ({low} to {high})", "share_cell": "{share} ({n} of {g})",
+    "not_compared": "not compared with the codebook",
+    "headline": "against human coding, the machine's codes had micro-averaged F1 {f1}, precision {precision} and "
+                "recall {recall} (support {support} coded turns of {n} units)",
+    "human": "human", "not_coded": "not coded",
+    "caveat_sample": "The material is a small, purposive qualitative sample ({sizes}). Shares describe what these "
+                     "people said; they are not estimates for all participants of the programme.",
+    "caveat_size": "{d} documents with {n} respondents in {group}",
+    "caveat_silence": "Not mentioning a topic is not the same as disagreeing with it: interviews followed a guide, "
+                      "but not every question was asked of everyone in the same way.",
+    "caveat_focus": "A focus group is one document; each participant counts once as a respondent. Intervals come "
+                    "from resampling whole documents and are never narrower than a Wilson interval that counts "
+                    "documents, so they are wide when there are few documents.",
+    "caveat_tests": "Differences are tested on documents ({test}) and corrected for the number of codes compared; "
+                    "with this few documents only large differences can be told apart from chance, and a "
+                    "difference that is not significant is not evidence that the groups are alike.",
+    "caveat_coding": "Coding was machine-assisted: {headline}.",
+    "caveat_no_coding": "Coding was machine-assisted; no agreement figures between machine and human coders were "
+                        "supplied, so the accuracy of the coding is not shown in this report.",
+    "legend_docs": "{group} (n = {n} respondents, {d} documents)",
+    "alt_bar": "{group} {share} ({x} of {n}, {ci} CI {range})",
+    "alt_gap": " The largest gap between the groups is for {item}: ", "against": " against ",
+    "alt": "Bar chart: {title}.{gap} Share of respondents who mentioned each item: ",
 }
 
 LANGUAGES = {"en": EN, "nl": NL}
@@ -201,6 +182,18 @@ class Texts:
     def num(self, value: float, digits: int = 2) -> str:
         text = f"{value:.{digits}f}"
         return text.replace(".", ",") if self.language == "nl" else text
+
+    def cell(self, text: str) -> str:
+        """A table cell: numbers such as "0.71" with a decimal comma in Dutch, other text as it is."""
+        if self.language == "nl" and re.fullmatch(r"[\u2212+-]?\d+\.\d+", text):
+            return text.replace(".", ",")
+        return text
+
+    def html(self, key: str, **fields):
+        """A fixed sentence of the template as HTML (entities as written; ``fields`` escaped)."""
+        from markupsafe import Markup
+
+        return Markup(self[key]).format(**fields)
 
     def pct(self, share: float) -> str:
         if share is None or (isinstance(share, float) and math.isnan(share)):
