@@ -145,7 +145,7 @@ def _number_row(r: pd.Series, codebook, words: Phrases, labels: dict, t, lang: s
     return {"item": _label(codebook, r["code"], lang) + (t["theme_suffix"] if r["level"] == "theme" else ""),
             "stratum": capital(words.stratum(r["stratum"])), "a": side("a"), "b": side("b"),
             "difference": t["pts"].format(d=points(r["difference"])) + span, "p": p_text(r["p_adjusted"], t.language),
-            "caution": caution_nl(caution) if t.language == "nl" else caution}
+            "caution": caution_nl(caution, labels) if t.language == "nl" else caution}
 
 
 def _top_words(value: Any, n: int = 8) -> str:
@@ -224,11 +224,11 @@ def quality_context(agreement, evaluation, segments, notes, language: str = "en"
         out["coded_by"] = [(k, int(v)) for k, v in kind.value_counts().sort_index().items()]
     if agreement is not None and len(agreement):
         rows = agreement[agreement["level"].isin(["overall", "theme"])] if "level" in agreement else agreement
-        out["agreement"] = [{c: t.cell(_cell(r.get(c))) for c in ("level", "code", "coders", "n_units", "percent_agreement",
+        out["agreement"] = [{c: _level(t.cell(_cell(r.get(c))), c, t) for c in ("level", "code", "coders", "n_units", "percent_agreement",
                                                           "cohen_kappa", "krippendorff_alpha")} for _, r in rows.iterrows()]
     if evaluation is not None and len(evaluation):
         rows = evaluation[evaluation["level"].isin(["micro", "macro", "theme"])] if "level" in evaluation else evaluation
-        out["evaluation"] = [{c: t.cell(_cell(r.get(c))) for c in ("level", "code", "n_units", "support", "precision",
+        out["evaluation"] = [{c: _level(t.cell(_cell(r.get(c))), c, t) for c in ("level", "code", "n_units", "support", "precision",
                                                            "recall", "f1", "kappa")} for _, r in rows.iterrows()]
         micro = evaluation[evaluation.get("level", evaluation.get("code")) == "micro"]
         if len(micro):
@@ -236,6 +236,13 @@ def quality_context(agreement, evaluation, segments, notes, language: str = "en"
             out["headline"] = t["headline"].format(**{k: t.cell(_cell(m.get(k))) for k in (
                 "f1", "precision", "recall", "support")}, n=_cell(m.get("n_units")))
     return out
+
+
+def _level(text: str, column: str, t) -> str:  # noqa: ANN001
+    """The ``level`` column of a quality table in the report's language."""
+    from pipeline.stages.report.texts_nl import LEVEL_NL
+
+    return LEVEL_NL.get(text, text) if column in ("level", "code") and t.language == "nl" else text
 
 
 def _cell(value: Any) -> str:

@@ -149,7 +149,7 @@ def top_context(comparison, codebook, settings, t: Texts, segments=None, provena
     lead = t["lead_compare" if compared else "lead_describe"].format(
         n_resp=int(total["n_respondents"]), n_cases=n_cases, versus=versus)
     return {"title": title_of(settings, study_text.get("description", ""), study_text.get("name", ""), t.language),
-            "lead": lead, "key_findings": findings, "picture": pic, "recommendations": rec, "t": t,
+            "lead": lead, "key_findings": findings, "picture": pic, "recommendations": rec, "t": t, "texts": t,
             "compared": compared, "methods_plain": methods_plain(comparison, codebook, segments, t),
             "provenance_table": provenance_rows(provenance, study_text.get("root"))}
 

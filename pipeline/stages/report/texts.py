@@ -166,6 +166,89 @@ EN |= {
     "alt": "Bar chart: {title}.{gap} Share of respondents who mentioned each item: ",
 }
 
+# the template's fixed sentences (``t.html``) and table header rows (``t.row``)
+EN |= {
+    "said_most": "What respondents said most",
+    "other_said_most": "What the other groups said most ({n})",
+    "no_test_all": "No difference could be tested here: every document, or none, mentioned each code.",
+    "smaller_intro": "These comparisons are not in the summary: {why}. They show what to look at in further "
+                     "work, not findings.",
+    "fewer_than_above": "they rest on fewer cases per group than those above",
+    "few_cases": "they rest on few cases per group",
+    "no_test": "No difference could be tested here.",
+    "notes_of": "Notes of the comparison: {notes}",
+    "themes_intro": "Each chart shows, per theme and code, the share of all respondents who mentioned it at "
+                    "least once, in {versus}.\nThe thin lines show the {ci} interval. Quotes are "
+                    "pseudonymised passages that carry a code of the theme\n(an ellipsis marks where a "
+                    "longer answer was cut); the reference after each quote (document:turn) identifies the "
+                    "passage.",
+    "theme_caption": "{label}: share of respondents who mentioned each code in {versus}, with {ci} intervals.",
+    "numbers_behind": "Numbers and tests behind {label}",
+    "numbers_caption": "{label}: respondents who mentioned each code, difference in shares in percentage "
+                       "points ({ci} interval) and adjusted p-value, for all respondents and within each "
+                       "group",
+    "numbers_head": ["Code", "Among", "First group", "Second group", "Difference (first &minus; second)", "Adjusted p", "Caution"],
+    "no_topics": "No topic model was fitted for this report, so there are no candidate new themes.",
+    "topics_intro": "A topic model grouped respondent passages by similar wording, without the codebook. "
+                    "Topics that match no theme\nof the codebook are candidates for new themes; they need a "
+                    "researcher's reading before they mean anything.",
+    "candidate": "Candidate theme: {label}",
+    "topic_words": "{n} passages. Characteristic words: {words}.",
+    "no_emergent": "Every topic the model found matches a theme of the codebook: no candidate new theme.",
+    "topics_matching": "Topics that match the codebook ({n})",
+    "topics_head": ["Topic", "Label", "Passages", "Status", "Theme"],
+    "shares_caption": "Share of passages in each topic, {versus} (topic &minus;1: passages the model left "
+                      "unassigned)",
+    "framework_intro": "One row per document (case), one column per theme; each cell holds up to {n} "
+                       "passages that carry a code of the theme (human-coded first, then those where the "
+                       "theme's words are found, then the highest coding score), from different speakers "
+                       "where possible.",
+    "framework_show": "Show the framework matrix ({rows} cases &times; {themes} themes)",
+    "framework_caption": "Framework matrix: cases by themes, with pseudonymised quotes",
+    "case": "Case",
+    "material_head": "The material",
+    "corpus_caption": "Documents, turns, respondents and words per group",
+    "corpus_head": ["Attribute", "Group", "Documents", "Turns", "Respondent turns", "Respondents", "Words"],
+    "codebook_head": "The codebook",
+    "codebook_show": "Themes and codes of {name} ({n} entries)",
+    "codebook_cols": ["Id", "Label", "Definition"],
+    "coding_head": "How the material was coded",
+    "coding_intro": "Every respondent turn was coded against the codebook; a turn can carry several codes. "
+                    "Interviewer turns were not counted.\nWhere people coded a document, their codes are "
+                    "final; elsewhere the machine coder's codes are used.",
+    "coded_by": "{kind}: {n} respondent turns",
+    "agreement_head": "Agreement between coders",
+    "agreement_caption": "Agreement between coders (overall and per theme)",
+    "agreement_cols": ["Level", "Code", "Coders", "Units (n)", "% agreement", "Cohen&rsquo;s kappa", "Krippendorff&rsquo;s alpha"],
+    "no_agreement": "No agreement figures between coders were supplied for this report.",
+    "evaluation_head": "Machine coding checked against human coding",
+    "evaluation_caption": "Machine coding against human gold codes",
+    "evaluation_cols": ["Level", "Code", "Units (n)", "Support", "Precision", "Recall", "F1", "Kappa"],
+    "no_evaluation": "No evaluation of the machine coding against human coding was supplied for this report.",
+    "method_head": "How groups were compared",
+    "method": "Shares count respondents (each speaker of a document once) among respondent turns. Each "
+              "interval is the wider of two:\nthe percentile interval of a bootstrap that resamples whole "
+              "documents within each group, and a Wilson score interval that\ntakes the number of documents "
+              "as the sample size. The bootstrap alone collapses to a single value (such as 0&ndash;0%) "
+              "when\nevery document of a group agrees, and is too narrow with few documents; the Wilson "
+              "interval stays honest there. Intervals of\ndifferences likewise take the wider of the "
+              "bootstrap and Newcombe&rsquo;s score interval. The summary states differences only\nwhere "
+              "every group has at least {m} documents. Two groups are compared with Fisher&rsquo;s exact "
+              "test on documents\nmentioning a code or not (or a permutation test of documents); more groups "
+              "with a permutation chi-square test of documents.\np-values are adjusted with the "
+              "Benjamini-Hochberg procedure over codes, and separately over themes.",
+    "settings_show": "Settings of the comparison",
+    "settings_cols": ["Setting", "Value"],
+    "topic_model_head": "Topic model",
+    "stability": "Stability: refitting with other seeds gave a mean adjusted Rand index of {ari} (1 = "
+                 "identical topics, 0 = chance).",
+    "no_stability": "No stability figures were supplied.",
+    "refits_caption": "Refits with other seeds",
+    "topic_info_show": "Topic model settings and counts",
+    "topic_info_cols": ["Item", "Value"],
+    "no_topic_model": "No topic model was fitted for this report.",
+}
+
 LANGUAGES = {"en": EN, "nl": NL}
 
 
@@ -194,6 +277,12 @@ class Texts:
         from markupsafe import Markup
 
         return Markup(self[key]).format(**fields)
+
+    def row(self, key: str) -> list:
+        """A header row of the template (HTML as written)."""
+        from markupsafe import Markup
+
+        return [Markup(cell) for cell in self[key]]
 
     def pct(self, share: float) -> str:
         if share is None or (isinstance(share, float) and math.isnan(share)):

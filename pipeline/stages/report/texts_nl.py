@@ -187,13 +187,110 @@ _CAUTIONS = [
 ]
 
 
-def caution_nl(text: str) -> str:
-    """The compare stage's caution of a difference (English, "; "-separated) in Dutch."""
+def caution_nl(text: str, labels: dict | None = None) -> str:
+    """The compare stage's caution of a difference (English, "; "-separated) in Dutch, groups
+    named by ``labels`` (group value -> name)."""
     parts = []
     for part in str(text).split("; "):
         for pattern, dutch in _CAUTIONS:
-            if pattern.match(part):
-                part = pattern.sub(dutch, part)
+            match = pattern.match(part)
+            if match:
+                part = match.expand(dutch)
+                if match.groups() and labels:
+                    group = match.group(1)
+                    part = labels.get(group, group) + part[len(group):]
                 break
         parts.append(part)
     return "; ".join(parts)
+
+# the template's fixed sentences and table header rows (HTML as written: entities, no fields escaped)
+NL |= {
+    "said_most": "Wat respondenten het vaakst zeiden",
+    "other_said_most": "Wat de andere groepen het vaakst zeiden ({n})",
+    "no_test_all": "Hier kon geen verschil getoetst worden: elk document, of geen enkel, noemde elke code.",
+    "smaller_intro": "Deze vergelijkingen staan niet in de samenvatting: {why}. Ze tonen waar verder onderzoek naar "
+                     "kan kijken; het zijn geen bevindingen.",
+    "fewer_than_above": "ze steunen op minder gesprekken per groep dan die hierboven",
+    "few_cases": "ze steunen op weinig gesprekken per groep",
+    "no_test": "Hier kon geen verschil getoetst worden.",
+    "notes_of": "Opmerkingen bij de vergelijking: {notes}",
+    "themes_intro": "Elke grafiek toont per thema en per code het aandeel van alle respondenten dat het minstens "
+                    "\u00e9\u00e9n keer noemde, in {versus}.\nDe dunne lijnen tonen het {ci}-interval. De citaten zijn "
+                    "gepseudonimiseerde passages met een code van het thema\n(een beletselteken toont waar een "
+                    "langer antwoord ingekort werd); de verwijzing na elk citaat (document:spreekbeurt) duidt de "
+                    "passage aan.",
+    "theme_caption": "{label}: aandeel respondenten dat elke code noemde, in {versus}, met {ci}-intervallen.",
+    "numbers_behind": "Cijfers en toetsen bij {label}",
+    "numbers_caption": "{label}: respondenten die elke code noemden, verschil in aandelen in procentpunten "
+                       "({ci}-interval) en gecorrigeerde p, voor alle respondenten en binnen elke groep",
+    "numbers_head": ["Code", "Bij", "Eerste groep", "Tweede groep", "Verschil (eerste &minus; tweede)",
+                     "Gecorrigeerde p", "Let op"],
+    "no_topics": "Voor dit rapport werd geen onderwerpmodel berekend, dus er zijn geen kandidaat-thema's.",
+    "topics_intro": "Een onderwerpmodel groepeerde passages van respondenten volgens gelijkaardige woorden, zonder "
+                    "het codeboek. Onderwerpen die bij geen enkel thema\nvan het codeboek passen, zijn "
+                    "kandidaat-thema's; een onderzoeker moet ze lezen voor ze iets betekenen.",
+    "candidate": "Kandidaat-thema: {label}",
+    "topic_words": "{n} passages. Kenmerkende woorden: {words}.",
+    "no_emergent": "Elk onderwerp dat het model vond, past bij een thema van het codeboek: geen kandidaat-thema.",
+    "topics_matching": "Onderwerpen die bij het codeboek passen ({n})",
+    "topics_head": ["Onderwerp", "Label", "Passages", "Status", "Thema"],
+    "shares_caption": "Aandeel passages per onderwerp, {versus} (onderwerp &minus;1: passages die het model niet "
+                      "toewees)",
+    "framework_intro": "E\u00e9n rij per document (gesprek), \u00e9\u00e9n kolom per thema; elke cel bevat tot {n} "
+                       "passages met een code van het thema (eerst door mensen gecodeerd, dan passages waarin de "
+                       "woorden van het thema voorkomen, dan de hoogste codeerscore), waar mogelijk van "
+                       "verschillende sprekers.",
+    "framework_show": "Toon de raamwerkmatrix ({rows} gesprekken &times; {themes} thema's)",
+    "framework_caption": "Raamwerkmatrix: gesprekken per thema, met gepseudonimiseerde citaten",
+    "case": "Gesprek",
+    "material_head": "Het materiaal",
+    "corpus_caption": "Documenten, spreekbeurten, respondenten en woorden per groep",
+    "corpus_head": ["Kenmerk", "Groep", "Documenten", "Spreekbeurten", "Spreekbeurten van respondenten",
+                    "Respondenten", "Woorden"],
+    "codebook_head": "Het codeboek",
+    "codebook_show": "Thema's en codes van {name} ({n} items)",
+    "codebook_cols": ["Id", "Label", "Definitie"],
+    "coding_head": "Hoe het materiaal gecodeerd werd",
+    "coding_intro": "Elke spreekbeurt van een respondent werd gecodeerd met het codeboek; een spreekbeurt kan "
+                    "meerdere codes krijgen. Spreekbeurten van de interviewer werden niet meegeteld.\nWaar mensen "
+                    "een document codeerden, zijn hun codes definitief; elders worden de codes van de automatische "
+                    "codeerder gebruikt.",
+    "coded_by": "{kind}: {n} spreekbeurten van respondenten",
+    "agreement_head": "Overeenstemming tussen codeerders",
+    "agreement_caption": "Overeenstemming tussen codeerders (in totaal en per thema)",
+    "agreement_cols": ["Niveau", "Code", "Codeerders", "Eenheden (n)", "% overeenstemming", "Cohens kappa",
+                       "Krippendorffs alfa"],
+    "no_agreement": "Voor dit rapport werden geen cijfers over de overeenstemming tussen codeerders meegegeven.",
+    "evaluation_head": "Automatische codering getoetst aan menselijke codering",
+    "evaluation_caption": "Automatische codering tegenover de menselijke referentiecodes",
+    "evaluation_cols": ["Niveau", "Code", "Eenheden (n)", "Ondersteuning", "Precisie", "Recall", "F1", "Kappa"],
+    "no_evaluation": "Voor dit rapport werd geen toetsing van de automatische codering aan de menselijke codering "
+                     "meegegeven.",
+    "method_head": "Hoe de groepen vergeleken werden",
+    "method": "Aandelen tellen respondenten (elke spreker van een document \u00e9\u00e9n keer) bij de "
+              "spreekbeurten van respondenten. Elk interval is het breedste van twee:\nhet percentielinterval van "
+              "een bootstrap die volledige documenten binnen elke groep herbemonstert, en een Wilson-interval dat\n"
+              "het aantal documenten als steekproefgrootte neemt. De bootstrap alleen valt samen tot \u00e9\u00e9n "
+              "waarde (zoals 0&ndash;0%) wanneer\nelk document van een groep hetzelfde zegt, en is te smal bij "
+              "weinig documenten; het Wilson-interval blijft daar eerlijk. Intervallen van\nverschillen nemen op "
+              "dezelfde manier het breedste van de bootstrap en het score-interval van Newcombe. De samenvatting "
+              "vermeldt verschillen alleen\nwaar elke groep minstens {m} documenten heeft. Twee groepen worden "
+              "vergeleken met de exacte toets van Fisher op documenten\ndie een code al dan niet noemen (of een "
+              "permutatietoets op documenten); meer groepen met een permutatie-chikwadraattoets op documenten.\n"
+              "De p-waarden worden gecorrigeerd met de Benjamini-Hochberg-procedure over codes, en apart over "
+              "thema's.",
+    "settings_show": "Instellingen van de vergelijking",
+    "settings_cols": ["Instelling", "Waarde"],
+    "topic_model_head": "Onderwerpmodel",
+    "stability": "Stabiliteit: opnieuw berekenen met andere seeds gaf een gemiddelde gecorrigeerde Rand-index van "
+                 "{ari} (1 = identieke onderwerpen, 0 = toeval).",
+    "no_stability": "Er werden geen cijfers over de stabiliteit meegegeven.",
+    "refits_caption": "Opnieuw berekend met andere seeds",
+    "topic_info_show": "Instellingen en aantallen van het onderwerpmodel",
+    "topic_info_cols": ["Onderdeel", "Waarde"],
+    "no_topic_model": "Voor dit rapport werd geen onderwerpmodel berekend.",
+}
+
+#: the ``level`` of the agreement and evaluation tables, in words
+LEVEL_NL = {"overall": "totaal", "theme": "thema", "code": "code", "micro": "micro", "macro": "macro",
+            "(mean of codes)": "(gemiddelde van de codes)"}
