@@ -15,7 +15,7 @@ import pandas as pd
 
 from pipeline.stages.report.charts import pct, prevalence_chart
 from pipeline.stages.report.summary import (Phrases, _label, capital, key_differences, other_differences, overall_picture,
-                              p_text, points, primary_attribute)
+                              _pts, p_text, points, primary_attribute)
 from pipeline.stages.report.texts import texts
 from pipeline.stages.report.texts_nl import caution_nl
 
@@ -144,7 +144,7 @@ def _number_row(r: pd.Series, codebook, words: Phrases, labels: dict, t, lang: s
     caution = r["caution"] or "\u2013"
     return {"item": _label(codebook, r["code"], lang) + (t["theme_suffix"] if r["level"] == "theme" else ""),
             "stratum": capital(words.stratum(r["stratum"])), "a": side("a"), "b": side("b"),
-            "difference": t["pts"].format(d=points(r["difference"])) + span, "p": p_text(r["p_adjusted"], t.language),
+            "difference": t["pts"].format(**_pts(r["difference"])) + span, "p": p_text(r["p_adjusted"], t.language),
             "caution": caution_nl(caution, labels) if t.language == "nl" else caution}
 
 

@@ -37,6 +37,12 @@ def points(value: float) -> str:
     return "0" if number == 0 else ("+" if number > 0 else "\u2212") + str(abs(number))
 
 
+def _pts(value: float) -> dict[str, str]:
+    """Fields ``d`` (points with a sign) and ``en`` (Dutch plural: "1 procentpunt", "2 procentpunten")."""
+    d = points(value)
+    return {"d": d, "en": "" if d in ("+1", "\u22121") else "en"}
+
+
 def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -225,7 +231,7 @@ def difference_sentence(r: pd.Series, comparison, codebook, settings, attribute:
     else:
         span = ("" if pd.isna(r["diff_low"]) else
                 t["diff_span"].format(level=level, low=points(r["diff_low"]), high=points(r["diff_high"])))
-        text += t["diff_points"].format(d=points(r["difference"]), span=span)
+        text += t["diff_points"].format(**_pts(r["difference"]), span=span)
     cases = ("n_cases_a", "n_cases_b") if "n_cases_a" in r.index else ("n_docs_a", "n_docs_b")
     docs = _docs(r[cases[0]], r[cases[1]], t)
     p = p_text(r["p_adjusted"], lang)

@@ -116,7 +116,7 @@ NL |= {
     "diff_counts": "{item}: {xa} van de {na} {who} in {ga} ({sa}{cia}) tegenover {xb} van de {nb} in {gb} "
                    "({sb}{cib}).",
     "highest_lowest": " Dit zijn de hoogste en de laagste van {n} groepen.",
-    "diff_span": ", {level}-interval {low} tot {high}", "diff_points": " Verschil van {d} procentpunten{span}.",
+    "diff_span": ", {level}-interval {low} tot {high}", "diff_points": " Verschil van {d} procentpunt{en}{span}.",
     "diff_unlikely": " Waarschijnlijk geen toeval (gecorrigeerde p = {p}), maar de steekproef is klein en niet "
                      "representatief ({docs}).",
     "diff_chance": " Dit kan toeval zijn (gecorrigeerde p = {p}; {docs}).",
@@ -143,7 +143,7 @@ NL |= {
     "any_code_of": "Eender welke code van \u2018{label}\u2019",
     "theme_chart": "{label}: aandeel respondenten dat elke code noemde, in {versus}",
     "theme_suffix": " (thema)", "group_count": "{group}: {x} van de {n} ({share})",
-    "pts": "{d} procentpunten", "pts_span": " ({low} tot {high})", "share_cell": "{share} ({n} van de {g})",
+    "pts": "{d} procentpunt{en}", "pts_span": " ({low} tot {high})", "share_cell": "{share} ({n} van de {g})",
     "not_compared": "niet vergeleken met het codeboek",
     "headline": "vergeleken met de menselijke codering hadden de automatische codes een micro-gemiddelde F1 van "
                 "{f1}, een precisie van {precision} en een recall van {recall} (ondersteuning: {support} "
