@@ -263,3 +263,55 @@ def test_overall_picture_groups_ties_and_keeps_labels_whole():
     assert sentence.startswith("All respondents (60 respondents in 30 cases): all (60 of 60, 100%; 95% CI ")
     assert "mentioned \u2018Build a network\u2019 and \u2018Find a job (any job)\u2019, followed by \u2018Positive\u2019 " \
            "(30 of 60, 50%; 95% CI 40\u201360%)." in sentence
+
+
+#: English sentence stems that used to appear in the Dutch report, and their Dutch counterparts
+ENGLISH_STEMS = {
+    "could be chance": "kan toeval zijn",
+    "Numbers and tests behind": "Cijfers en toetsen bij",
+    "respondents in": "respondenten in",
+    "The material is a small": "Het materiaal is een kleine",
+    "A topic model grouped": "Een onderwerpmodel groepeerde",
+    "adjusted p": "gecorrigeerde p",
+    "What respondents said most": "Wat respondenten het vaakst zeiden",
+    "Not mentioning a topic": "Een onderwerp niet aanhalen",
+    "Shares count respondents (each speaker": "Aandelen tellen respondenten (elke spreker",
+    "Agreement between coders": "Overeenstemming tussen codeerders",
+    "Documents, turns, respondents and words per group": "Documenten, spreekbeurten, respondenten en woorden",
+    "share of respondents who mentioned each code in": "aandeel respondenten dat elke code noemde, in",
+    "Every respondent turn was coded against the codebook": "Elke spreekbeurt van een respondent werd gecodeerd",
+}
+
+
+@pytest.fixture(scope="module")
+def html_nl() -> str:
+    return render(settings=ReportSettings(title="Mentoring", language="nl"))
+
+
+def _text(html: str) -> str:
+    doc = lxml.html.fromstring(html)
+    for quote in doc.xpath("//blockquote"):  # participants' own words stay as they were said
+        quote.drop_tree()
+    return " ".join(doc.text_content().split())
+
+
+def test_dutch_report_has_no_english_sentences(html_nl, html):
+    dutch, english = _text(html_nl), _text(html)
+    for stem, dutch_stem in ENGLISH_STEMS.items():
+        assert stem not in dutch, stem
+        assert dutch_stem in dutch, dutch_stem
+        assert stem in english, stem
+    assert "95%-interval" in dutch and "95% CI" not in dutch
+    # alt texts of the charts too
+    alts = " ".join(lxml.html.fromstring(html_nl).xpath("//img/@alt"))
+    assert "Bar chart" not in alts and "Staafdiagram" in alts
+
+
+def test_dutch_cautions_and_numbers():
+    from pipeline.stages.report.texts import texts
+    from pipeline.stages.report.texts_nl import caution_nl
+
+    assert caution_nl("not tested: no document mentions it; dual: only 3 document(s)", {"dual": "Duale pilots"}) \
+        == "niet getoetst: geen enkel document noemt het; Duale pilots: maar 3 documenten"
+    assert texts("nl").cell("0.71") == "0,71" and texts("en").cell("0.71") == "0.71"
+    assert texts("nl").cell("coder_a") == "coder_a"

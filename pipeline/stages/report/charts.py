@@ -105,17 +105,22 @@ def _svg_bars(items: list[str], groups: list[str], data: dict, legend: list[str]
 
 
 def prevalence_chart(rows: pd.DataFrame, groups: list[str], attribute: str, title: str,
-                     ci: float = 0.95, labels: dict[str, str] | None = None, texts=None) -> tuple[str, str]:
+                     ci: float = 0.95, labels: dict[str, str] | None = None, texts=None,
+                     legend: str = "legend") -> tuple[str, str]:
     """Horizontal bars: share of respondents mentioning each item (rows of the prevalence table
     for one attribute and stratum, with ``label``), one bar per group (named by ``labels``, default
     the group value; colour and hatch per group, so it reads in grey-scale print and for colour-blind
     readers), the share's interval as whiskers, n in the legend. Rows with a true ``bold`` column
     are drawn in bold (themes). Returns ``(data_uri, alt_text)``; the alt text names the item with
-    the largest gap between groups, then every bar's share, count and interval."""
+    the largest gap between groups, then every bar's share, count and interval. ``texts``: the
+    wording (:mod:`pipeline.stages.report.texts`), ``legend`` its key for the legend entries."""
+    from pipeline.stages.report.texts import Texts
+
+    words = texts or Texts("en")
     labels = {g: (labels or {}).get(g, g) for g in groups}
     items = list(dict.fromkeys(rows["label"]))
     data: dict = {}
-    legend = []
+    entries = []
     for group in groups:
         sub = rows[rows["group"] == group]
         for r in sub.itertuples(index=False):
@@ -123,13 +128,13 @@ def prevalence_chart(rows: pd.DataFrame, groups: list[str], attribute: str, titl
                                       float(getattr(r, "respondents_high", np.nan)))
         n_resp = int(sub["n_respondents"].max()) if len(sub) else 0
         n_docs = int(sub["n_docs"].max()) if len(sub) else 0
-        legend.append(f"{labels[group]} (n = {n_resp} respondents, {n_docs} documents)" if texts is None
-                      else texts["legend"].format(group=labels[group], n=n_resp, d=n_docs))
+        entries.append(f"{labels[group]} (n = {n_resp} respondents, {n_docs} documents)" if texts is None
+                       else texts[legend].format(group=labels[group], n=n_resp, d=n_docs))
     if "bold" in rows.columns:
         data.update({("bold", lab): True for lab, b in zip(rows["label"], rows["bold"]) if b})
     xlabel = (f"share of respondents who mentioned it (lines: {ci:.0%} interval)" if texts is None
               else texts["x_label"].format(ci=f"{ci:.0%}"))
-    svg = _svg_bars(items, groups, data, legend, title, xlabel)
+    svg = _svg_bars(items, groups, data, entries, title, xlabel)
     uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
     alt_parts = []
     for item in items:
@@ -138,8 +143,9 @@ def prevalence_chart(rows: pd.DataFrame, groups: list[str], attribute: str, titl
         for group in groups:
             if group in sub.index:
                 r = sub.loc[group]
-                parts.append(f"{labels[group]} {pct(r['share_respondents'])} ({int(r['respondents_mentioning'])} of "
-                             f"{int(r['n_respondents'])}, {ci:.0%} CI {interval(r['respondents_low'], r['respondents_high'])})")
+                parts.append(words["alt_bar"].format(
+                    group=labels[group], share=pct(r["share_respondents"]), x=int(r["respondents_mentioning"]),
+                    n=int(r["n_respondents"]), ci=f"{ci:.0%}", range=interval(r["respondents_low"], r["respondents_high"])))
         alt_parts.append(f"{item}: " + ", ".join(parts))
     gap = ""
     if len(groups) > 1 and len(rows):
@@ -148,8 +154,7 @@ def prevalence_chart(rows: pd.DataFrame, groups: list[str], attribute: str, titl
         spread = (wide.max(axis=1) - wide.min(axis=1)).dropna()
         if len(spread) and spread.max() > 0:
             item = spread.idxmax()
-            gap = (f" The largest gap between the groups is for {item}: "
-                   + " against ".join(f"{labels[g]} {pct(wide.at[item, g])}" for g in wide.columns) + ".")
-    alt = (f"Bar chart: {title}.{gap} Share of respondents who mentioned each item: "
-           + "; ".join(alt_parts) + ".")
+            gap = (words["alt_gap"].format(item=item)
+                   + words["against"].join(f"{labels[g]} {pct(wide.at[item, g])}" for g in wide.columns) + ".")
+    alt = words["alt"].format(title=title, gap=gap) + "; ".join(alt_parts) + "."
     return uri, alt

@@ -15,20 +15,29 @@ import pandas as pd
 
 from pipeline.stages.report.charts import pct, prevalence_chart
 from pipeline.stages.report.summary import (Phrases, _label, capital, key_differences, other_differences, overall_picture,
-                              p_text, points, primary_attribute)
+                              _pts, p_text, points, primary_attribute)
+from pipeline.stages.report.texts import texts
+from pipeline.stages.report.texts_nl import caution_nl
 
 TEST_WORDS = {"fisher": "Fisher's exact test on documents", "permutation": "permutation test of documents"}
 
 
+def test_words(test: str, language: str = "en") -> str | None:
+    t = texts(language)
+    return t[f"test_{test}"] if test in TEST_WORDS else None
+
+
 def test_overview(comparison, settings) -> str:
     diffs = comparison.differences
+    t = texts(settings.language)
     attribute = primary_attribute(comparison, settings)
     tested = diffs[(diffs["attribute"] == attribute) & diffs["p_value"].notna()]
     n_sig = int(tested["significant"].sum())
-    test = TEST_WORDS.get(comparison.settings.test, comparison.settings.test)
-    return (f"Over all populations, {len(tested)} differences between {attribute} groups were tested ({test}, "
-            f"Benjamini-Hochberg correction over codes and over themes); {n_sig} "
-            f"{'was' if n_sig == 1 else 'were'} significant at the adjusted {comparison.settings.alpha:g} level.")
+    test = test_words(comparison.settings.test, settings.language) or comparison.settings.test
+    alpha = f"{comparison.settings.alpha:g}"
+    return t["overview"].format(n=len(tested), attribute=attribute, test=test, k=n_sig,
+                                verb=t["was" if n_sig == 1 else "were"],
+                                alpha=alpha.replace(".", ",") if t.language == "nl" else alpha)
 
 
 def _doc_groups(comparison, segments, attribute) -> dict[str, str]:
@@ -78,7 +87,7 @@ def _order_groups(comparison, attribute: str, groups: list[str]) -> list[str]:
 def build_context(comparison, codebook, settings, segments=None) -> dict[str, Any]:
     prev, diffs = comparison.prevalence, comparison.differences
     attribute = primary_attribute(comparison, settings)
-    words = Phrases(settings.phrases)
+    words, t, lang = Phrases(settings.phrases, settings.language), texts(settings.language), settings.language
     ci = comparison.settings.ci
     main = prev[(prev["attribute"] == attribute) & (prev["stratum"] == "all")]
     groups = _order_groups(comparison, attribute, sorted(main["group"].unique()))
@@ -89,20 +98,12 @@ def build_context(comparison, codebook, settings, segments=None) -> dict[str, An
     for theme in codebook.themes:
         rows = main[main["theme"] == theme.id].copy()
         theme_label = theme.text("label", settings.language)
-        rows["label"] = [f"Any code of \u2018{theme_label}\u2019" if lvl == "theme" else
-                         _label(codebook, c, settings.language) for lvl, c in zip(rows["level"], rows["code"])]
-        uri, alt = prevalence_chart(rows, groups, attribute, f"{theme_label}: share of respondents who mentioned "
-                                    f"each code in {vs}", ci, labels=labels)
+        rows["label"] = [t["any_code_of"].format(label=theme_label) if lvl == "theme" else
+                         _label(codebook, c, lang) for lvl, c in zip(rows["level"], rows["code"])]
+        uri, alt = prevalence_chart(rows, groups, attribute, t["theme_chart"].format(label=theme_label, versus=vs),
+                                    ci, labels=labels, texts=t, legend="legend_docs")
         d = diffs[(diffs["attribute"] == attribute) & (diffs["theme"] == theme.id)]
-        numbers = [{"item": _label(codebook, r["code"], settings.language) + (" (theme)" if r["level"] == "theme" else ""),
-                    "stratum": capital(words.stratum(r["stratum"])),
-                    "a": f"{labels.get(r['group_a'], r['group_a'])}: {r['respondents_mentioning_a']} of "
-                         f"{r['n_respondents_a']} ({pct(r['share_a'])})",
-                    "b": f"{labels.get(r['group_b'], r['group_b'])}: {r['respondents_mentioning_b']} of "
-                         f"{r['n_respondents_b']} ({pct(r['share_b'])})",
-                    "difference": f"{points(r['difference'])} pts" + (
-                        f" ({points(r['diff_low'])} to {points(r['diff_high'])})" if not pd.isna(r["diff_low"]) else ""),
-                    "p": p_text(r["p_adjusted"]), "caution": r["caution"] or "\u2013"} for _, r in d.iterrows()]
+        numbers = [_number_row(r, codebook, words, labels, t, lang) for _, r in d.iterrows()]
         themes.append({"id": theme.id, "label": theme_label, "definition": theme.text("definition", settings.language),
                        "chart": uri, "alt": alt, "numbers": numbers,
                        "quotes": [q | {"label": labels.get(q["group"], q["group"])} for q in
@@ -133,6 +134,20 @@ def build_context(comparison, codebook, settings, segments=None) -> dict[str, An
             "ci_level": f"{ci:.0%}", "min_group_docs": comparison.settings.min_group_docs}
 
 
+def _number_row(r: pd.Series, codebook, words: Phrases, labels: dict, t, lang: str) -> dict:  # noqa: ANN001
+    """One row of a theme's table of numbers and tests."""
+    def side(s: str) -> str:
+        return t["group_count"].format(group=labels.get(r[f"group_{s}"], r[f"group_{s}"]),
+                                       x=r[f"respondents_mentioning_{s}"], n=r[f"n_respondents_{s}"],
+                                       share=pct(r[f"share_{s}"]))
+    span = "" if pd.isna(r["diff_low"]) else t["pts_span"].format(low=points(r["diff_low"]), high=points(r["diff_high"]))
+    caution = r["caution"] or "\u2013"
+    return {"item": _label(codebook, r["code"], lang) + (t["theme_suffix"] if r["level"] == "theme" else ""),
+            "stratum": capital(words.stratum(r["stratum"])), "a": side("a"), "b": side("b"),
+            "difference": t["pts"].format(**_pts(r["difference"])) + span, "p": p_text(r["p_adjusted"], t.language),
+            "caution": caution_nl(caution, labels) if t.language == "nl" else caution}
+
+
 def _top_words(value: Any, n: int = 8) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
@@ -154,7 +169,7 @@ def topics_context(topics, flags, info, stability, segments, comparison, setting
         keep = [c for c in ("topic", "status", "theme", "top_theme") if c in flags.columns]
         merged = merged.merge(flags[keep], on="topic", how="left")
     else:
-        merged["status"], merged["theme"] = "not compared with the codebook", ""
+        merged["status"], merged["theme"] = texts(settings.language)["not_compared"], ""
 
     def item(r) -> dict:
         ids = [s for s in str(r[rep_col]).split(";") if s] if rep_col and not pd.isna(r[rep_col]) else []
@@ -165,7 +180,7 @@ def topics_context(topics, flags, info, stability, segments, comparison, setting
                 "top_theme": "" if pd.isna(r.get("top_theme", np.nan)) else str(r.get("top_theme"))}
 
     emergent = [item(r) for _, r in merged[merged["status"] == "emergent"].iterrows()]
-    others = [item(r) | {"status": str(r["status"])} for _, r in merged[merged["status"] != "emergent"].iterrows()]
+    others = [item(r) | {"status": status_text(r["status"], settings.language)} for _, r in merged[merged["status"] != "emergent"].iterrows()]
     mean_ari, runs = None, []
     if isinstance(stability, pd.DataFrame):
         runs, mean_ari = stability.to_dict("records"), float(stability["ari"].mean()) if "ari" in stability else None
@@ -179,7 +194,8 @@ def topics_context(topics, flags, info, stability, segments, comparison, setting
     if shares is not None and len(shares):
         sub = shares[(shares["attribute"] == attribute)]
         for topic, t in sub.groupby("topic", sort=True):
-            share_rows.append({"topic": int(topic), "cells": [f"{pct(s)} ({n} of {g})" for s, n, g in
+            share_rows.append({"topic": int(topic), "cells": [
+                texts(settings.language)["share_cell"].format(share=pct(s), n=n, g=g) for s, n, g in
                                                              zip(t["share"], t["n_units"], t["n_group_units"])],
                                "groups": list(t["group"])})
     info = {k: v for k, v in (info or {}).items() if k not in ("settings", "versions")}
@@ -187,33 +203,46 @@ def topics_context(topics, flags, info, stability, segments, comparison, setting
             "mean_ari": None if mean_ari is None else f"{mean_ari:.2f}",
             "runs": [{k: str(v) for k, v in r.items()} for r in runs],
             "info": sorted((str(k), str(v)) for k, v in info.items()), "shares": share_rows,
-            "share_groups": [Phrases(settings.phrases).label(attribute, g) for g in share_rows[0]["groups"]]
+            "share_groups": [Phrases(settings.phrases, settings.language).label(attribute, g) for g in share_rows[0]["groups"]]
             if share_rows else []}
 
 
-def quality_context(agreement, evaluation, segments, notes) -> dict[str, Any]:
+def status_text(status: Any, language: str = "en") -> str:
+    from pipeline.stages.report.texts_nl import STATUS_NL
+
+    return STATUS_NL.get(str(status), str(status)) if language == "nl" else str(status)
+
+
+def quality_context(agreement, evaluation, segments, notes, language: str = "en") -> dict[str, Any]:
+    t = texts(language)
     out: dict[str, Any] = {"notes": list(notes or []), "agreement": [], "evaluation": [], "coded_by": [],
                            "headline": None}
     if segments is not None and "coded_by" in segments.columns:
         resp = segments[segments["speaker_role"] == "respondent"]
-        kind = resp["coded_by"].fillna("").map(lambda s: "human" if str(s).startswith("human")
-                                               else ("not coded" if s == "" else str(s)))
+        kind = resp["coded_by"].fillna("").map(lambda s: t["human"] if str(s).startswith("human")
+                                               else (t["not_coded"] if s == "" else str(s)))
         out["coded_by"] = [(k, int(v)) for k, v in kind.value_counts().sort_index().items()]
     if agreement is not None and len(agreement):
         rows = agreement[agreement["level"].isin(["overall", "theme"])] if "level" in agreement else agreement
-        out["agreement"] = [{c: _cell(r.get(c)) for c in ("level", "code", "coders", "n_units", "percent_agreement",
+        out["agreement"] = [{c: _level(t.cell(_cell(r.get(c))), c, t) for c in ("level", "code", "coders", "n_units", "percent_agreement",
                                                           "cohen_kappa", "krippendorff_alpha")} for _, r in rows.iterrows()]
     if evaluation is not None and len(evaluation):
         rows = evaluation[evaluation["level"].isin(["micro", "macro", "theme"])] if "level" in evaluation else evaluation
-        out["evaluation"] = [{c: _cell(r.get(c)) for c in ("level", "code", "n_units", "support", "precision",
+        out["evaluation"] = [{c: _level(t.cell(_cell(r.get(c))), c, t) for c in ("level", "code", "n_units", "support", "precision",
                                                            "recall", "f1", "kappa")} for _, r in rows.iterrows()]
         micro = evaluation[evaluation.get("level", evaluation.get("code")) == "micro"]
         if len(micro):
             m = micro.iloc[0]
-            out["headline"] = (f"against human coding, the machine's codes had micro-averaged F1 {_cell(m.get('f1'))}, "
-                               f"precision {_cell(m.get('precision'))} and recall {_cell(m.get('recall'))} "
-                               f"(support {_cell(m.get('support'))} coded turns of {_cell(m.get('n_units'))} units)")
+            out["headline"] = t["headline"].format(**{k: t.cell(_cell(m.get(k))) for k in (
+                "f1", "precision", "recall", "support")}, n=_cell(m.get("n_units")))
     return out
+
+
+def _level(text: str, column: str, t) -> str:  # noqa: ANN001
+    """The ``level`` column of a quality table in the report's language."""
+    from pipeline.stages.report.texts_nl import LEVEL_NL
+
+    return LEVEL_NL.get(text, text) if column in ("level", "code") and t.language == "nl" else text
 
 
 def _cell(value: Any) -> str:
@@ -228,24 +257,13 @@ def caveats(comparison, quality, settings) -> list[str]:
     corpus = comparison.corpus
     attribute = primary_attribute(comparison, settings)
     rows = corpus[corpus["attribute"] == attribute]
-    words = Phrases(settings.phrases)
-    sizes = "; ".join(f"{r['n_docs']} documents with {r['n_respondents']} respondents in "
-                      f"{words.group(attribute, r['group'])}" for _, r in rows.iterrows())
-    out = [
-        f"The material is a small, purposive qualitative sample ({sizes}). Shares describe what these "
-        "people said; they are not estimates for all participants of the programme.",
-        "Not mentioning a topic is not the same as disagreeing with it: interviews followed a guide, "
-        "but not every question was asked of everyone in the same way.",
-        "A focus group is one document; each participant counts once as a respondent. Intervals come from "
-        "resampling whole documents and are never narrower than a Wilson interval that counts documents, so "
-        "they are wide when there are few documents.",
-        f"Differences are tested on documents ({TEST_WORDS.get(comparison.settings.test)}) and corrected for the number of codes "
-        "compared; with this few documents only large differences can be told apart from chance, and a "
-        "difference that is not significant is not evidence that the groups are alike.",
-    ]
+    words, t = Phrases(settings.phrases, settings.language), texts(settings.language)
+    sizes = "; ".join(t["caveat_size"].format(d=r["n_docs"], n=r["n_respondents"],
+                                              group=words.group(attribute, r["group"])) for _, r in rows.iterrows())
+    out = [t["caveat_sample"].format(sizes=sizes), t["caveat_silence"], t["caveat_focus"],
+           t["caveat_tests"].format(test=test_words(comparison.settings.test, settings.language))]
     if quality.get("headline"):
-        out.append(f"Coding was machine-assisted: {quality['headline']}.")
+        out.append(t["caveat_coding"].format(headline=quality["headline"]))
     else:
-        out.append("Coding was machine-assisted; no agreement figures between machine and human coders were "
-                   "supplied, so the accuracy of the coding is not shown in this report.")
+        out.append(t["caveat_no_coding"])
     return out

@@ -135,7 +135,7 @@ def methods_plain(comparison, codebook, segments, t: Texts) -> list[str]:
 
 def top_context(comparison, codebook, settings, t: Texts, segments=None, provenance=None,
                 study_text: dict | None = None) -> dict:
-    words = Phrases(settings.phrases)
+    words = Phrases(settings.phrases, settings.language)
     study_text = study_text or {}
     rec = recommendations(segments, comparison, codebook, settings, t)
     findings = key_findings(comparison, codebook, settings, t, words, rec)
@@ -149,7 +149,7 @@ def top_context(comparison, codebook, settings, t: Texts, segments=None, provena
     lead = t["lead_compare" if compared else "lead_describe"].format(
         n_resp=int(total["n_respondents"]), n_cases=n_cases, versus=versus)
     return {"title": title_of(settings, study_text.get("description", ""), study_text.get("name", ""), t.language),
-            "lead": lead, "key_findings": findings, "picture": pic, "recommendations": rec, "t": t,
+            "lead": lead, "key_findings": findings, "picture": pic, "recommendations": rec, "t": t, "texts": t,
             "compared": compared, "methods_plain": methods_plain(comparison, codebook, segments, t),
             "provenance_table": provenance_rows(provenance, study_text.get("root"))}
 
@@ -162,7 +162,7 @@ def by_whom(comparison, codebook, settings, t: Texts, theme: str) -> dict:
     first ``within`` attribute (else of the compared attribute), and its rare codes."""
     from pipeline.stages.report.keyfindings import rare_codes
 
-    words = Phrases(settings.phrases)
+    words = Phrases(settings.phrases, settings.language)
     prev = comparison.prevalence
     attribute = (comparison.settings.within or [primary_attribute(comparison, settings)])[0]
     rows = prev[(prev["attribute"] == attribute) & (prev["stratum"] == "all") & (prev["level"] == "theme")

@@ -120,7 +120,8 @@ def render_report(comparison, codebook, settings: ReportSettings | None = None, 
     ctx = findings.build_context(comparison, codebook, settings, segments=segments)
     ctx["topics"] = findings.topics_context(topics, topic_flags, topic_info, stability, segments,
                                            comparison, settings)
-    ctx["quality"] = findings.quality_context(agreement, evaluation, segments, coding_notes)
+    ctx["quality"] = findings.quality_context(agreement, evaluation, segments, coding_notes,
+                                            settings.language)
     ctx["caveats"] = findings.caveats(comparison, ctx["quality"], settings)
     ctx["codebook_rows"] = [
         {"id": code.id, "depth": depth, "label": code.text("label", settings.language),

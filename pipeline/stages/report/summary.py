@@ -22,20 +22,25 @@ from __future__ import annotations
 import pandas as pd
 
 from pipeline.stages.report.charts import interval, pct
+from pipeline.stages.report.texts import texts
 
 ALL = "all"
 
 
-def p_text(value: float) -> str:
-    if pd.isna(value):
-        return "not tested"
-    return "< 0.001" if value < 0.001 else f"{value:.2f}" if value >= 0.01 else f"{value:.3f}"
+def p_text(value: float, language: str = "en") -> str:
+    return texts(language).p(None if pd.isna(value) else float(value))
 
 
 def points(value: float) -> str:
     """Percentage points with a sign (a true minus): "+12", "\u22125", "0"."""
     number = int(round(100 * value))
     return "0" if number == 0 else ("+" if number > 0 else "\u2212") + str(abs(number))
+
+
+def _pts(value: float) -> dict[str, str]:
+    """Fields ``d`` (points with a sign) and ``en`` (Dutch plural: "1 procentpunt", "2 procentpunten")."""
+    d = points(value)
+    return {"d": d, "en": "" if d in ("+1", "\u22121") else "en"}
 
 
 def capital(text: str) -> str:
@@ -45,8 +50,9 @@ def capital(text: str) -> str:
 class Phrases:
     """Plain words for groups and populations (``ReportSettings.phrases``, keys ``attribute=value``)."""
 
-    def __init__(self, phrases: dict[str, str] | None = None) -> None:
+    def __init__(self, phrases: dict[str, str] | None = None, language: str = "en") -> None:
         self.words = dict(phrases or {})
+        self.t = texts(language)
 
     @staticmethod
     def _value(value: str) -> str:
@@ -54,7 +60,7 @@ class Phrases:
 
     def group(self, attribute: str, value: str) -> str:
         """After 'in': "dual pilots" or "the dual group"."""
-        return self.words.get(f"{attribute}={value}") or f"the {self._value(value)} group"
+        return self.words.get(f"{attribute}={value}") or self.t["the_group"].format(value=self._value(value))
 
     def label(self, attribute: str, value: str) -> str:
         """A short name for legends and table headers: "Dual pilots" or "dual"."""
@@ -63,21 +69,21 @@ class Phrases:
 
     def people(self, attribute: str, value: str) -> str:
         """Who: "mentees" or "respondents in the mentee group"."""
-        return self.words.get(f"{attribute}={value}") or f"respondents in the {self._value(value)} group"
+        return self.words.get(f"{attribute}={value}") or self.t["people_group"].format(value=self._value(value))
 
     def count_of(self, attribute: str, value: str) -> str:
         """After a number: "101 mentees" or "101 in the mentee group"."""
-        return self.words.get(f"{attribute}={value}") or f"in the {self._value(value)} group"
+        return self.words.get(f"{attribute}={value}") or self.t["in_group"].format(value=self._value(value))
 
     def stratum(self, stratum: str) -> str:
         """A population of the differences table: "all respondents", "mentees" ..."""
         if stratum == ALL:
-            return "all respondents"
+            return self.t["all_respondents"]
         attribute, _, value = stratum.partition("=")
         return self.people(attribute, value)
 
     def groups(self, attribute: str, values: list[str]) -> str:
-        return _join([self.group(attribute, v) for v in values])
+        return self.t.join([self.group(attribute, v) for v in values])
 
 
 def _label(codebook, code_id: str, language: str) -> str:
@@ -89,13 +95,14 @@ def _label(codebook, code_id: str, language: str) -> str:
 
 def _item(codebook, level: str, code: str, language: str) -> str:
     label = _label(codebook, code, language)
-    return f"anything on \u2018{label}\u2019" if level == "theme" else f"\u2018{label}\u2019"
+    return texts(language)["anything_on"].format(label=label) if level == "theme" else f"\u2018{label}\u2019"
 
 
-def _ci(row: pd.Series, level: str) -> str:
+def _ci(row: pd.Series, level: str, language: str = "en") -> str:
     if "respondents_low" not in row.index or pd.isna(row["respondents_low"]):
         return ""
-    return f"; {level} CI {interval(row['respondents_low'], row['respondents_high'])}"
+    return texts(language)["ci_part"].format(level=level, range=interval(row["respondents_low"],
+                                                                         row["respondents_high"]))
 
 
 # -- 1. the overall picture -----------------------------------------------------------------------
@@ -109,18 +116,21 @@ def _top_parts(prev: pd.DataFrame, codebook, n: int, level: str, ci: str, langua
     rows = prev[(prev["level"] == level) & (prev["respondents_mentioning"] > 0)].assign(
         _o=lambda f: f["code"].map(order))
     rows = rows.sort_values(["share_respondents", "respondents_mentioning", "_o"], ascending=[False, False, True])
-    return [(f"\u2018{_label(codebook, r['code'], language)}\u2019", f"{r['respondents_mentioning']} of "
-             f"{r['n_respondents']}, {pct(r['share_respondents'])}{_ci(r, ci)}") for _, r in rows.head(n).iterrows()]
+    t = texts(language)
+    return [(f"\u2018{_label(codebook, r['code'], language)}\u2019",
+             t["x_of_n"].format(x=r["respondents_mentioning"], n=r["n_respondents"])
+             + f", {pct(r['share_respondents'])}{_ci(r, ci, language)}") for _, r in rows.head(n).iterrows()]
 
 
 def _said_most(prev: pd.DataFrame, who: str, codebook, settings, ci: str, note: str = "") -> str:
     parts = _top_parts(prev, codebook, settings.top_codes, "code", ci, settings.language)
     codes = [f"{label} ({counts})" for label, counts in parts]
+    t = texts(settings.language)
     size = prev.iloc[0] if len(prev) else None
     head = f"{capital(who)}{note}" + ("" if size is None else
-                                      f" ({size['n_respondents']} respondents in {size['n_docs']} cases)")
+                                      t["group_size"].format(n=size["n_respondents"], d=size["n_docs"]))
     if not codes:
-        return f"{head}: no code was applied."
+        return t["no_code"].format(head=head)
     order = {c: i for i, c in enumerate(codebook.code_ids)}
     first = prev[prev["level"] == "code"].assign(_o=lambda f: f["code"].map(order)).sort_values(
         ["share_respondents", "respondents_mentioning", "_o"], ascending=[False, False, True]).iloc[0]
@@ -129,14 +139,10 @@ def _said_most(prev: pd.DataFrame, who: str, codebook, settings, ci: str, note: 
         tied = min(len(top), len(codes))
         labels = [label for label, _ in parts[:tied]]
         lead = parts[0][1]
-        most = "all" if first["respondents_mentioning"] == first["n_respondents"] else "most"
-        rest = "" if tied == len(codes) else ", followed by " + _join(codes[tied:])
-        return f"{head}: {most} ({lead}) mentioned {_join(labels)}{rest}."
-    return f"{head}: the codes mentioned most often were {_join(codes)}."
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+        most = t["all" if first["respondents_mentioning"] == first["n_respondents"] else "most"]
+        rest = "" if tied == len(codes) else t["followed_by"] + t.join(codes[tied:])
+        return t["most_mentioned"].format(head=head, most=most, lead=lead, labels=t.join(labels), rest=rest)
+    return t["codes_most"].format(head=head, codes=t.join(codes))
 
 
 def overall_picture(comparison, codebook, settings) -> dict:
@@ -144,16 +150,17 @@ def overall_picture(comparison, codebook, settings) -> dict:
     respondents and the largest group of the first ``within`` attribute mentioned most."""
     prev, corpus = comparison.prevalence, comparison.corpus
     ci = f"{comparison.settings.ci:.0%}"
-    words = Phrases(settings.phrases)
+    words = Phrases(settings.phrases, settings.language)
+    t = texts(settings.language)
     total = corpus[corpus["attribute"] == "(all)"].iloc[0]
-    material = f"The material: {total['n_docs']} documents with {total['n_respondents']} respondents"
+    material = t["material"].format(d=total["n_docs"], n=total["n_respondents"])
     items, others = [], []
     everyone = prev[(prev["attribute"] == "(all)")]
     if len(everyone):
-        items.append(_said_most(everyone, "all respondents", codebook, settings, ci))
+        items.append(_said_most(everyone, t["all_respondents"], codebook, settings, ci))
         themes = _top(everyone, codebook, 2, "theme", ci, settings.language)
         if themes:
-            items.append(f"Of the {len(codebook.theme_ids)} themes, those raised most often were {_join(themes)}.")
+            items.append(t["themes_most"].format(n=len(codebook.theme_ids), themes=t.join(themes)))
     within = comparison.settings.within[0] if comparison.settings.within else None
     if within is not None:
         sizes = corpus[(corpus["attribute"] == within) & (corpus["n_respondents"] > 0)].sort_values(
@@ -164,11 +171,10 @@ def overall_picture(comparison, codebook, settings) -> dict:
         for k, (_, size) in enumerate(sizes.iterrows()):
             group_prev = prev[(prev["attribute"] == within) & (prev["stratum"] == ALL)
                               & (prev["group"] == size["group"])]
-            note = ", the largest group" if k == 0 and len(sizes) > 1 else ""
+            note = t["largest_group"] if k == 0 and len(sizes) > 1 else ""
             sentence = _said_most(group_prev, words.people(within, size["group"]), codebook, settings, ci, note)
             (items if k == 0 else others).append(sentence)
-    material += (". Statistics count cases: an interview or a focus group is one case, and so are each "
-                 "person's written answers in a table of open answers.")
+    material += t["material_end"]
     return {"material": material, "items": items, "others": others}
 
 
@@ -207,37 +213,34 @@ def _ci_of(prev, attribute, stratum, group, code) -> pd.Series | None:
 def difference_sentence(r: pd.Series, comparison, codebook, settings, attribute: str) -> str:
     """One difference in words: counts, shares and intervals of both groups, the difference with
     its interval, and what the adjusted p-value says."""
-    words = Phrases(settings.phrases)
+    words, t, lang = Phrases(settings.phrases, settings.language), texts(settings.language), settings.language
     level = f"{comparison.settings.ci:.0%}"
     prev = comparison.prevalence
     ga, gb = r["group_a"], r["group_b"]
     ra = _ci_of(prev, attribute, r["stratum"], ga, r["code"])
     rb = _ci_of(prev, attribute, r["stratum"], gb, r["code"])
     attr, _, value = str(r["stratum"]).partition("=")
-    who = words.words.get(f"{attr}={value}", "respondents") if r["stratum"] != ALL else "respondents"
-    text = (f"{capital(_item(codebook, r['level'], r['code'], settings.language))}: "
-            f"{r['respondents_mentioning_a']} of {r['n_respondents_a']} {who} in {words.group(attribute, ga)} "
-            f"({pct(r['share_a'])}{'' if ra is None else _ci(ra, level)}) against {r['respondents_mentioning_b']} "
-            f"of {r['n_respondents_b']} in {words.group(attribute, gb)} ({pct(r['share_b'])}"
-            f"{'' if rb is None else _ci(rb, level)}).")
+    who = words.words.get(f"{attr}={value}", t["respondents"]) if r["stratum"] != ALL else t["respondents"]
+    text = t["diff_counts"].format(
+        item=capital(_item(codebook, r["level"], r["code"], lang)), xa=r["respondents_mentioning_a"],
+        na=r["n_respondents_a"], who=who, ga=words.group(attribute, ga), sa=pct(r["share_a"]),
+        cia="" if ra is None else _ci(ra, level, lang), xb=r["respondents_mentioning_b"], nb=r["n_respondents_b"],
+        gb=words.group(attribute, gb), sb=pct(r["share_b"]), cib="" if rb is None else _ci(rb, level, lang))
     if r["contrast"] == "highest - lowest":
-        text += f" These are the highest and the lowest of {len(str(r['groups']).split(', '))} groups."
+        text += t["highest_lowest"].format(n=len(str(r["groups"]).split(", ")))
     else:
         span = ("" if pd.isna(r["diff_low"]) else
-                f", {level} CI {points(r['diff_low'])} to {points(r['diff_high'])}")
-        text += f" Difference {points(r['difference'])} percentage points{span}."
+                t["diff_span"].format(level=level, low=points(r["diff_low"]), high=points(r["diff_high"])))
+        text += t["diff_points"].format(**_pts(r["difference"]), span=span)
     cases = ("n_cases_a", "n_cases_b") if "n_cases_a" in r.index else ("n_docs_a", "n_docs_b")
-    docs = _docs(r[cases[0]], r[cases[1]])
-    if r["significant"]:
-        text += (f" Unlikely to be chance alone (adjusted p = {p_text(r['p_adjusted'])}), but the sample is "
-                 f"small and not representative ({docs}).")
-    else:
-        text += f" This could be chance (adjusted p = {p_text(r['p_adjusted'])}; {docs})."
+    docs = _docs(r[cases[0]], r[cases[1]], t)
+    p = p_text(r["p_adjusted"], lang)
+    text += t["diff_unlikely" if r["significant"] else "diff_chance"].format(p=p, docs=docs)
     return text
 
 
-def _docs(a: int, b: int) -> str:
-    return "one case each" if a == b == 1 else f"{a} and {b} cases"
+def _docs(a: int, b: int, t) -> str:  # noqa: ANN001
+    return t["one_case_each"] if a == b == 1 else t["n_cases_ab"].format(a=a, b=b)
 
 
 def _biggest(comparison, attribute: str, stratum: str, n: int) -> pd.DataFrame:
@@ -259,12 +262,12 @@ def _biggest(comparison, attribute: str, stratum: str, n: int) -> pd.DataFrame:
 
 
 def _block(comparison, codebook, settings, attribute: str, pop: pd.Series) -> dict:
-    words = Phrases(settings.phrases)
+    words, t = Phrases(settings.phrases, settings.language), texts(settings.language)
     diffs = comparison.differences
     tested = diffs[(diffs["attribute"] == attribute) & (diffs["stratum"] == pop["stratum"])
                    & diffs["p_value"].notna()]
     rows = _biggest(comparison, attribute, pop["stratum"], settings.max_findings)
-    sizes = ", ".join(f"{n} in {words.group(attribute, g)} ({d} case{'' if d == 1 else 's'})"
+    sizes = ", ".join(t["block_size"].format(n=n, group=words.group(attribute, g), d=d, **t.plural(d))
                       for g, n, d in zip(pop["groups"], pop["respondents"], pop["docs"]))
     return {"heading": f"{capital(words.stratum(pop['stratum']))}: {sizes}",
             "stratum": pop["stratum"], "n_tested": len(tested), "n_significant": int(tested["significant"].sum()),
@@ -281,46 +284,39 @@ def key_differences(comparison, codebook, settings) -> dict:
     """``{"title", "lead", "blocks": [{"heading", "sentences", ...}]}`` for the summary (see the
     module docstring); ``blocks`` is empty when no population has enough documents per group."""
     attribute = primary_attribute(comparison, settings)
-    words = Phrases(settings.phrases)
+    words, t = Phrases(settings.phrases, settings.language), texts(settings.language)
     minimum = comparison.settings.min_group_docs
     pops = populations(comparison, attribute)
     groups = pops["groups"].iloc[0] if len(pops) else []
-    title = (f"Differences between {words.groups(attribute, groups)}" if groups
-             else f"Differences by {attribute}")
+    title = (t["differences_between"].format(groups=words.groups(attribute, groups)) if groups
+             else t["differences_by"].format(attribute=attribute))
     chosen = _summary_strata(pops, settings)
     if not len(chosen):
-        return {"title": title, "blocks": [], "lead": (
-            f"No comparison of {attribute} groups has at least {minimum} cases in every group, so the summary "
-            f"states no difference; the comparisons that were made are listed below with their caveats.")}
+        return {"title": title, "blocks": [], "lead": t["no_qualifying"].format(attribute=attribute, m=minimum)}
     blocks = [_block(comparison, codebook, settings, attribute, pop) for _, pop in chosen.iterrows()]
     n_tested = sum(b["n_tested"] for b in blocks)
     n_sig = sum(b["n_significant"] for b in blocks)
-    where = " and ".join(words.stratum(s) for s in chosen["stratum"])
+    where = t["and"].join(words.stratum(s) for s in chosen["stratum"])
     if n_sig == 0:
-        lead = (f"None of the {n_tested} differences tested is statistically significant after correcting for the "
-                "number of comparisons: each could be chance. ")
+        lead = t["none_significant"].format(n=n_tested)
     else:
-        lead = (f"{n_sig} of the {n_tested} differences tested {'is' if n_sig == 1 else 'are'} statistically "
-                "significant after correcting for the number of comparisons. ")
-    lead += (f"Compared among {where}, where each group has at least {minimum} cases; the largest differences "
-             f"come first, each with the number of respondents, the shares and their {comparison.settings.ci:.0%} "
-             "intervals (the range the share could plausibly take given this few cases).")
+        lead = t["some_significant"].format(k=n_sig, n=n_tested, verb=t["is" if n_sig == 1 else "are"])
+    lead += t["compared_among"].format(where=where, m=minimum, ci=f"{comparison.settings.ci:.0%}")
     return {"title": title, "lead": lead, "blocks": blocks}
 
 
 def other_differences(comparison, codebook, settings) -> dict:
     """The populations :func:`key_differences` leaves out, with why: ``{"title", "blocks"}``."""
     attribute = primary_attribute(comparison, settings)
-    minimum = comparison.settings.min_group_docs
+    minimum, t = comparison.settings.min_group_docs, texts(settings.language)
     pops = populations(comparison, attribute)
     shown = set(_summary_strata(pops, settings)["stratum"])
     blocks = []
     for _, pop in pops[~pops["stratum"].isin(shown)].iterrows():
         block = _block(comparison, codebook, settings, attribute, pop)
-        block["note"] = (f"Fewer than {minimum} cases in a group: too few to tell a difference from chance."
-                         if not pop["qualifies"] else "")
+        block["note"] = t["too_few"].format(m=minimum) if not pop["qualifies"] else ""
         blocks.append(block)
-    return {"title": f"Comparisons in smaller groups ({len(blocks)})", "blocks": blocks}
+    return {"title": t["smaller_groups"].format(n=len(blocks)), "blocks": blocks}
 
 
 __all__ = ["Phrases", "difference_sentence", "key_differences", "other_differences", "overall_picture",

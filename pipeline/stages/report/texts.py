@@ -9,6 +9,9 @@ note in the report.
 from __future__ import annotations
 
 import math
+import re
+
+from pipeline.stages.report.texts_nl import NL
 
 EN = {
     "key_findings": "Key findings",
@@ -92,97 +95,158 @@ EN = {
     "language_note": "",
 }
 
-NL = {
-    "key_findings": "Belangrijkste bevindingen",
-    "comparison_picture": "De vergelijking in \u00e9\u00e9n beeld",
-    "description_picture": "Wat er gezegd werd, in \u00e9\u00e9n beeld",
-    "recommendations": "Wat deelnemers zouden veranderen",
-    "themes": "Bevindingen per thema",
-    "details": "Verschillen in detail",
-    "summary_details": "De cijfers in detail",
-    "topics": "Nieuwe onderwerpen",
-    "framework": "Raamwerkmatrix",
-    "methods": "Werkwijze en beperkingen",
-    "provenance": "Bijlage: herkomst",
-    "contents": "Inhoud",
-    "skip": "Naar de inhoud",
-    "lead_compare": "Wat {n_resp} respondenten in {n_cases} gesprekken zeiden, en of {versus} verschillen.",
-    "lead_describe": "Wat {n_resp} respondenten in {n_cases} gesprekken zeiden. Deze studie heeft \u00e9\u00e9n "
-                     "groep: het rapport beschrijft het materiaal en vergelijkt geen groepen.",
-    "kf_intro": "Elke uitspraak is met vaste regels afgeleid uit het gecodeerde materiaal; de cijfers zeggen hoeveel "
-                "respondenten iets aanhaalden (elke respondent telt \u00e9\u00e9n keer, hoe vaak hij of zij er ook "
-                "over sprak) en in hoeveel gesprekken (interviews, focusgroepen of de schriftelijke antwoorden van "
-                "een persoon).",
-    "strength_nearly_all": "bijna alle respondenten", "strength_most": "de meeste respondenten",
-    "strength_many": "veel respondenten", "strength_some": "een aantal respondenten",
-    "strength_few": "enkele respondenten",
-    "theme_statement": "{Strength} spraken over {theme}, vooral over {codes}.",
-    "theme_statement_one": "{Strength} spraken over {theme}.",
-    "evidence": "Aangehaald door {x} van de {n} respondenten ({share}; {ci}-interval {low}\u2013{high}) in {d} van "
-                "de {D} gesprekken.",
-    "code_evidence": "{label}: {x} van de {n} respondenten in {d} gesprekken",
-    "contrary": "Maar {x} respondent{s} in {d} gesprek{ds} zei{zei}: {label}.",
-    "rec_statement": "{x} van de {n} respondenten in {d} van de {D} gesprekken deden suggesties; het vaakst over "
-                     "{topics}.",
-    "rec_statement_plain": "{x} van de {n} respondenten in {d} van de {D} gesprekken deden suggesties.",
-    "rec_none": "De studie duidt geen codes aan als aanbeveling (report.recommendation_codes), dus er is geen "
-                "deel over wat deelnemers zouden veranderen.",
-    "rec_intro": "Passages gecodeerd als suggestie of aanbeveling, gegroepeerd volgens de andere codes van dezelfde "
-                 "passage (waarover de suggestie gaat), grootste groep eerst.",
-    "rec_group": "{label}: {x} respondent{s} in {d} gesprek{ds}",
-    "rec_other": "Suggesties zonder andere code",
-    "diff_sig": "{Item} verschilt tussen {groups}: {xa} van de {na} respondenten in {ga} ({sa}) tegenover {xb} van "
-                "de {nb} in {gb} ({sb}); waarschijnlijk geen toeval (gecorrigeerde p = {p}), maar de steekproef is "
-                "klein en niet representatief.",
-    "diff_none": "Geen duidelijk verschil tussen {groups}: het grootste verschil, bij {item} ({sa} tegenover {sb}), "
-                 "kan toeval zijn (gecorrigeerde p = {p}); met {da} en {db} gesprekken kunnen alleen grote "
-                 "verschillen zichtbaar worden.",
-    "diff_untested": "Geen vergelijking van {groups} heeft minstens {m} gesprekken per groep, dus er wordt geen "
-                     "verschil vermeld.",
-    "one_group": "Deze studie heeft \u00e9\u00e9n groep respondenten: het rapport beschrijft wat er gezegd werd en "
-                 "vergelijkt geen groepen.",
-    "see_details": "Details en alle toetsen: zie \u2018{section}\u2019.",
-    "rare": "Door weinigen aangehaald, maar aanwezig: {items}.",
-    "rare_flag": "zeldzame stem: {x} respondent{s}",
-    "by_whom": "Wie het aanhaalde: {parts}.",
-    "topics_not_in_codebook": "Wat het onderwerpmodel vond en het codeboek niet: {items}.",
-    "picture_alt": "Staafdiagram van het aandeel respondenten dat elk thema en de meest genoemde code ervan "
-                   "aanhaalde",
-    "picture_caption": "Thema's (vet) en hun meest genoemde code: aandeel respondenten dat het aanhaalde, met "
-                       "{ci}-intervallen; n per groep in de legende. De staven zijn per groep gearceerd voor "
-                       "afdrukken in grijstinten.",
-    "x_label": "aandeel respondenten dat het aanhaalde (lijnen: {ci}-interval)",
-    "legend": "{group} (n = {n} respondenten, {d} gesprekken)",
-    "theme_row": "Thema: {label}",
-    "everyone": "Alle respondenten",
-    "in_words": "In hun eigen woorden",
-    "quote_by": "{speaker}, {ref}",
-    "no_quote": "Geen gecodeerde passage over dit thema in deze groep.",
-    "methods_plain": [
-        "{n_docs} documenten ({n_cases} gesprekken) met {n_resp} respondenten werden ingelezen in tabellen, "
-        "\u00e9\u00e9n rij per spreekbeurt; namen, e-mailadressen en telefoonnummers werden eerst door "
-        "pseudoniemen vervangen.",
-        "Elke spreekbeurt van een respondent werd gecodeerd met het codeboek {codebook} ({n_codes} codes in "
-        "{n_themes} thema's). {coding}",
-        "Aandelen tellen respondenten; intervallen komen uit het herbemonsteren van volledige gesprekken, dus ze "
-        "zijn breed wanneer er weinig gesprekken zijn.",
-        "Een onderwerpmodel groepeerde passages volgens hun woorden, zonder het codeboek, om te vinden wat het "
-        "codeboek miste.",
-    ],
-    "coding_human": "{human} spreekbeurten werden door mensen gecodeerd, {machine} door de automatische codeerder, "
-                    "die leert van de menselijke codes; automatische codes zijn suggesties, hieronder getoetst "
-                    "aan menselijke codes.",
-    "coding_rule": "De codes kwamen van de regels van het codeboek (signaalwoorden).",
-    "limits": "Beperkingen: wat deze vergelijking wel en niet kan zeggen",
-    "prov_intro": "Wat dit rapport maakte: invoerbestanden met ingekorte SHA-256-hashes (de volledige hashes staan "
-                  "in provenance.json naast dit bestand), codeboek, seeds en softwareversies.",
-    "prov_file": "Bestand", "prov_hash": "SHA-256 (kort)", "prov_item": "Onderdeel", "prov_value": "Waarde",
-    "no_provenance": "Voor dit rapport werd geen herkomstregistratie meegegeven.",
-    "footer": "Gemaakt met qualpipe. Citaten zijn gepseudonimiseerd: namen, e-mailadressen en telefoonnummers "
-              "werden voor de analyse vervangen.",
-    "agreement_none": "Er was \u00e9\u00e9n menselijke codeerder (of geen) voor dezelfde passages, dus er kan geen "
-                      "overeenstemming tussen codeerders berekend worden; agreement.csv bevat alleen de kopregel.",
-    "language_note": "",
+# The summary (:mod:`summary`), theme sections and tables (:mod:`findings`, :mod:`charts`) and the
+# template's fixed sentences (``t.html(key, ...)``: HTML as written, fields escaped).
+EN |= {
+    "the_group": "the {value} group", "people_group": "respondents in the {value} group",
+    "in_group": "in the {value} group", "all_respondents": "all respondents", "respondents": "respondents",
+    "and": " and ", "anything_on": "anything on \u2018{label}\u2019",
+    "ci_part": "; {level} CI {range}", "x_of_n": "{x} of {n}",
+    "group_size": " ({n} respondents in {d} cases)", "no_code": "{head}: no code was applied.",
+    "all": "all", "most": "most", "followed_by": ", followed by ",
+    "most_mentioned": "{head}: {most} ({lead}) mentioned {labels}{rest}.",
+    "codes_most": "{head}: the codes mentioned most often were {codes}.",
+    "material": "The material: {d} documents with {n} respondents",
+    "themes_most": "Of the {n} themes, those raised most often were {themes}.",
+    "largest_group": ", the largest group",
+    "material_end": ". Statistics count cases: an interview or a focus group is one case, and so are each "
+                    "person's written answers in a table of open answers.",
+    "diff_counts": "{item}: {xa} of {na} {who} in {ga} ({sa}{cia}) against {xb} of {nb} in {gb} ({sb}{cib}).",
+    "highest_lowest": " These are the highest and the lowest of {n} groups.",
+    "diff_span": ", {level} CI {low} to {high}", "diff_points": " Difference {d} percentage points{span}.",
+    "diff_unlikely": " Unlikely to be chance alone (adjusted p = {p}), but the sample is small and not "
+                     "representative ({docs}).",
+    "diff_chance": " This could be chance (adjusted p = {p}; {docs}).",
+    "one_case_each": "one case each", "n_cases_ab": "{a} and {b} cases",
+    "block_size": "{n} in {group} ({d} case{ds})",
+    "differences_between": "Differences between {groups}", "differences_by": "Differences by {attribute}",
+    "no_qualifying": "No comparison of {attribute} groups has at least {m} cases in every group, so the summary "
+                     "states no difference; the comparisons that were made are listed below with their caveats.",
+    "none_significant": "None of the {n} differences tested is statistically significant after correcting for the "
+                        "number of comparisons: each could be chance. ",
+    "some_significant": "{k} of the {n} differences tested {verb} statistically significant after correcting for "
+                        "the number of comparisons. ", "is": "is", "are": "are",
+    "compared_among": "Compared among {where}, where each group has at least {m} cases; the largest differences "
+                      "come first, each with the number of respondents, the shares and their {ci} intervals (the "
+                      "range the share could plausibly take given this few cases).",
+    "too_few": "Fewer than {m} cases in a group: too few to tell a difference from chance.",
+    "smaller_groups": "Comparisons in smaller groups ({n})",
+}
+
+EN |= {
+    "test_fisher": "Fisher's exact test on documents", "test_permutation": "permutation test of documents",
+    "overview": "Over all populations, {n} differences between {attribute} groups were tested ({test}, "
+                "Benjamini-Hochberg correction over codes and over themes); {k} {verb} significant at the "
+                "adjusted {alpha} level.", "was": "was", "were": "were",
+    "any_code_of": "Any code of \u2018{label}\u2019",
+    "theme_chart": "{label}: share of respondents who mentioned each code in {versus}",
+    "theme_suffix": " (theme)", "group_count": "{group}: {x} of {n} ({share})",
+    "pts": "{d} pts", "pts_span": " ({low} to {high})", "share_cell": "{share} ({n} of {g})",
+    "not_compared": "not compared with the codebook",
+    "headline": "against human coding, the machine's codes had micro-averaged F1 {f1}, precision {precision} and "
+                "recall {recall} (support {support} coded turns of {n} units)",
+    "human": "human", "not_coded": "not coded",
+    "caveat_sample": "The material is a small, purposive qualitative sample ({sizes}). Shares describe what these "
+                     "people said; they are not estimates for all participants of the programme.",
+    "caveat_size": "{d} documents with {n} respondents in {group}",
+    "caveat_silence": "Not mentioning a topic is not the same as disagreeing with it: interviews followed a guide, "
+                      "but not every question was asked of everyone in the same way.",
+    "caveat_focus": "A focus group is one document; each participant counts once as a respondent. Intervals come "
+                    "from resampling whole documents and are never narrower than a Wilson interval that counts "
+                    "documents, so they are wide when there are few documents.",
+    "caveat_tests": "Differences are tested on documents ({test}) and corrected for the number of codes compared; "
+                    "with this few documents only large differences can be told apart from chance, and a "
+                    "difference that is not significant is not evidence that the groups are alike.",
+    "caveat_coding": "Coding was machine-assisted: {headline}.",
+    "caveat_no_coding": "Coding was machine-assisted; no agreement figures between machine and human coders were "
+                        "supplied, so the accuracy of the coding is not shown in this report.",
+    "legend_docs": "{group} (n = {n} respondents, {d} documents)",
+    "alt_bar": "{group} {share} ({x} of {n}, {ci} CI {range})",
+    "alt_gap": " The largest gap between the groups is for {item}: ", "against": " against ",
+    "alt": "Bar chart: {title}.{gap} Share of respondents who mentioned each item: ",
+}
+
+# the template's fixed sentences (``t.html``) and table header rows (``t.row``)
+EN |= {
+    "said_most": "What respondents said most",
+    "other_said_most": "What the other groups said most ({n})",
+    "no_test_all": "No difference could be tested here: every document, or none, mentioned each code.",
+    "smaller_intro": "These comparisons are not in the summary: {why}. They show what to look at in further "
+                     "work, not findings.",
+    "fewer_than_above": "they rest on fewer cases per group than those above",
+    "few_cases": "they rest on few cases per group",
+    "no_test": "No difference could be tested here.",
+    "notes_of": "Notes of the comparison: {notes}",
+    "themes_intro": "Each chart shows, per theme and code, the share of all respondents who mentioned it at "
+                    "least once, in {versus}.\nThe thin lines show the {ci} interval. Quotes are "
+                    "pseudonymised passages that carry a code of the theme\n(an ellipsis marks where a "
+                    "longer answer was cut); the reference after each quote (document:turn) identifies the "
+                    "passage.",
+    "theme_caption": "{label}: share of respondents who mentioned each code in {versus}, with {ci} intervals.",
+    "numbers_behind": "Numbers and tests behind {label}",
+    "numbers_caption": "{label}: respondents who mentioned each code, difference in shares in percentage "
+                       "points ({ci} interval) and adjusted p-value, for all respondents and within each "
+                       "group",
+    "numbers_head": ["Code", "Among", "First group", "Second group", "Difference (first &minus; second)", "Adjusted p", "Caution"],
+    "no_topics": "No topic model was fitted for this report, so there are no candidate new themes.",
+    "topics_intro": "A topic model grouped respondent passages by similar wording, without the codebook. "
+                    "Topics that match no theme\nof the codebook are candidates for new themes; they need a "
+                    "researcher's reading before they mean anything.",
+    "candidate": "Candidate theme: {label}",
+    "topic_words": "{n} passages. Characteristic words: {words}.",
+    "no_emergent": "Every topic the model found matches a theme of the codebook: no candidate new theme.",
+    "topics_matching": "Topics that match the codebook ({n})",
+    "topics_head": ["Topic", "Label", "Passages", "Status", "Theme"],
+    "shares_caption": "Share of passages in each topic, {versus} (topic &minus;1: passages the model left "
+                      "unassigned)",
+    "framework_intro": "One row per document (case), one column per theme; each cell holds up to {n} "
+                       "passages that carry a code of the theme (human-coded first, then those where the "
+                       "theme's words are found, then the highest coding score), from different speakers "
+                       "where possible.",
+    "framework_show": "Show the framework matrix ({rows} cases &times; {themes} themes)",
+    "framework_caption": "Framework matrix: cases by themes, with pseudonymised quotes",
+    "case": "Case",
+    "material_head": "The material",
+    "corpus_caption": "Documents, turns, respondents and words per group",
+    "corpus_head": ["Attribute", "Group", "Documents", "Turns", "Respondent turns", "Respondents", "Words"],
+    "codebook_head": "The codebook",
+    "codebook_show": "Themes and codes of {name} ({n} entries)",
+    "codebook_cols": ["Id", "Label", "Definition"],
+    "coding_head": "How the material was coded",
+    "coding_intro": "Every respondent turn was coded against the codebook; a turn can carry several codes. "
+                    "Interviewer turns were not counted.\nWhere people coded a document, their codes are "
+                    "final; elsewhere the machine coder's codes are used.",
+    "coded_by": "{kind}: {n} respondent turns",
+    "agreement_head": "Agreement between coders",
+    "agreement_caption": "Agreement between coders (overall and per theme)",
+    "agreement_cols": ["Level", "Code", "Coders", "Units (n)", "% agreement", "Cohen&rsquo;s kappa", "Krippendorff&rsquo;s alpha"],
+    "no_agreement": "No agreement figures between coders were supplied for this report.",
+    "evaluation_head": "Machine coding checked against human coding",
+    "evaluation_caption": "Machine coding against human gold codes",
+    "evaluation_cols": ["Level", "Code", "Units (n)", "Support", "Precision", "Recall", "F1", "Kappa"],
+    "no_evaluation": "No evaluation of the machine coding against human coding was supplied for this report.",
+    "method_head": "How groups were compared",
+    "method": "Shares count respondents (each speaker of a document once) among respondent turns. Each "
+              "interval is the wider of two:\nthe percentile interval of a bootstrap that resamples whole "
+              "documents within each group, and a Wilson score interval that\ntakes the number of documents "
+              "as the sample size. The bootstrap alone collapses to a single value (such as 0&ndash;0%) "
+              "when\nevery document of a group agrees, and is too narrow with few documents; the Wilson "
+              "interval stays honest there. Intervals of\ndifferences likewise take the wider of the "
+              "bootstrap and Newcombe&rsquo;s score interval. The summary states differences only\nwhere "
+              "every group has at least {m} documents. Two groups are compared with Fisher&rsquo;s exact "
+              "test on documents\nmentioning a code or not (or a permutation test of documents); more groups "
+              "with a permutation chi-square test of documents.\np-values are adjusted with the "
+              "Benjamini-Hochberg procedure over codes, and separately over themes.",
+    "settings_show": "Settings of the comparison",
+    "settings_cols": ["Setting", "Value"],
+    "topic_model_head": "Topic model",
+    "stability": "Stability: refitting with other seeds gave a mean adjusted Rand index of {ari} (1 = "
+                 "identical topics, 0 = chance).",
+    "no_stability": "No stability figures were supplied.",
+    "refits_caption": "Refits with other seeds",
+    "topic_info_show": "Topic model settings and counts",
+    "topic_info_cols": ["Item", "Value"],
+    "no_topic_model": "No topic model was fitted for this report.",
 }
 
 LANGUAGES = {"en": EN, "nl": NL}
@@ -201,6 +265,24 @@ class Texts:
     def num(self, value: float, digits: int = 2) -> str:
         text = f"{value:.{digits}f}"
         return text.replace(".", ",") if self.language == "nl" else text
+
+    def cell(self, text: str) -> str:
+        """A table cell: numbers such as "0.71" with a decimal comma in Dutch, other text as it is."""
+        if self.language == "nl" and re.fullmatch(r"[\u2212+-]?\d+\.\d+", text):
+            return text.replace(".", ",")
+        return text
+
+    def html(self, key: str, **fields):
+        """A fixed sentence of the template as HTML (entities as written; ``fields`` escaped)."""
+        from markupsafe import Markup
+
+        return Markup(self[key]).format(**fields)
+
+    def row(self, key: str) -> list:
+        """A header row of the template (HTML as written)."""
+        from markupsafe import Markup
+
+        return [Markup(cell) for cell in self[key]]
 
     def pct(self, share: float) -> str:
         if share is None or (isinstance(share, float) and math.isnan(share)):
