@@ -128,7 +128,7 @@ def prevalence_chart(rows: pd.DataFrame, groups: list[str], attribute: str, titl
                                       float(getattr(r, "respondents_high", np.nan)))
         n_resp = int(sub["n_respondents"].max()) if len(sub) else 0
         n_docs = int(sub["n_docs"].max()) if len(sub) else 0
-        entries.append(f"{labels[group]} (n = {n_resp} respondents, {n_docs} documents)" if texts is None
+        entries.append(f"{labels[group]} (n = {n_resp} respondents, {n_docs} cases)" if texts is None
                        else texts[legend].format(group=labels[group], n=n_resp, d=n_docs))
     if "bold" in rows.columns:
         data.update({("bold", lab): True for lab, b in zip(rows["label"], rows["bold"]) if b})

@@ -160,7 +160,7 @@ EN |= {
     "caveat_coding": "Coding was machine-assisted: {headline}.",
     "caveat_no_coding": "Coding was machine-assisted; no agreement figures between machine and human coders were "
                         "supplied, so the accuracy of the coding is not shown in this report.",
-    "legend_docs": "{group} (n = {n} respondents, {d} documents)",
+    "legend_docs": "{group} (n = {n} respondents, {d} cases)",
     "alt_bar": "{group} {share} ({x} of {n}, {ci} CI {range})",
     "alt_gap": " The largest gap between the groups is for {item}: ", "against": " against ",
     "alt": "Bar chart: {title}.{gap} Share of respondents who mentioned each item: ",

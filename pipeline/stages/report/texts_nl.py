@@ -167,7 +167,7 @@ NL |= {
     "caveat_no_coding": "De codering gebeurde met hulp van de computer; er werden geen cijfers over de "
                         "overeenstemming tussen automatische en menselijke codeerders meegegeven, dus dit rapport "
                         "toont niet hoe nauwkeurig de codering is.",
-    "legend_docs": "{group} (n = {n} respondenten, {d} documenten)",
+    "legend_docs": "{group} (n = {n} respondenten, {d} gesprekken)",
     "alt_bar": "{group} {share} ({x} van de {n}, {ci}-interval {range})",
     "alt_gap": " Het grootste verschil tussen de groepen is er bij {item}: ", "against": " tegenover ",
     "alt": "Staafdiagram: {title}.{gap} Aandeel respondenten dat elk onderdeel noemde: ",
