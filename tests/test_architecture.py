@@ -145,7 +145,6 @@ KNOWN_OVERSIZE = {
     "pipeline/stages/coding/review.py read_review_sheet()",
     "pipeline/stages/ingest/corpus.py _read_all()",
     "pipeline/stages/compare/differences.py _differences()",
-    "pipeline/stages/topics/tables.py topic_code_table()",
 }
 
 
