@@ -144,7 +144,6 @@ KNOWN_OVERSIZE = {
     "pipeline/stages/coding/review.py",
     "pipeline/stages/coding/review.py read_review_sheet()",
     "pipeline/stages/ingest/corpus.py _read_all()",
-    "pipeline/stages/compare/differences.py _differences()",
 }
 
 
