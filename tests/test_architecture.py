@@ -143,7 +143,6 @@ KNOWN_OVERSIZE = {
     "pipeline/stages/coding/coders/stacked.py fit()",
     "pipeline/stages/coding/review.py",
     "pipeline/stages/coding/review.py read_review_sheet()",
-    "pipeline/stages/ingest/corpus.py _read_all()",
 }
 
 
