@@ -141,8 +141,6 @@ KNOWN_OVERSIZE = {
     "pipeline/stages/coding/coders/learned.py fit()",
     "pipeline/stages/coding/coders/stacked.py",
     "pipeline/stages/coding/coders/stacked.py fit()",
-    "pipeline/stages/coding/review.py",
-    "pipeline/stages/coding/review.py read_review_sheet()",
 }
 
 
