@@ -172,6 +172,27 @@ def code(segments: pd.DataFrame, codebook: Codebook, settings: CodingSettings | 
     notes: list[str] = []
 
     human = _check_codings(human_codings, seg_ids, codebook, "human codings")
+    human, other_human = _split_gold(human, gold_coders, notes)
+    train_segments, train_codings = _training_codings(training, with_context, seg_ids, human, codebook)
+
+    coder = _fitted_coder(codebook, settings, with_context, train_segments, train_codings, notes)
+    to_code = with_context[codable]
+    machine, proba = coder.predict_scored(to_code)
+    proba = proba if len(to_code) else None
+    status = getattr(coder, "code_status_", None)
+    if status is not None and (status["mode"] == "rule").all():
+        notes.append("no code had enough human-coded examples for the model "
+                     f"(min_positives={settings.min_positives}, min_documents="
+                     f"{settings.min_documents}): every code was decided by the rules.")
+
+    codings = _all_codings(machine, human, other_human, segments, seg_ids, codebook)
+    coded = _coded_segments(segments, codable, codings, proba, codebook, coder.coder_id, human)
+    return CodingResult(codings, coded, status, coder.coder_id, notes)
+
+
+def _split_gold(human: pd.DataFrame | None, gold_coders: list[str] | None, notes: list[str]
+                ) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """The gold coders' human codings and the other coders' (None when there are none)."""
     other_human = None
     if human is not None and gold_coders:
         is_gold = human["coder"].isin(list(gold_coders))
@@ -182,6 +203,14 @@ def code(segments: pd.DataFrame, codebook: Codebook, settings: CodingSettings | 
             notes.append(f"no human codings by the gold coders {list(gold_coders)}: the other coders' "
                          "rows are suggestions only.")
             human = None
+    return human, other_human
+
+
+def _training_codings(training, with_context: pd.DataFrame, seg_ids: pd.Series, human: pd.DataFrame | None,
+                      codebook: Codebook) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The segments (with context) and the checked codings the model learns from."""
+    from pipeline.stages.coding.coders import add_context
+
     if isinstance(training, tuple):
         train_segments, train_codings = training
         check_segments(train_segments, ("segment_id", "doc_id", "text"), where="training segments")
@@ -192,7 +221,12 @@ def code(segments: pd.DataFrame, codebook: Codebook, settings: CodingSettings | 
         train_segments = with_context
         train_codings = human if training is None else _check_codings(training, seg_ids, codebook,
                                                                       "training codings")
+    return train_segments, train_codings
 
+
+def _fitted_coder(codebook: Codebook, settings: CodingSettings, with_context: pd.DataFrame,
+                  train_segments: pd.DataFrame, train_codings: pd.DataFrame | None, notes: list[str]):
+    """The coder of ``settings`` (the rule coder when there is nothing to learn from), fitted."""
     kind = settings.coder
     if kind != "rule" and (train_codings is None or not (train_codings["code"] != NO_CODE).any()):
         notes.append(f"coder '{kind}' needs human codings to learn from and there are none: "
@@ -204,15 +238,12 @@ def code(segments: pd.DataFrame, codebook: Codebook, settings: CodingSettings | 
     else:
         train_rows, train_codes = _training_set(train_segments, train_codings, settings)
         coder.fit(train_rows, train_codes[train_codes["code"] != NO_CODE].reset_index(drop=True))
-    to_code = with_context[codable]
-    machine, proba = coder.predict_scored(to_code)
-    proba = proba if len(to_code) else None
-    status = getattr(coder, "code_status_", None)
-    if status is not None and (status["mode"] == "rule").all():
-        notes.append("no code had enough human-coded examples for the model "
-                     f"(min_positives={settings.min_positives}, min_documents="
-                     f"{settings.min_documents}): every code was decided by the rules.")
+    return coder
 
+
+def _all_codings(machine: pd.DataFrame, human: pd.DataFrame | None, other_human: pd.DataFrame | None,
+                 segments: pd.DataFrame, seg_ids: pd.Series, codebook: Codebook) -> pd.DataFrame:
+    """Machine and human codings in one table, ``final`` marked, in segment order (human rows first)."""
     doc_of = dict(zip(seg_ids, segments["doc_id"].astype(str)))
     human_docs, decided = _human_cover(human, doc_of)
     machine.insert(1, "doc_id", machine["segment_id"].map(doc_of).astype("string"))
@@ -232,8 +263,7 @@ def code(segments: pd.DataFrame, codebook: Codebook, settings: CodingSettings | 
                               _h=(codings["source"] != "human").astype(int))
                .sort_values(["_o", "_h", "code", "coder"], kind="mergesort")
                .drop(columns=["_o", "_h"]).reset_index(drop=True))
-    coded = _coded_segments(segments, codable, codings, proba, codebook, coder.coder_id, human)
-    return CodingResult(codings, coded, status, coder.coder_id, notes)
+    return codings
 
 
 def _codable(segments: pd.DataFrame, settings: CodingSettings) -> pd.Series:

@@ -59,10 +59,9 @@ from pipeline.errors import InputError, Problem
 from pipeline.stages.compare.tables import (_attr, _check, _split_codes, cooccurrence, corpus_summary,
                                      framework_matrix, framework_wide, topic_shares, trim_quote)
 from pipeline.settings import CASE_ATTRIBUTES, CompareSettings  # noqa: F401  (re-exported)
+from pipeline.stages.compare.contrasts import CASE_COUNTS, _differences  # noqa: F401  (re-exported)
 
 ALL = "all"
-#: counts of each side of a difference (``n_documents`` becomes ``n_docs``, ``n_docs`` ``n_cases``)
-CASE_COUNTS = ("n_docs", "n_documents", "docs_mentioning", "n_respondents", "respondents_mentioning")
 
 
 @dataclass
@@ -266,110 +265,6 @@ def test_differences(coded_segments: pd.DataFrame, codebook: Codebook, settings:
     boot: dict = {}
     prev = _rows(turns, settings, boot)
     return _differences(turns, prev, boot, settings)[0]
-
-
-def _caution(groups: list[str], counts: list[dict], settings: CompareSettings) -> str:
-    notes = []
-    for group, c in zip(groups, counts):
-        if c["n_docs"] < settings.min_group_docs:
-            notes.append(f"{group}: only {c['n_docs']} document(s)")
-        if c["n_respondents"] < settings.min_respondents:
-            notes.append(f"{group}: share rests on {int(c['n_respondents'])} respondent(s)")
-    return "; ".join(notes)
-
-
-def _differences(turns: _Turns, prev: pd.DataFrame, boot: dict, settings: CompareSettings
-                 ) -> tuple[pd.DataFrame, list[str]]:
-    items = turns.items
-    frames, notes = [], []
-    for attribute in settings.by:
-        strata = list(dict.fromkeys(s for (a, s, _) in boot if a == attribute))
-        for stratum in strata:
-            groups = [g for (a, s, g) in boot if a == attribute and s == stratum]
-            if len(groups) < 2:
-                notes.append(f"{attribute} within {stratum}: only the group '{groups[0]}' is present; "
-                             "nothing to compare.")
-                continue
-            ref = settings.reference.get(attribute)
-            if len(groups) == 2:  # difference = other - reference
-                ref = ref if ref in groups else groups[0]
-                groups = [g for g in groups if g != ref] + [ref]
-            cls = [boot[(attribute, stratum, g)][0] for g in groups]
-            samples = [boot[(attribute, stratum, g)][1]["respondents"] for g in groups]
-            counts = [c.counts() for c in cls]
-            share = np.array([cs.ratio(c["respondents_mentioning"], np.asarray(c["n_respondents"], float))
-                              for c in counts])  # (g, k)
-            doc_with = np.concatenate([c.doc_with for c in cls])
-            labels = np.concatenate([np.full(len(c.doc_ids), i) for i, c in enumerate(cls)])
-            total = doc_with.sum(0)
-            untestable = (total == 0) | (total == len(labels))
-            rng = cs.rng_for(settings.seed, "test", attribute, stratum)
-            frame = items.copy()
-            frame.insert(0, "stratum", stratum)
-            frame.insert(0, "attribute", attribute)
-            frame["groups"] = ", ".join(groups)
-            if len(groups) == 2:
-                a, b = 0, 1
-                frame["contrast"] = f"{groups[0]} - {groups[1]}"
-                frame["group_a"], frame["group_b"] = groups[0], groups[1]
-                frame["difference"] = share[0] - share[1]
-                low, high = cs.widen(*cs.percentile_interval(samples[0] - samples[1], settings.ci),
-                                     *cs.newcombe_interval(share[0], counts[0]["n_docs"], share[1],
-                                                           counts[1]["n_docs"], settings.ci))
-                frame["diff_low"], frame["diff_high"] = low, high
-                if settings.test == "fisher":
-                    frame["test"] = "Fisher exact (documents)"
-                    p = np.array([cs.fisher_p(int(counts[0]["docs_mentioning"][j]), counts[0]["n_docs"],
-                                              int(counts[1]["docs_mentioning"][j]), counts[1]["n_docs"])
-                                  for j in range(len(items))])
-                else:
-                    frame["test"] = f"permutation of documents ({settings.n_perm}), respondent shares"
-                    n_resp = np.concatenate([c.n_resp for c in cls])
-                    resp_with = np.concatenate([c.resp_with for c in cls])
-                    p = cs.permutation_diff_p(labels == 0, resp_with, n_resp, settings.n_perm, rng)
-            else:
-                hi, lo = share.argmax(0), share.argmin(0)
-                frame["contrast"] = "highest - lowest"
-                frame["group_a"] = [groups[i] for i in hi]
-                frame["group_b"] = [groups[i] for i in lo]
-                frame["difference"] = share.max(0) - share.min(0)
-                frame["diff_low"] = frame["diff_high"] = np.nan
-                frame["test"] = f"permutation chi-square of documents ({settings.n_perm})"
-                p = cs.permutation_chi2_p(labels, doc_with, settings.n_perm, rng)
-                a = b = None
-            for side, idx in (("a", a), ("b", b)):
-                for name in CASE_COUNTS:
-                    frame[f"{name}_{side}"] = (np.broadcast_to(counts[idx][name], len(items)).astype(int)
-                                               if idx is not None else -1)
-                frame[f"share_{side}"] = share[idx] if idx is not None else np.nan
-            if a is None:  # more than two groups: counts of the highest and lowest group per item
-                for side, pick in (("a", hi), ("b", lo)):
-                    for name in CASE_COUNTS:
-                        frame[f"{name}_{side}"] = [int(np.broadcast_to(counts[g][name], len(items))[j])
-                                                   for j, g in enumerate(pick)]
-                    frame[f"share_{side}"] = [share[g, j] for j, g in enumerate(pick)]
-            for side in ("a", "b"):  # n_docs_*: documents; n_cases_*: cases (a table's units each)
-                frame[f"n_cases_{side}"] = frame[f"n_docs_{side}"]
-                frame[f"n_docs_{side}"] = frame.pop(f"n_documents_{side}")
-            p = np.where(untestable, np.nan, p)
-            frame["p_value"] = p
-            frame["p_adjusted"] = np.nan
-            for level in ("code", "theme"):
-                sel = (frame["level"] == level).to_numpy()
-                frame.loc[sel, "p_adjusted"] = cs.bh_adjust(p[sel])
-            frame["significant"] = (frame["p_adjusted"] < settings.alpha).fillna(False).astype(bool)
-            caution = _caution(groups, counts, settings)
-            frame["caution"] = ["; ".join(filter(None, [
-                ("not tested: " + ("no document mentions it" if t == 0 else "every document mentions it"))
-                if u else "", caution])) for u, t in zip(untestable, total)]
-            frames.append(frame)
-    columns = ["attribute", "stratum", "level", "code", "theme", "label", "groups", "contrast", "group_a",
-               "group_b", "n_docs_a", "n_docs_b", "n_cases_a", "n_cases_b", "docs_mentioning_a", "docs_mentioning_b", "n_respondents_a",
-               "n_respondents_b", "respondents_mentioning_a", "respondents_mentioning_b", "share_a", "share_b",
-               "difference", "diff_low", "diff_high", "test", "p_value", "p_adjusted", "significant", "caution"]
-    if not frames:
-        return pd.DataFrame(columns=columns), notes
-    return pd.concat(frames, ignore_index=True)[columns], notes
 
 
 def compare(coded_segments: pd.DataFrame, codings: pd.DataFrame | None, codebook: Codebook,

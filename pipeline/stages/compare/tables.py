@@ -121,10 +121,23 @@ def framework_matrix(coded_segments: pd.DataFrame, codings: pd.DataFrame | None,
     most about ``quote_chars`` characters, with ``quote_start, quote_end`` its offsets in the
     turn's text and ``anchored`` True when evidence or cue words placed it. Quotes come from the
     turn's ``text`` only (pseudonymised upstream)."""
-    from pipeline.text.quotes import cue_pattern, cue_spans, evidence_spans, quote_window, spread
-
     resp = _respondents(coded_segments)
     _check(resp, ("text", "speaker", "codes", "turn"), "coded_segments")
+    human, scores, evidence = _coding_lookups(codings, codebook)
+    rows = _framework_rows(resp, codebook, human, scores, evidence, quote_chars)
+    columns = ["doc_id", "theme", "rank", "segment_id", "speaker", "quote", "quote_start", "quote_end", "anchored",
+               "codes", "source", "score"]
+    cases = _case_table(coded_segments, list(attributes))
+    if not rows:
+        return pd.DataFrame(columns=columns + [c for c in cases.columns if c != "doc_id"])
+    frame = _rank_quotes(pd.DataFrame(rows), codebook, quotes_per_cell)
+    frame = frame[columns].merge(cases, on="doc_id", how="left")
+    return frame.reset_index(drop=True)
+
+
+def _coding_lookups(codings: pd.DataFrame | None, codebook: Codebook
+                    ) -> tuple[set[tuple[str, str]], dict[tuple[str, str], float], dict[tuple[str, str], list[str]]]:
+    """The (turn, theme) pairs a human coded finally, and the machine's best score and evidence per (turn, code)."""
     human: set[tuple[str, str]] = set()
     scores: dict[tuple[str, str], float] = {}
     evidence: dict[tuple[str, str], list[str]] = {}
@@ -148,6 +161,15 @@ def framework_matrix(coded_segments: pd.DataFrame, codings: pd.DataFrame | None,
                 evidence.setdefault(key, []).append(str(value))
             if not pd.isna(score):
                 scores[key] = max(scores.get(key, 0.0), float(score))
+    return human, scores, evidence
+
+
+def _framework_rows(resp: pd.DataFrame, codebook: Codebook, human: set[tuple[str, str]],
+                    scores: dict[tuple[str, str], float], evidence: dict[tuple[str, str], list[str]],
+                    quote_chars: int) -> list[dict]:
+    """One candidate quote row per (respondent turn, theme of its final codes), unranked."""
+    from pipeline.text.quotes import cue_pattern, cue_spans, evidence_spans, quote_window
+
     score_codes = [c for c in codebook.code_ids if f"score_{c}" in resp.columns]
     score_table = (resp[[f"score_{c}" for c in score_codes]].apply(pd.to_numeric, errors="coerce")
                    .to_numpy(dtype=float) if score_codes else np.zeros((len(resp), 0)))
@@ -180,12 +202,13 @@ def framework_matrix(coded_segments: pd.DataFrame, codings: pd.DataFrame | None,
                          "codes": ";".join(theme_codes),
                          "source": "human" if (sid, theme) in human else "machine", "score": score,
                          "anchored": bool(spans)})
-    columns = ["doc_id", "theme", "rank", "segment_id", "speaker", "quote", "quote_start", "quote_end", "anchored",
-               "codes", "source", "score"]
-    cases = _case_table(coded_segments, list(attributes))
-    if not rows:
-        return pd.DataFrame(columns=columns + [c for c in cases.columns if c != "doc_id"])
-    frame = pd.DataFrame(rows)
+    return rows
+
+
+def _rank_quotes(frame: pd.DataFrame, codebook: Codebook, quotes_per_cell: int) -> pd.DataFrame:
+    """Sort each (case, theme) cell's candidates best first, keep ``quotes_per_cell`` spread over speakers, rank them."""
+    from pipeline.text.quotes import spread
+
     frame["_human"] = (frame["source"] == "human").astype(int)
     frame["_score"] = frame["score"].fillna(-1.0)
     theme_order = {t: i for i, t in enumerate(codebook.theme_ids)}
@@ -196,8 +219,7 @@ def framework_matrix(coded_segments: pd.DataFrame, codings: pd.DataFrame | None,
     frame = pd.concat([spread(cell, quotes_per_cell, ["speaker"])
                        for _, cell in frame.groupby(["doc_id", "_theme"], sort=False)])
     frame["rank"] = frame.groupby(["doc_id", "theme"], sort=False).cumcount() + 1
-    frame = frame[columns].merge(cases, on="doc_id", how="left")
-    return frame.reset_index(drop=True)
+    return frame
 
 
 def framework_wide(long: pd.DataFrame, codebook: Codebook, coded_segments: pd.DataFrame | None = None,

@@ -206,55 +206,9 @@ def _read_all(study: "Study") -> tuple[list[Problem], list[tuple[dict, Transcrip
         if not name:
             continue
         listed.add(name)
-        path = folder / name
-        problem = files.problem(name, row["_line"], row.get("doc_id", ""))
-        if problem is not None:  # outside the transcripts folder, or listed twice
-            report.problems.append(problem)
-            continue
-        if not path.is_file():
-            report.error(where_, f"file {name!r} is not in {folder}.",
-                         "Correct the file name, or put the file in the transcripts folder.")
-            continue
-        if path.suffix.lower() not in READERS:
-            report.error(where_, f"no reader for '{path.suffix}' files ({path.name}).",
-                         f"Convert it to one of {sorted(READERS)}.")
-            continue
-        size_mb = path.stat().st_size / 2**20
-        if size_mb > study.ingest.max_file_mb:
-            report.error(str(path), f"the file is {size_mb:,.0f} MB, above the limit of "
-                         f"{study.ingest.max_file_mb:,} MB for one transcript (a transcript of a day of talk is "
-                         "about 1 MB; this may not be a transcript, or hold many).",
-                         "Split it into one file per interview or group, or raise 'ingest.max_file_mb' in the "
-                         "study file (reading takes about 1 s and 25 MB of memory per MB of text).")
-            continue
-        data = path.read_bytes()
-        if not data.strip():
-            report.error(str(path), "the file is empty.", "Replace it with the transcript, or drop its manifest row.")
-            continue
-        try:
-            transcript = read_transcript(path, _options(study, row, known.get(row.get("doc_id", ""), ())))
-        except QualpipeError as exc:
-            report.problems.extend(exc.problems)
-            continue
-        if not transcript.turns:
-            report.error(str(path), "no recognisable turns.",
-                         "Write turns as 'Label: text' lines, or check the file is the transcript.")
-            continue
-        report.problems.extend(transcript.warnings)
-        labels = _options(study, row).interviewer_labels
-        if transcript.labelled and path.suffix.lower() not in {".csv", ".tsv", ".xlsx"} and not any(
-                _is_interviewer(t.speaker, labels) for t in transcript.turns):
-            first = {}
-            for t in transcript.turns:  # speaker labels may be names: give where they are, not what
-                first.setdefault(t.speaker, t.line)
-            lines = ", ".join(str(n) for n in list(first.values())[:8])
-            report.warn(f"{study.manifest_path}:{row['_line']}[interviewer]",
-                        f"no interviewer turns recognised in document {row.get('doc_id', '')!r} ({len(first)} "
-                        f"speaker label(s), first turns at line(s) {lines}); "
-                        "all its turns count as respondent turns.",
-                        "If one of them is the interviewer or moderator, put that label in the manifest's "
-                        "'interviewer' column (or in interviewer_labels).")
-        read.append((row, transcript, data))
+        found = _read_listed(study, row, name, where_, folder, files, known, report)
+        if found is not None:
+            read.append((row, *found))
     if folder.is_dir():
         for path in sorted(folder.iterdir()):
             if path.is_file() and path.name not in listed and not _is_ignored(path.name, study.ingest.ignore):
@@ -264,6 +218,65 @@ def _read_all(study: "Study") -> tuple[list[Problem], list[tuple[dict, Transcrip
     if study.ingest.speakers is not None and not study.resolve(study.ingest.speakers).exists():
         report.error(study.where("ingest.speakers"), "the speakers file does not exist.", "Correct the path.")
     return report.problems, read
+
+
+def _read_listed(study: "Study", row: dict, name: str, where_: str, folder, files: ManifestFiles,
+                 known: dict[str, tuple[str, ...]], report: Report) -> tuple[Transcript, bytes] | None:
+    """Read the transcript of one manifest row, or report why it cannot be read (then None)."""
+    path = folder / name
+    problem = files.problem(name, row["_line"], row.get("doc_id", ""))
+    if problem is not None:  # outside the transcripts folder, or listed twice
+        report.problems.append(problem)
+        return None
+    if not path.is_file():
+        report.error(where_, f"file {name!r} is not in {folder}.",
+                     "Correct the file name, or put the file in the transcripts folder.")
+        return None
+    if path.suffix.lower() not in READERS:
+        report.error(where_, f"no reader for '{path.suffix}' files ({path.name}).",
+                     f"Convert it to one of {sorted(READERS)}.")
+        return None
+    size_mb = path.stat().st_size / 2**20
+    if size_mb > study.ingest.max_file_mb:
+        report.error(str(path), f"the file is {size_mb:,.0f} MB, above the limit of "
+                     f"{study.ingest.max_file_mb:,} MB for one transcript (a transcript of a day of talk is "
+                     "about 1 MB; this may not be a transcript, or hold many).",
+                     "Split it into one file per interview or group, or raise 'ingest.max_file_mb' in the "
+                     "study file (reading takes about 1 s and 25 MB of memory per MB of text).")
+        return None
+    data = path.read_bytes()
+    if not data.strip():
+        report.error(str(path), "the file is empty.", "Replace it with the transcript, or drop its manifest row.")
+        return None
+    try:
+        transcript = read_transcript(path, _options(study, row, known.get(row.get("doc_id", ""), ())))
+    except QualpipeError as exc:
+        report.problems.extend(exc.problems)
+        return None
+    if not transcript.turns:
+        report.error(str(path), "no recognisable turns.",
+                     "Write turns as 'Label: text' lines, or check the file is the transcript.")
+        return None
+    report.problems.extend(transcript.warnings)
+    _warn_no_interviewer(study, row, path, transcript, report)
+    return transcript, data
+
+
+def _warn_no_interviewer(study: "Study", row: dict, path, transcript: Transcript, report: Report) -> None:
+    """Warn when a labelled transcript has no turn of a recognised interviewer label."""
+    labels = _options(study, row).interviewer_labels
+    if transcript.labelled and path.suffix.lower() not in {".csv", ".tsv", ".xlsx"} and not any(
+            _is_interviewer(t.speaker, labels) for t in transcript.turns):
+        first = {}
+        for t in transcript.turns:  # speaker labels may be names: give where they are, not what
+            first.setdefault(t.speaker, t.line)
+        lines = ", ".join(str(n) for n in list(first.values())[:8])
+        report.warn(f"{study.manifest_path}:{row['_line']}[interviewer]",
+                    f"no interviewer turns recognised in document {row.get('doc_id', '')!r} ({len(first)} "
+                    f"speaker label(s), first turns at line(s) {lines}); "
+                    "all its turns count as respondent turns.",
+                    "If one of them is the interviewer or moderator, put that label in the manifest's "
+                    "'interviewer' column (or in interviewer_labels).")
 
 
 # -- assembly ----------------------------------------------------------------------------------

@@ -45,6 +45,21 @@ def topic_code_table(segment_topics: pd.DataFrame, codings: pd.DataFrame, codebo
     ``emergent`` or ``outliers``) and ``theme`` (the matched theme, else empty).
     """
     seg = _segment_topics(segment_topics)
+    coded = _kept_codings(codings, codebook)
+    coded = coded.merge(seg, on="segment_id", how="inner")
+    code_order = [c.id for c, _, _ in codebook.walk() if not c.codes or c.id in set(coded["code"])]
+    theme_order = list(codebook.theme_ids)
+    topics = sorted(seg["topic"].unique().tolist())
+    n_turns = seg.groupby("topic")["segment_id"].nunique().reindex(topics, fill_value=0)
+    n_coded = coded.groupby("topic")["segment_id"].nunique().reindex(topics, fill_value=0)
+    themes = _wide(coded, "theme", theme_order, topics, n_turns, n_coded)
+    codes = _wide(coded, "code", code_order, topics, n_turns, n_coded)
+    flags = _topic_flags(themes, theme_order, topics, n_turns, n_coded, min_theme_share, max_uncoded_share)
+    return themes, codes, flags
+
+
+def _kept_codings(codings: pd.DataFrame, codebook) -> pd.DataFrame:
+    """The distinct (segment_id, code) pairs not rejected, with their theme; unknown codes are an error."""
     missing = [c for c in ("segment_id", "code") if c not in codings.columns]
     if missing:
         raise InputError(Problem("codings", f"missing column(s) {', '.join(missing)}.",
@@ -59,25 +74,25 @@ def topic_code_table(segment_topics: pd.DataFrame, codings: pd.DataFrame, codebo
                                  f"{', '.join(map(str, unknown[:5]))}.",
                                  "Use the codebook the codings were made with."))
     coded = coded[["segment_id", "code"]].drop_duplicates()
-    coded = coded.assign(theme=coded["code"].map(codebook.theme_of))
-    coded = coded.merge(seg, on="segment_id", how="inner")
-    code_order = [c.id for c, _, _ in codebook.walk() if not c.codes or c.id in set(coded["code"])]
-    theme_order = list(codebook.theme_ids)
-    topics = sorted(seg["topic"].unique().tolist())
-    n_turns = seg.groupby("topic")["segment_id"].nunique().reindex(topics, fill_value=0)
-    n_coded = coded.groupby("topic")["segment_id"].nunique().reindex(topics, fill_value=0)
+    return coded.assign(theme=coded["code"].map(codebook.theme_of))
 
-    def wide(column: str, order: list[str]) -> pd.DataFrame:
-        counts = (coded.drop_duplicates(["segment_id", column])
-                  .groupby(["topic", column])["segment_id"].nunique()
-                  .unstack(fill_value=0).reindex(index=topics, columns=order, fill_value=0))
-        table = counts.astype(int)
-        table.insert(0, "n_turns", n_turns.astype(int))
-        table[UNCODED] = (n_turns - n_coded).astype(int)
-        table.columns.name = None
-        return table.rename_axis("topic").reset_index()
 
-    themes, codes = wide("theme", theme_order), wide("code", code_order)
+def _wide(coded: pd.DataFrame, column: str, order: list[str], topics: list,
+          n_turns: pd.Series, n_coded: pd.Series) -> pd.DataFrame:
+    """One row per topic: its turn count, distinct turns per ``column`` value (in ``order``) and uncoded turns."""
+    counts = (coded.drop_duplicates(["segment_id", column])
+              .groupby(["topic", column])["segment_id"].nunique()
+              .unstack(fill_value=0).reindex(index=topics, columns=order, fill_value=0))
+    table = counts.astype(int)
+    table.insert(0, "n_turns", n_turns.astype(int))
+    table[UNCODED] = (n_turns - n_coded).astype(int)
+    table.columns.name = None
+    return table.rename_axis("topic").reset_index()
+
+
+def _topic_flags(themes: pd.DataFrame, theme_order: list[str], topics: list, n_turns: pd.Series,
+                 n_coded: pd.Series, min_theme_share: float, max_uncoded_share: float) -> pd.DataFrame:
+    """Per topic its top theme and whether it matches that theme, is emergent or holds the outliers."""
     rows = []
     for t in topics:
         counts = themes.set_index("topic").loc[t, theme_order]
@@ -95,4 +110,4 @@ def topic_code_table(segment_topics: pd.DataFrame, codings: pd.DataFrame, codebo
                      "uncoded_share": round(uncoded_share, 6), "top_theme": top,
                      "top_theme_share": round(top_share, 6), "status": status,
                      "theme": top if status == "matches_theme" else ""})
-    return themes, codes, pd.DataFrame(rows)
+    return pd.DataFrame(rows)
