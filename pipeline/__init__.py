@@ -26,6 +26,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pipeline.about import __version__
+from pipeline.lazy import lazy_getattr
 
 # The names below are imported when first used (PEP 562), so that ``import pipeline`` (and the CLI,
 # which lives in this package) does not import pandas, the stages or their libraries before a
@@ -44,14 +45,7 @@ __all__ = ["__version__", "Codebook", "Problem", "QualpipeError", "Study", "agre
            "review_sheet", "run", "topics", "validate"]
 
 
-def __getattr__(name: str):
-    if name not in _LAZY:
-        raise AttributeError(f"module 'pipeline' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(_LAZY[name]), "validate_study" if name == "validate" else name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _LAZY, {"validate": "validate_study"})
 
 
 def __dir__() -> list[str]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 # light (settings only) and named like its module, so imported now: a lazy ``session`` would be
 # shadowed by the submodule ``pipeline.api.session`` once anything imports that
 from pipeline.api.session import as_study, session
+from pipeline.lazy import lazy_getattr
 
 #: public name -> module; imported when first used (PEP 562), so importing one stage's module
 #: (or the CLI) does not import pandas and every stage
@@ -25,14 +26,7 @@ __all__ = ["agreement", "as_study", "code", "compare", "evaluate", "export_refi"
            "report", "review_sheet", "run", "session", "topics", "validate_study"]
 
 
-def __getattr__(name: str):
-    if name not in _LAZY:
-        raise AttributeError(f"module 'pipeline.api' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(f"pipeline.api.{_LAZY[name]}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, {name: f"{__name__}.{module}" for name, module in _LAZY.items()})
 
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -14,6 +14,7 @@ All share the scikit-learn interface ``fit(segments, codings)``, ``predict_proba
 """
 from typing import TYPE_CHECKING
 
+from pipeline.lazy import lazy_getattr
 from pipeline.stages.coding.coders._common import CODER_VERSION, CODING_COLUMNS, add_context, codebook_version
 
 #: the coders, imported when first used (PEP 562): reading a cached coding result needs
@@ -22,14 +23,7 @@ _LAZY = {"CombinedCoder": "combined", "LearnedCoder": "learned", "DEFAULT_NEGATO
          "StackedCoder": "stacked", "codebook_examples": "stacked"}
 
 
-def __getattr__(name: str):
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, {name: f"{__name__}.{module}" for name, module in _LAZY.items()})
 
 
 if TYPE_CHECKING:  # pragma: no cover
