@@ -26,7 +26,8 @@ window.addEventListener('load', function () {
   });
   function top(sel) { var e = document.querySelector(sel); return e ? e.getBoundingClientRect().bottom : 1e9; }
   out.first_screen = {height: H, title: top('h1'), heading: top('#key-findings'),
-                      finding: top('ol.key-findings > li p.statement')};
+                      finding: top('ol.key-findings > li p.statement'),
+                      suggestions: top('ol.key-findings > li[data-kind="suggestions"] p.statement')};
   out.scroll_width = document.documentElement.scrollWidth;
   var doc = (window.parent && window.parent !== window) ? window.parent.document : document;
   var pre = doc.createElement('pre'); pre.id = 'qualpipe-check'; pre.textContent = JSON.stringify(out);

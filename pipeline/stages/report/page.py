@@ -150,7 +150,8 @@ def top_context(comparison, codebook, settings, t: Texts, segments=None, provena
         n_resp=int(total["n_respondents"]), n_cases=n_cases, versus=versus)
     return {"title": title_of(settings, study_text.get("description", ""), study_text.get("name", ""), t.language),
             "lead": lead, "key_findings": findings, "picture": pic, "recommendations": rec, "t": t, "texts": t,
-            "compared": compared, "methods_plain": methods_plain(comparison, codebook, segments, t),
+            "compared": compared,
+            "methods_plain": methods_plain(comparison, codebook, segments, t) + ([] if rec["available"] else [rec["note"]]),
             "provenance_table": provenance_rows(provenance, study_text.get("root"))}
 
 
@@ -167,8 +168,9 @@ def by_whom(comparison, codebook, settings, t: Texts, theme: str) -> dict:
     attribute = (comparison.settings.within or [primary_attribute(comparison, settings)])[0]
     rows = prev[(prev["attribute"] == attribute) & (prev["stratum"] == "all") & (prev["level"] == "theme")
                 & (prev["code"] == theme) & (prev["n_respondents"] > 0)]
-    parts = [f"{words.label(attribute, r['group'])} {int(r['respondents_mentioning'])}/{int(r['n_respondents'])}"
+    parts = [t["x_of_n"].format(x=int(r["respondents_mentioning"]), n=int(r["n_respondents"])) + " "
+             + words.count_of(attribute, r["group"])
              for _, r in rows.sort_values("n_respondents", ascending=False, kind="mergesort").iterrows()]
     rare = [t["rare_flag"].format(x=n, **t.plural(n)) + f" \u2013 \u2018{label(codebook, c, settings.language)}\u2019"
             for c, n in rare_codes(comparison, codebook, settings) if codebook.theme_of(c) == theme]
-    return {"who": t["by_whom"].format(parts=", ".join(parts)) if len(parts) > 1 else "", "rare": rare}
+    return {"who": t["by_whom"].format(parts=t.join(parts)) if len(parts) > 1 else "", "rare": rare}

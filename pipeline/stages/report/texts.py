@@ -40,19 +40,21 @@ EN = {
     "evidence": "Raised by {x} of {n} respondents ({share}; {ci} interval {low}\u2013{high}) in {d} of {D} cases.",
     "code_evidence": "{label}: {x} of {n} respondents in {d} cases",
     "contrary": "But {x} respondent{s} in {d} case{ds} said: {label}.",
-    "rec_statement": "{x} of {n} respondents in {d} of {D} cases made suggestions; most often about {topics}.",
-    "rec_statement_plain": "{x} of {n} respondents in {d} of {D} cases made suggestions.",
-    "rec_none": "The study marks no codes as recommendations (report.recommendation_codes), so there is "
-                "no section on what participants suggest changing.",
-    "rec_intro": "Passages coded as a suggestion or recommendation, grouped by the other codes on the same "
-                 "passage (what the suggestion is about), largest group first.",
+    "rec_statement": "{x} of {n} respondents in {d} of {D} cases suggested changes, most often about {topics}.",
+    "rec_statement_plain": "{x} of {n} respondents in {d} of {D} cases suggested changes.",
+    "rec_none": "No code is marked as a suggestion or recommendation (report.recommendation_codes in the study "
+                "file), so the report has no section on what participants suggest changing.",
+    "rec_intro": "Passages coded as a suggestion or recommendation, grouped by what they are about (the codes of "
+                 "other themes on the same passage), largest group first; a passage about two things counts in "
+                 "both groups.",
+    "more": "More: {section}",
     "rec_group": "{label}: {x} respondent{s} in {d} case{ds}",
-    "rec_other": "Suggestions without another code",
+    "rec_other": "Other suggestions",
     "diff_sig": "{Item} differs between {groups}: {xa} of {na} respondents in {ga} ({sa}) against {xb} of {nb} in "
                 "{gb} ({sb}); unlikely to be chance alone (adjusted p = {p}), but the sample is small and not "
                 "representative.",
-    "diff_none": "No clear difference between {groups}: the largest gap, on {item} ({sa} against {sb}), could be "
-                 "chance (adjusted p = {p}); with {da} and {db} cases, only large differences can show.",
+    "diff_none": "No clear difference between {groups}: the largest gap, on {item} ({sa} in {ga} against {sb} in "
+                 "{gb}), could be chance (adjusted p = {p}); with {da} and {db} cases, only large differences can show.",
     "diff_untested": "No comparison of {groups} has at least {m} cases in every group, so no difference is "
                      "stated.",
     "one_group": "This study has one group of respondents: the report describes what was said and compares "

@@ -35,21 +35,23 @@ NL = {
                 "de {D} gesprekken.",
     "code_evidence": "{label}: {x} van de {n} respondenten in {d} gesprekken",
     "contrary": "Maar {x} respondent{s} in {d} gesprek{ds} zei{zei}: {label}.",
-    "rec_statement": "{x} van de {n} respondenten in {d} van de {D} gesprekken deden suggesties; het vaakst over "
-                     "{topics}.",
-    "rec_statement_plain": "{x} van de {n} respondenten in {d} van de {D} gesprekken deden suggesties.",
-    "rec_none": "De studie duidt geen codes aan als aanbeveling (report.recommendation_codes), dus er is geen "
-                "deel over wat deelnemers zouden veranderen.",
-    "rec_intro": "Passages gecodeerd als suggestie of aanbeveling, gegroepeerd volgens de andere codes van dezelfde "
-                 "passage (waarover de suggestie gaat), grootste groep eerst.",
+    "rec_statement": "{x} van de {n} respondenten in {d} van de {D} gesprekken stelden veranderingen voor, het "
+                     "vaakst over {topics}.",
+    "rec_statement_plain": "{x} van de {n} respondenten in {d} van de {D} gesprekken stelden veranderingen voor.",
+    "rec_none": "Geen enkele code is aangeduid als suggestie of aanbeveling (report.recommendation_codes in het "
+                "studiebestand), dus het rapport heeft geen deel over wat deelnemers zouden veranderen.",
+    "rec_intro": "Passages die als suggestie of aanbeveling gecodeerd zijn, gegroepeerd volgens waarover ze gaan "
+                 "(de codes van andere thema's in dezelfde passage), grootste groep eerst; een passage over twee "
+                 "zaken telt in beide groepen mee.",
+    "more": "Meer hierover: {section}",
     "rec_group": "{label}: {x} respondent{s} in {d} gesprek{ds}",
-    "rec_other": "Suggesties zonder andere code",
+    "rec_other": "Andere voorstellen",
     "diff_sig": "{Item} verschilt tussen {groups}: {xa} van de {na} respondenten in {ga} ({sa}) tegenover {xb} van "
                 "de {nb} in {gb} ({sb}); waarschijnlijk geen toeval (gecorrigeerde p = {p}), maar de steekproef is "
                 "klein en niet representatief.",
-    "diff_none": "Geen duidelijk verschil tussen {groups}: het grootste verschil, bij {item} ({sa} tegenover {sb}), "
-                 "kan toeval zijn (gecorrigeerde p = {p}); met {da} en {db} gesprekken kunnen alleen grote "
-                 "verschillen zichtbaar worden.",
+    "diff_none": "Geen duidelijk verschil tussen {groups}: het grootste verschil, bij {item} ({sa} in {ga} tegenover "
+                 "{sb} in {gb}), kan toeval zijn (gecorrigeerde p = {p}); met {da} en {db} gesprekken kunnen alleen "
+                 "grote verschillen aan het licht komen.",
     "diff_untested": "Geen vergelijking van {groups} heeft minstens {m} gesprekken per groep, dus er wordt geen "
                      "verschil vermeld.",
     "one_group": "Deze studie heeft \u00e9\u00e9n groep respondenten: het rapport beschrijft wat er gezegd werd en "
