@@ -315,3 +315,55 @@ def test_dutch_cautions_and_numbers():
         == "niet getoetst: geen enkel document noemt het; Duale pilots: maar 3 documenten"
     assert texts("nl").cell("0.71") == "0,71" and texts("en").cell("0.71") == "0.71"
     assert texts("nl").cell("coder_a") == "coder_a"
+
+
+# -- key findings and suggestions ------------------------------------------------------------------
+
+
+def _suggestion_segments() -> pd.DataFrame:
+    from test_compare import seg
+
+    rows = [  # a suggestion beside a positive judgement (same theme) and a motive (other theme) ...
+        seg("d1", 1, "Mentee-01", "evaluation.positive;evaluation.network_disappointment;motives.network", "dual",
+            "mentee", text="Good programme, but they should open the network sooner."),
+        seg("d2", 1, "Mentee-02", "evaluation.network_disappointment;motives.network", "dual", "mentee"),
+        seg("d3", 1, "Mentee-03", "evaluation.network_disappointment;motives.find_job", "centralised", "mentee"),
+        seg("d4", 1, "Mentee-04", "evaluation.network_disappointment", "centralised", "mentee"),  # about nothing else
+        seg("d5", 1, "Mentee-05", "evaluation.positive", "centralised", "mentee"),
+        seg("d6", 1, "Mentee-06", "motives.network", "dual", "mentee"),
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_suggestions_are_grouped_by_other_themes_and_answer_second():
+    from pipeline.stages.report.keyfindings import key_findings
+    from pipeline.stages.report.suggestions import recommendations
+    from pipeline.stages.report.summary import Phrases
+    from pipeline.stages.report.texts import texts
+
+    frame = _suggestion_segments()
+    comparison = cmp.compare(frame, None, BOOK, FAST)
+    settings = ReportSettings(recommendation_codes=["evaluation.network_disappointment"])
+    rec = recommendations(frame, comparison, BOOK, settings, texts("en"))
+    # grouped by what they are about: the other theme's codes, never the positive judgement beside them
+    assert [g["count"] for g in rec["groups"]] == ["Build a network: 2 respondents in 2 cases",
+                                                   "Find a job: 1 respondent in 1 case",
+                                                   "Other suggestions: 1 respondent in 1 case"]
+    assert rec["statement"] == ("4 of 6 respondents in 4 of 6 cases suggested changes, most often about "
+                                "\u2018Build a network\u2019 (2) and \u2018Find a job\u2019 (1).")
+    assert rec["groups"][0]["quotes"][0]["quote"] == "Good programme, but they should open the network sooner."
+    findings = key_findings(comparison, BOOK, settings, texts("en"), Phrases(), rec)
+    assert [f["kind"] for f in findings][:3] == ["theme", "suggestions", "groups"]
+    assert findings[1]["statement"] == rec["statement"] and findings[1]["link"] == "recommendations"
+    # two recommendation codes: a suggestion about nothing else is grouped under its own code
+    both = settings.model_copy(update={"recommendation_codes": ["evaluation"]})
+    labels = [g["label"] for g in recommendations(frame, comparison, BOOK, both, texts("en"))["groups"]]
+    assert labels == ["Build a network", "Network disappointment", "Positive", "Find a job"]  # ties: by code id
+
+
+def test_no_recommendation_codes_no_section_and_the_methods_say_why(html):
+    doc = lxml.html.fromstring(html)
+    assert not doc.xpath("//section[@aria-labelledby='recommendations']")
+    assert "suggestions" not in doc.xpath("//ol[@class='key-findings']/li/@data-kind")
+    methods = doc.xpath("//section[@aria-labelledby='methods']")[0].text_content()
+    assert "No code is marked as a suggestion or recommendation (report.recommendation_codes" in methods
