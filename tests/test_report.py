@@ -149,6 +149,9 @@ def test_missing_parts_are_sentences_and_present_parts_render():
     assert "Mentee-01 says something in turn 2 of d1" in topic_section
     assert "mean adjusted Rand index of 0.83" in full
     assert "micro-averaged F1 0.69" in full and "0.71" in full
+    agreement_row = doc.xpath("//h3[@id='agreement']/following-sibling::table[1]//tbody/tr")[0]
+    assert [c.text_content() for c in agreement_row] == ["overall", "(pooled)", "ann, bob", "40", "90%", "0.71",
+                                                         "0.70"]  # % agreement as a percentage, not 0.90
 
 
 def test_chromium_renders_the_report(tmp_path):
@@ -275,7 +278,7 @@ ENGLISH_STEMS = {
     "adjusted p": "gecorrigeerde p",
     "What respondents said most": "Wat respondenten het vaakst zeiden",
     "Not mentioning a topic": "Een onderwerp niet aanhalen",
-    "Shares count respondents (each speaker": "Aandelen tellen respondenten (elke spreker",
+    "Shares count respondents (each speaker": "Aandelen tellen respondenten: elke spreker telt",
     "Agreement between coders": "Overeenstemming tussen codeerders",
     "Documents, turns, respondents and words per group": "Documenten, spreekbeurten, respondenten en woorden",
     "share of respondents who mentioned each code in": "aandeel respondenten dat elke code noemde, in",
@@ -312,9 +315,34 @@ def test_dutch_cautions_and_numbers():
     from pipeline.stages.report.texts_nl import caution_nl
 
     assert caution_nl("not tested: no document mentions it; dual: only 3 document(s)", {"dual": "Duale pilots"}) \
-        == "niet getoetst: geen enkel document noemt het; Duale pilots: maar 3 documenten"
+        == "niet getoetst: geen enkel document noemt het; Duale pilots: slechts 3 documenten"
     assert texts("nl").cell("0.71") == "0,71" and texts("en").cell("0.71") == "0.71"
     assert texts("nl").cell("coder_a") == "coder_a"
+    assert (texts("nl").count(81809), texts("en").count(81809), texts("nl").count(1661)) == ("81.809", "81,809", "1661")
+
+
+#: wording a Flemish reader found odd in the Dutch report, and what replaced it
+FLEMISH = {"Raamwerkmatrix": "Frameworkmatrix", "zeldzame stem": "weinig gehoord", "Ondersteuning": "Menselijke codes",
+           "andere seeds": "andere startwaarden (seeds)", "deden suggesties": "stelden veranderingen voor"}
+
+
+def test_dutch_wording_as_a_flemish_reader_reads_it():
+    frame = corpus()
+    comparison = cmp.compare(frame, None, BOOK, FAST)
+    settings = ReportSettings(language="nl", recommendation_codes=["evaluation.network_disappointment"], rare_max=8,
+                              contrary={"evaluation.positive": ["evaluation.network_disappointment"]})
+    evaluation = pd.DataFrame([{"level": "micro", "code": "(micro)", "n_units": 40, "support": 25, "precision": 0.8,
+                                "recall": 0.6, "f1": 0.686, "kappa": 0.6, "setting": "stacked, 28 training documents"}])
+    stability = {"mean_ari": 0.83, "runs": pd.DataFrame({"seed": [1, 2], "ari": [0.80123, 0.86]})}
+    topics = pd.DataFrame({"topic": [0], "size": [4], "label": ["network"], "top_words": ["network:0.4"]})
+    html = render_report(comparison, BOOK, settings, segments=frame, provenance=PROVENANCE, evaluation=evaluation,
+                         stability=stability, topics=topics)
+    text = _text(html)
+    for odd, better in FLEMISH.items():
+        assert odd not in text, odd
+        assert better in text, better
+    assert "hadden het over \u2018Network disappointment\u2019" in text and "zeiden: \u2018" not in text
+    assert "stacked, 28 trainingsdocumenten" in text and "0,80 " in text and "0.80123" not in text
 
 
 # -- key findings and suggestions ------------------------------------------------------------------
