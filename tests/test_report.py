@@ -100,7 +100,7 @@ def test_self_contained_and_accessible(html):
     for img in images:
         assert img.get("alt", "").strip(), "every figure needs alt text"
         assert img.get("src").startswith("data:image/svg+xml;base64,")
-    assert "Network disappointment: dual 60% (6 of 10, 95% CI" in images[1].get("alt")
+    assert "Network disappointment: Dual 60% (6 of 10, 95% CI" in images[1].get("alt")  # a group value as a label
     refs = [el.get(a) for el in doc.iter() for a in ("src", "href") if el.get(a) is not None]
     refs += re.findall(r"url\(\s*['\"]?([^)'\"]*)", html)
     for ref in refs:
@@ -395,3 +395,25 @@ def test_no_recommendation_codes_no_section_and_the_methods_say_why(html):
     assert "suggestions" not in doc.xpath("//ol[@class='key-findings']/li/@data-kind")
     methods = doc.xpath("//section[@aria-labelledby='methods']")[0].text_content()
     assert "No code is marked as a suggestion or recommendation (report.recommendation_codes" in methods
+
+
+def test_one_group_reads_as_a_description_with_quotes():
+    frame = corpus()
+    comparison = cmp.compare(frame, None, BOOK, FAST.model_copy(update={"by": [], "within": []}))
+    doc = lxml.html.fromstring(render_report(comparison, BOOK, ReportSettings(), segments=frame))
+    text = _text(lxml.html.tostring(doc, encoding="unicode"))
+    assert text.count("This study has one group") == 2  # the lead and the differences subsection, no key finding
+    assert "groups" not in doc.xpath("//ol[@class='key-findings']/li/@data-kind")
+    assert "(all)" not in text and "the all group" not in text
+    assert "share of respondents who mentioned each code in the whole material" in text
+    themes = doc.xpath("//section[@aria-labelledby='themes']")[0]
+    assert themes.xpath(".//div[@class='quotes']//blockquote"), "quotes of every document in a one-group study"
+    assert [p.text_content() for p in themes.xpath(".//div[@class='quotes']/div/p/strong")][:1] == ["All respondents"]
+
+
+def test_all_respondents_is_said_as_all():
+    from pipeline.stages.report.keyfindings import strength
+    from pipeline.stages.report.texts import texts
+
+    assert [strength(texts("en"), s) for s in (1.0, 0.97, 0.6, 0.1)] == [
+        "all respondents", "nearly all respondents", "most respondents", "a few respondents"]

@@ -31,6 +31,8 @@ def test_overview(comparison, settings) -> str:
     diffs = comparison.differences
     t = texts(settings.language)
     attribute = primary_attribute(comparison, settings)
+    if attribute == "(all)":  # nothing was tested (the summary says so)
+        return ""
     tested = diffs[(diffs["attribute"] == attribute) & diffs["p_value"].notna()]
     n_sig = int(tested["significant"].sum())
     test = test_words(comparison.settings.test, settings.language) or comparison.settings.test
@@ -42,6 +44,9 @@ def test_overview(comparison, settings) -> str:
 
 def _doc_groups(comparison, segments, attribute) -> dict[str, str]:
     fm = comparison.framework_matrix
+    if attribute == "(all)":  # nothing compared: every document is in the one group
+        docs = fm["doc_id"] if segments is None else pd.concat([fm["doc_id"], segments["doc_id"]])
+        return dict.fromkeys(docs.astype(str), "all")
     if attribute in fm.columns:
         return dict(zip(fm["doc_id"], fm[attribute].astype(str)))
     if segments is not None and attribute in segments.columns:

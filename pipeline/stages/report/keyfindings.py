@@ -39,9 +39,9 @@ def label(codebook, code_id: str, language: str) -> str:
 
 
 def strength(t: Texts, share: float) -> str:
-    """Words for a share of respondents: nearly all (>= 90%), most (>= 60%), many (>= 40%), some
-    (>= 20%), a few."""
-    for bound, key in ((0.9, "nearly_all"), (0.6, "most"), (0.4, "many"), (0.2, "some")):
+    """Words for a share of respondents: all (100%), nearly all (>= 90%), most (>= 60%), many
+    (>= 40%), some (>= 20%), a few."""
+    for bound, key in ((1.0, "all"), (0.9, "nearly_all"), (0.6, "most"), (0.4, "many"), (0.2, "some")):
         if share >= bound:
             return t[f"strength_{key}"]
     return t["strength_few"]
@@ -155,14 +155,17 @@ def _plain_finding(statement: str, kind: str, link: str = "", more: str = "") ->
             "kind": kind}
 
 
-def group_finding(comparison, codebook, settings, t: Texts, words) -> dict:
+def group_finding(comparison, codebook, settings, t: Texts, words) -> dict | None:
     """One sentence on whether the compared groups differ (rule 3 of the module docstring)."""
     from pipeline.stages.report.summary import _biggest, populations, primary_attribute
 
     attribute = primary_attribute(comparison, settings)
     diffs = comparison.differences
-    if attribute == EVERYONE or not len(diffs) or not (diffs["attribute"] == attribute).any():
-        return _plain_finding(t["one_group"], "groups")
+    if attribute == EVERYONE:  # one group: the lead says so, and no finding repeats it
+        return None
+    if not len(diffs) or not (diffs["attribute"] == attribute).any():
+        return _plain_finding(t["diff_untested"].format(groups=attribute, m=comparison.settings.min_group_docs),
+                              "groups", "differences", t["summary_details"])
     pops = populations(comparison, attribute)
     groups = pops["groups"].iloc[0] if len(pops) else []
     names = t.join([words.group(attribute, g) for g in groups]) if groups else attribute
@@ -217,8 +220,8 @@ def key_findings(comparison, codebook, settings, t: Texts, words, recommendation
     out = themes[:1]
     if recommendation and recommendation.get("finding"):
         out.append(recommendation["finding"])
-    out.append(group_finding(comparison, codebook, settings, t, words))
-    out += themes[1:]
+    groups = group_finding(comparison, codebook, settings, t, words)
+    out += ([groups] if groups else []) + themes[1:]
     rare = rare_finding(comparison, codebook, settings, t)
     if rare is not None:
         out.append(rare)

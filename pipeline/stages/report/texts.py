@@ -33,7 +33,7 @@ EN = {
     "kf_intro": "Each statement is generated from the coded material by fixed rules; the numbers say how many "
                 "respondents raised it (one respondent counts once, however often they spoke of it) and in how "
                 "many cases (interviews, focus groups, or a person's written answers).",
-    "strength_nearly_all": "nearly all respondents", "strength_most": "most respondents",
+    "strength_all": "all respondents", "strength_nearly_all": "nearly all respondents", "strength_most": "most respondents",
     "strength_many": "many respondents", "strength_some": "some respondents", "strength_few": "a few respondents",
     "theme_statement": "{Strength} spoke of {theme}, chiefly {codes}.",
     "theme_statement_one": "{Strength} spoke of {theme}.",
@@ -122,6 +122,7 @@ EN |= {
     "diff_chance": " This could be chance (adjusted p = {p}; {docs}).",
     "one_case_each": "one case each", "n_cases_ab": "{a} and {b} cases",
     "block_size": "{n} in {group} ({d} case{ds})",
+    "differences_none": "Differences between groups", "whole_material": "the whole material",
     "differences_between": "Differences between {groups}", "differences_by": "Differences by {attribute}",
     "no_qualifying": "No comparison of {attribute} groups has at least {m} cases in every group, so the summary "
                      "states no difference; the comparisons that were made are listed below with their caveats.",
@@ -150,7 +151,7 @@ EN |= {
                 "recall {recall} (on {n} turns it was not trained on, carrying {support} human codes)",
     "human": "human coders", "not_coded": "not coded", "machine": "machine coder ({name})",
     "caveat_sample": "The material is a small, purposive qualitative sample ({sizes}). Shares describe what these "
-                     "people said; they are not estimates for all participants of the programme.",
+                     "people said; they do not estimate how common a view is in a wider population.",
     "caveat_size": "{d} documents with {n} respondents in {group}",
     "caveat_silence": "Not mentioning a topic is not the same as disagreeing with it: interviews followed a guide, "
                       "but not every question was asked of everyone in the same way.",

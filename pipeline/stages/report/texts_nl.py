@@ -26,7 +26,7 @@ NL = {
                 "respondenten iets aanhaalden (elke respondent telt \u00e9\u00e9n keer, hoe vaak hij of zij er ook "
                 "over sprak) en in hoeveel gesprekken (interviews, focusgroepen of de schriftelijke antwoorden van "
                 "een persoon).",
-    "strength_nearly_all": "bijna alle respondenten", "strength_most": "de meeste respondenten",
+    "strength_all": "alle respondenten", "strength_nearly_all": "bijna alle respondenten", "strength_most": "de meeste respondenten",
     "strength_many": "veel respondenten", "strength_some": "een aantal respondenten",
     "strength_few": "enkele respondenten",
     "theme_statement": "{Strength} spraken over {theme}, vooral over {codes}.",
@@ -127,6 +127,7 @@ NL |= {
     "diff_chance": " Dit kan toeval zijn (gecorrigeerde p = {p}; {docs}).",
     "one_case_each": "telkens \u00e9\u00e9n gesprek", "n_cases_ab": "{a} en {b} gesprekken",
     "block_size": "{n} in {group} ({d} gesprek{ds})",
+    "differences_none": "Verschillen tussen groepen", "whole_material": "het hele materiaal",
     "differences_between": "Verschillen tussen {groups}", "differences_by": "Verschillen volgens {attribute}",
     "no_qualifying": "Geen vergelijking van groepen volgens {attribute} heeft minstens {m} gesprekken per groep, "
                      "dus de samenvatting vermeldt geen verschil; de vergelijkingen die wel gemaakt werden, staan "
@@ -155,8 +156,8 @@ NL |= {
                 "codeerder niet getraind werd, met samen {support} menselijke codes)",
     "human": "menselijke codeerders", "not_coded": "niet gecodeerd", "machine": "automatische codeerder ({name})",
     "caveat_sample": "Het materiaal is een kleine, doelgericht gekozen kwalitatieve steekproef ({sizes}). De "
-                     "aandelen beschrijven wat deze mensen zeiden; het zijn geen schattingen voor alle deelnemers "
-                     "aan het programma.",
+                     "aandelen beschrijven wat deze mensen zeiden; ze schatten niet hoe vaak een mening voorkomt in "
+                     "een bredere populatie.",
     "caveat_size": "{d} documenten met {n} respondenten in {group}",
     "caveat_silence": "Een onderwerp niet aanhalen is niet hetzelfde als het er niet mee eens zijn: de interviews "
                       "volgden een leidraad, maar niet elke vraag werd aan iedereen op dezelfde manier gesteld.",
