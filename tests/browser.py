@@ -63,6 +63,19 @@ def layout(html: str, width: int, height: int, tmp: Path) -> dict:
     return json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
 
 
+#: the printable width of an A4 page with Chromium's default margins (about 1 cm), in CSS pixels
+PRINT_WIDTH = 717
+
+
+def as_printed(html: str) -> str:
+    """``html`` as Chromium prints it, for the screen: the print style sheet applied, every
+    collapsed block open (so a layout check at ``PRINT_WIDTH`` sees what the PDF's pages hold)."""
+    html = html.replace("@media print {", "@media all {")
+    # paper does not scroll: what a scrolling box would hide is cut off, so let the check see it
+    html = html.replace("</style>", "* { overflow: visible !important; }\n</style>", 1)
+    return re.sub(r"<details(?![^>]*\bopen\b)", "<details open", html)
+
+
 def screenshot(html: str, png: Path, width: int, height: int, tmp: Path) -> Path:
     """A PNG of the first ``width`` x ``height`` pixels of the page (its first screen)."""
     page = tmp / f"shot-{width}.html"

@@ -117,6 +117,13 @@ def test_no_overflow_figures_described_and_first_two_screens(page, width, height
     assert first["suggestions"] <= 2 * first["height"], first
 
 
+def test_printed_pages_hold_every_element(page, tmp_path):
+    """The page with its print style and every block open, at the width of an A4 page: nothing
+    wider than the paper (a scrolling box would be cut off on paper, so it counts too)."""
+    found = browser.layout(browser.as_printed(page), browser.PRINT_WIDTH, 1000, tmp_path)
+    assert found["overflow"] == [], found["overflow"][:5]
+
+
 def test_pdf_is_printed(page, tmp_path):
     from pipeline.stages.report.pdf import html_to_pdf
 
