@@ -73,7 +73,9 @@ def picture(comparison, codebook, settings, t: Texts, words: Phrases) -> dict:
     labels = {g: (t["everyone"] if g == "all" else words.label(attr, g)) for g in groups}
     title = t["comparison_picture" if compared else "description_picture"]
     uri, alt = prevalence_chart(rows, groups, attr, title, comparison.settings.ci, labels=labels, texts=t)
-    return {"available": True, "chart": uri, "alt": f"{t['picture_alt']}. {alt}",
+    head = t["alt"].split("{title}")[0] + title + "."  # "Bar chart: <title>." said better by picture_alt
+    alt = t["picture_alt"] + "." + (alt[len(head):] if alt.startswith(head) else " " + alt)
+    return {"available": True, "chart": uri, "alt": alt.replace("\u2013 ", ""),
             "caption": t["picture_caption"].format(ci=f"{comparison.settings.ci:.0%}"), "compared": compared}
 
 
