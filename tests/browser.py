@@ -89,3 +89,25 @@ def screenshot(html: str, png: Path, width: int, height: int, tmp: Path) -> Path
     with Image.open(raw) as image:
         image.crop((0, 0, width, height)).save(png, optimize=True)
     return png
+
+
+def first_screens(folder: Path, dest: Path, tmp: Path) -> list[Path]:
+    """``first_screen_<lang>_<width>.png`` in ``dest`` for each report (``index*.html``) in
+    ``folder``: its first screen at 1280 x 800 and on a 390 x 844 phone."""
+    out = []
+    for page in sorted(folder.glob("index*.html")):
+        html = page.read_text(encoding="utf-8")
+        language = re.search(r'<html lang="([a-z]+)"', html).group(1)
+        for width, height in ((1280, 800), (390, 844)):
+            out.append(screenshot(html, dest / f"first_screen_{language}_{width}.png", width, height, tmp))
+    return out
+
+
+if __name__ == "__main__":  # python tests/browser.py reports/mentoring_to_work_sample reports
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        for path in first_screens(Path(sys.argv[1]), Path(sys.argv[2] if len(sys.argv) > 2 else "reports"),
+                                  Path(scratch)):
+            print(path)
