@@ -25,8 +25,9 @@ NL = {
     "kf_intro": "Elke uitspraak is met vaste regels afgeleid uit het gecodeerde materiaal; de cijfers zeggen hoeveel "
                 "respondenten iets aanhaalden (elke respondent telt \u00e9\u00e9n keer, hoe vaak hij of zij er ook "
                 "over sprak) en in hoeveel gesprekken (interviews, focusgroepen of de schriftelijke antwoorden van "
-                "een persoon).",
-    "strength_all": "alle respondenten", "strength_nearly_all": "bijna alle respondenten", "strength_most": "de meeste respondenten",
+                "\u00e9\u00e9n persoon).",
+    "strength_all": "alle respondenten", "strength_nearly_all": "bijna alle respondenten",
+    "strength_most": "de meeste respondenten",
     "strength_many": "veel respondenten", "strength_some": "een aantal respondenten",
     "strength_few": "enkele respondenten",
     "theme_statement": "{Strength} spraken over {theme}, vooral over {codes}.",
