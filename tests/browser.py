@@ -26,7 +26,8 @@ window.addEventListener('load', function () {
   });
   function top(sel) { var e = document.querySelector(sel); return e ? e.getBoundingClientRect().bottom : 1e9; }
   out.first_screen = {height: H, title: top('h1'), heading: top('#key-findings'),
-                      finding: top('ol.key-findings > li p.statement')};
+                      finding: top('ol.key-findings > li p.statement'),
+                      suggestions: top('ol.key-findings > li[data-kind="suggestions"] p.statement')};
   out.scroll_width = document.documentElement.scrollWidth;
   var doc = (window.parent && window.parent !== window) ? window.parent.document : document;
   var pre = doc.createElement('pre'); pre.id = 'qualpipe-check'; pre.textContent = JSON.stringify(out);
@@ -62,6 +63,19 @@ def layout(html: str, width: int, height: int, tmp: Path) -> dict:
     return json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
 
 
+#: the printable width of an A4 page with Chromium's default margins (about 1 cm), in CSS pixels
+PRINT_WIDTH = 717
+
+
+def as_printed(html: str) -> str:
+    """``html`` as Chromium prints it, for the screen: the print style sheet applied, every
+    collapsed block open (so a layout check at ``PRINT_WIDTH`` sees what the PDF's pages hold)."""
+    html = html.replace("@media print {", "@media all {")
+    # paper does not scroll: what a scrolling box would hide is cut off, so let the check see it
+    html = html.replace("</style>", "* { overflow: visible !important; }\n</style>", 1)
+    return re.sub(r"<details(?![^>]*\bopen\b)", "<details open", html)
+
+
 def screenshot(html: str, png: Path, width: int, height: int, tmp: Path) -> Path:
     """A PNG of the first ``width`` x ``height`` pixels of the page (its first screen)."""
     page = tmp / f"shot-{width}.html"
@@ -75,3 +89,25 @@ def screenshot(html: str, png: Path, width: int, height: int, tmp: Path) -> Path
     with Image.open(raw) as image:
         image.crop((0, 0, width, height)).save(png, optimize=True)
     return png
+
+
+def first_screens(folder: Path, dest: Path, tmp: Path) -> list[Path]:
+    """``first_screen_<lang>_<width>.png`` in ``dest`` for each report (``index*.html``) in
+    ``folder``: its first screen at 1280 x 800 and on a 390 x 844 phone."""
+    out = []
+    for page in sorted(folder.glob("index*.html")):
+        html = page.read_text(encoding="utf-8")
+        language = re.search(r'<html lang="([a-z]+)"', html).group(1)
+        for width, height in ((1280, 800), (390, 844)):
+            out.append(screenshot(html, dest / f"first_screen_{language}_{width}.png", width, height, tmp))
+    return out
+
+
+if __name__ == "__main__":  # python tests/browser.py reports/mentoring_to_work_sample reports
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        for path in first_screens(Path(sys.argv[1]), Path(sys.argv[2] if len(sys.argv) > 2 else "reports"),
+                                  Path(scratch)):
+            print(path)

@@ -100,7 +100,7 @@ def test_self_contained_and_accessible(html):
     for img in images:
         assert img.get("alt", "").strip(), "every figure needs alt text"
         assert img.get("src").startswith("data:image/svg+xml;base64,")
-    assert "Network disappointment: dual 60% (6 of 10, 95% CI" in images[1].get("alt")
+    assert "Network disappointment: Dual 60% (6 of 10, 95% CI" in images[1].get("alt")  # a group value as a label
     refs = [el.get(a) for el in doc.iter() for a in ("src", "href") if el.get(a) is not None]
     refs += re.findall(r"url\(\s*['\"]?([^)'\"]*)", html)
     for ref in refs:
@@ -149,6 +149,9 @@ def test_missing_parts_are_sentences_and_present_parts_render():
     assert "Mentee-01 says something in turn 2 of d1" in topic_section
     assert "mean adjusted Rand index of 0.83" in full
     assert "micro-averaged F1 0.69" in full and "0.71" in full
+    agreement_row = doc.xpath("//h3[@id='agreement']/following-sibling::table[1]//tbody/tr")[0]
+    assert [c.text_content() for c in agreement_row] == ["overall", "(pooled)", "ann, bob", "40", "90%", "0.71",
+                                                         "0.70"]  # % agreement as a percentage, not 0.90
 
 
 def test_chromium_renders_the_report(tmp_path):
@@ -275,7 +278,7 @@ ENGLISH_STEMS = {
     "adjusted p": "gecorrigeerde p",
     "What respondents said most": "Wat respondenten het vaakst zeiden",
     "Not mentioning a topic": "Een onderwerp niet aanhalen",
-    "Shares count respondents (each speaker": "Aandelen tellen respondenten (elke spreker",
+    "Shares count respondents (each speaker": "Aandelen tellen respondenten: elke spreker telt",
     "Agreement between coders": "Overeenstemming tussen codeerders",
     "Documents, turns, respondents and words per group": "Documenten, spreekbeurten, respondenten en woorden",
     "share of respondents who mentioned each code in": "aandeel respondenten dat elke code noemde, in",
@@ -312,6 +315,105 @@ def test_dutch_cautions_and_numbers():
     from pipeline.stages.report.texts_nl import caution_nl
 
     assert caution_nl("not tested: no document mentions it; dual: only 3 document(s)", {"dual": "Duale pilots"}) \
-        == "niet getoetst: geen enkel document noemt het; Duale pilots: maar 3 documenten"
+        == "niet getoetst: geen enkel document noemt het; Duale pilots: slechts 3 documenten"
     assert texts("nl").cell("0.71") == "0,71" and texts("en").cell("0.71") == "0.71"
     assert texts("nl").cell("coder_a") == "coder_a"
+    assert (texts("nl").count(81809), texts("en").count(81809), texts("nl").count(1661)) == ("81.809", "81,809", "1661")
+
+
+#: wording a Flemish reader found odd in the Dutch report, and what replaced it
+FLEMISH = {"Raamwerkmatrix": "Frameworkmatrix", "zeldzame stem": "weinig gehoord", "Ondersteuning": "Menselijke codes",
+           "andere seeds": "andere startwaarden (seeds)", "deden suggesties": "stelden veranderingen voor"}
+
+
+def test_dutch_wording_as_a_flemish_reader_reads_it():
+    frame = corpus()
+    comparison = cmp.compare(frame, None, BOOK, FAST)
+    settings = ReportSettings(language="nl", recommendation_codes=["evaluation.network_disappointment"], rare_max=8,
+                              contrary={"evaluation.positive": ["evaluation.network_disappointment"]})
+    evaluation = pd.DataFrame([{"level": "micro", "code": "(micro)", "n_units": 40, "support": 25, "precision": 0.8,
+                                "recall": 0.6, "f1": 0.686, "kappa": 0.6, "setting": "stacked, 28 training documents"}])
+    stability = {"mean_ari": 0.83, "runs": pd.DataFrame({"seed": [1, 2], "ari": [0.80123, 0.86]})}
+    topics = pd.DataFrame({"topic": [0], "size": [4], "label": ["network"], "top_words": ["network:0.4"]})
+    html = render_report(comparison, BOOK, settings, segments=frame, provenance=PROVENANCE, evaluation=evaluation,
+                         stability=stability, topics=topics)
+    text = _text(html)
+    for odd, better in FLEMISH.items():
+        assert odd not in text, odd
+        assert better in text, better
+    assert "hadden het over \u2018Network disappointment\u2019" in text and "zeiden: \u2018" not in text
+    assert "stacked, 28 trainingsdocumenten" in text and "0,80 " in text and "0.80123" not in text
+
+
+# -- key findings and suggestions ------------------------------------------------------------------
+
+
+def _suggestion_segments() -> pd.DataFrame:
+    from test_compare import seg
+
+    rows = [  # a suggestion beside a positive judgement (same theme) and a motive (other theme) ...
+        seg("d1", 1, "Mentee-01", "evaluation.positive;evaluation.network_disappointment;motives.network", "dual",
+            "mentee", text="Good programme, but they should open the network sooner."),
+        seg("d2", 1, "Mentee-02", "evaluation.network_disappointment;motives.network", "dual", "mentee"),
+        seg("d3", 1, "Mentee-03", "evaluation.network_disappointment;motives.find_job", "centralised", "mentee"),
+        seg("d4", 1, "Mentee-04", "evaluation.network_disappointment", "centralised", "mentee"),  # about nothing else
+        seg("d5", 1, "Mentee-05", "evaluation.positive", "centralised", "mentee"),
+        seg("d6", 1, "Mentee-06", "motives.network", "dual", "mentee"),
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_suggestions_are_grouped_by_other_themes_and_answer_second():
+    from pipeline.stages.report.keyfindings import key_findings
+    from pipeline.stages.report.suggestions import recommendations
+    from pipeline.stages.report.summary import Phrases
+    from pipeline.stages.report.texts import texts
+
+    frame = _suggestion_segments()
+    comparison = cmp.compare(frame, None, BOOK, FAST)
+    settings = ReportSettings(recommendation_codes=["evaluation.network_disappointment"])
+    rec = recommendations(frame, comparison, BOOK, settings, texts("en"))
+    # grouped by what they are about: the other theme's codes, never the positive judgement beside them
+    assert [g["count"] for g in rec["groups"]] == ["Build a network: 2 respondents in 2 cases",
+                                                   "Find a job: 1 respondent in 1 case",
+                                                   "Other suggestions: 1 respondent in 1 case"]
+    assert rec["statement"] == ("4 of 6 respondents in 4 of 6 cases suggested changes, most often about "
+                                "\u2018Build a network\u2019 (2) and \u2018Find a job\u2019 (1).")
+    assert rec["groups"][0]["quotes"][0]["quote"] == "Good programme, but they should open the network sooner."
+    findings = key_findings(comparison, BOOK, settings, texts("en"), Phrases(), rec)
+    assert [f["kind"] for f in findings][:3] == ["theme", "suggestions", "groups"]
+    assert findings[1]["statement"] == rec["statement"] and findings[1]["link"] == "recommendations"
+    # two recommendation codes: a suggestion about nothing else is grouped under its own code
+    both = settings.model_copy(update={"recommendation_codes": ["evaluation"]})
+    labels = [g["label"] for g in recommendations(frame, comparison, BOOK, both, texts("en"))["groups"]]
+    assert labels == ["Build a network", "Network disappointment", "Positive", "Find a job"]  # ties: by code id
+
+
+def test_no_recommendation_codes_no_section_and_the_methods_say_why(html):
+    doc = lxml.html.fromstring(html)
+    assert not doc.xpath("//section[@aria-labelledby='recommendations']")
+    assert "suggestions" not in doc.xpath("//ol[@class='key-findings']/li/@data-kind")
+    methods = doc.xpath("//section[@aria-labelledby='methods']")[0].text_content()
+    assert "No code is marked as a suggestion or recommendation (report.recommendation_codes" in methods
+
+
+def test_one_group_reads_as_a_description_with_quotes():
+    frame = corpus()
+    comparison = cmp.compare(frame, None, BOOK, FAST.model_copy(update={"by": [], "within": []}))
+    doc = lxml.html.fromstring(render_report(comparison, BOOK, ReportSettings(), segments=frame))
+    text = _text(lxml.html.tostring(doc, encoding="unicode"))
+    assert text.count("This study has one group") == 2  # the lead and the differences subsection, no key finding
+    assert "groups" not in doc.xpath("//ol[@class='key-findings']/li/@data-kind")
+    assert "(all)" not in text and "the all group" not in text
+    assert "share of respondents who mentioned each code in the whole material" in text
+    themes = doc.xpath("//section[@aria-labelledby='themes']")[0]
+    assert themes.xpath(".//div[@class='quotes']//blockquote"), "quotes of every document in a one-group study"
+    assert [p.text_content() for p in themes.xpath(".//div[@class='quotes']/div/p/strong")][:1] == ["All respondents"]
+
+
+def test_all_respondents_is_said_as_all():
+    from pipeline.stages.report.keyfindings import strength
+    from pipeline.stages.report.texts import texts
+
+    assert [strength(texts("en"), s) for s in (1.0, 0.97, 0.6, 0.1)] == [
+        "all respondents", "nearly all respondents", "most respondents", "a few respondents"]

@@ -96,9 +96,11 @@ def _svg_bars(items: list[str], groups: list[str], data: dict, legend: list[str]
                            f'fill="url(#g{g})" stroke="#333" stroke-width="0.4"/>')
             if not (np.isnan(low) or np.isnan(high)):
                 cy = y + (bar - 1) / 2
-                out.append(f'<path d="M{left + low * plot:.1f},{cy:.1f} H{left + high * plot:.1f} '
-                           f'M{left + low * plot:.1f},{cy - 3:.1f} v6 M{left + high * plot:.1f},{cy - 3:.1f} v6" '
-                           f'stroke="#222" stroke-width="1.1" fill="none"/>')
+                whisker = (f'd="M{left + low * plot:.1f},{cy:.1f} H{left + high * plot:.1f} '
+                           f'M{left + low * plot:.1f},{cy - 3:.1f} v6 M{left + high * plot:.1f},{cy - 3:.1f} v6"')
+                # a white halo under the black line keeps the interval visible on a dark bar, also in grey print
+                out.append(f'<path {whisker} stroke="white" stroke-width="3" fill="none"/>'
+                           f'<path {whisker} stroke="#111" stroke-width="1.1" fill="none"/>')
         y0 += h
     out.append(f'<text x="{left + plot / 2:.1f}" y="{height - 6}" text-anchor="middle">{_esc(xlabel)}</text></svg>')
     return "".join(out)

@@ -31,6 +31,8 @@ def test_overview(comparison, settings) -> str:
     diffs = comparison.differences
     t = texts(settings.language)
     attribute = primary_attribute(comparison, settings)
+    if attribute == "(all)":  # nothing was tested (the summary says so)
+        return ""
     tested = diffs[(diffs["attribute"] == attribute) & diffs["p_value"].notna()]
     n_sig = int(tested["significant"].sum())
     test = test_words(comparison.settings.test, settings.language) or comparison.settings.test
@@ -42,6 +44,9 @@ def test_overview(comparison, settings) -> str:
 
 def _doc_groups(comparison, segments, attribute) -> dict[str, str]:
     fm = comparison.framework_matrix
+    if attribute == "(all)":  # nothing compared: every document is in the one group
+        docs = fm["doc_id"] if segments is None else pd.concat([fm["doc_id"], segments["doc_id"]])
+        return dict.fromkeys(docs.astype(str), "all")
     if attribute in fm.columns:
         return dict(zip(fm["doc_id"], fm[attribute].astype(str)))
     if segments is not None and attribute in segments.columns:
@@ -130,8 +135,20 @@ def build_context(comparison, codebook, settings, segments=None) -> dict[str, An
             "other_differences": other_differences(comparison, codebook, settings),
             "overview": test_overview(comparison, settings),
             "themes": themes, "framework": framework, "notes": list(comparison.notes),
-            "corpus": [{k: str(v) for k, v in r.items()} for r in corpus.to_dict("records")],
+            "corpus": corpus_rows(corpus, words, t),
             "ci_level": f"{ci:.0%}", "min_group_docs": comparison.settings.min_group_docs}
+
+
+def corpus_rows(corpus: pd.DataFrame, words: Phrases, t) -> list[dict]:  # noqa: ANN001
+    """The material table: groups in plain words, counts grouped by thousands in the report's language."""
+    out = []
+    for r in corpus.to_dict("records"):
+        everyone = r["attribute"] == "(all)"
+        row = {k: t.count(v) if k.startswith("n_") and not pd.isna(v) else str(v) for k, v in r.items()}
+        row["attribute"] = t["all_documents"] if everyone else str(r["attribute"])
+        row["group"] = "\u2013" if everyone else words.label(r["attribute"], r["group"])
+        out.append(row)
+    return out
 
 
 def _number_row(r: pd.Series, codebook, words: Phrases, labels: dict, t, lang: str) -> dict:  # noqa: ANN001
@@ -199,12 +216,29 @@ def topics_context(topics, flags, info, stability, segments, comparison, setting
                                                              zip(t["share"], t["n_units"], t["n_group_units"])],
                                "groups": list(t["group"])})
     info = {k: v for k, v in (info or {}).items() if k not in ("settings", "versions")}
+    t = texts(settings.language)
+    heads = t["refits_cols"]
     return {"available": True, "emergent": emergent, "others": others,
             "mean_ari": None if mean_ari is None else f"{mean_ari:.2f}",
-            "runs": [{k: str(v) for k, v in r.items()} for r in runs],
-            "info": sorted((str(k), str(v)) for k, v in info.items()), "shares": share_rows,
+            "runs_head": [heads.get(str(k), str(k)) for k in (runs[0] if runs else {})],
+            "runs": [[value_text(v, t) for v in r.values()] for r in runs],
+            "info": sorted((str(k), value_text(v, t)) for k, v in info.items()), "shares": share_rows,
             "share_groups": [Phrases(settings.phrases, settings.language).label(attribute, g) for g in share_rows[0]["groups"]]
             if share_rows else []}
+
+
+def value_text(value: Any, t) -> str:  # noqa: ANN001
+    """A value of a settings or counts table in the report's language: 2 decimals (a decimal comma
+    in Dutch), yes/no, a mapping as "key: value" pairs."""
+    if isinstance(value, (bool, np.bool_)):
+        return t["yes" if value else "no"]
+    if isinstance(value, (float, np.floating)):
+        return "\u2013" if np.isnan(value) else t.cell(f"{value:.2f}" if value != int(value) else str(int(value)))
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {value_text(v, t)}" for k, v in value.items())
+    if isinstance(value, str):
+        return t.cell(value)
+    return str(value)
 
 
 def status_text(status: Any, language: str = "en") -> str:
@@ -213,29 +247,53 @@ def status_text(status: Any, language: str = "en") -> str:
     return STATUS_NL.get(str(status), str(status)) if language == "nl" else str(status)
 
 
-def quality_context(agreement, evaluation, segments, notes, language: str = "en") -> dict[str, Any]:
+def quality_context(agreement, evaluation, segments, notes, language: str = "en", codebook=None) -> dict[str, Any]:
+    """Coding, agreement and evaluation for the methods section: who coded how many turns, the
+    agreement table (overall and per theme; % agreement as a percentage), the evaluation table
+    (per coder setting) and the headline figures of the first (default) coder."""
     t = texts(language)
     out: dict[str, Any] = {"notes": list(notes or []), "agreement": [], "evaluation": [], "coded_by": [],
                            "headline": None}
     if segments is not None and "coded_by" in segments.columns:
         resp = segments[segments["speaker_role"] == "respondent"]
         kind = resp["coded_by"].fillna("").map(lambda s: t["human"] if str(s).startswith("human")
-                                               else (t["not_coded"] if s == "" else str(s)))
-        out["coded_by"] = [(k, int(v)) for k, v in kind.value_counts().sort_index().items()]
+                                               else (t["not_coded"] if s == "" else t["machine"].format(name=s)))
+        out["coded_by"] = [(capital(k), int(v)) for k, v in kind.value_counts().sort_index().items()]
+
+    def row(r: pd.Series, columns: tuple[str, ...]) -> dict:
+        cells = {c: _level(t.cell(_cell(r.get(c))), c, t) for c in columns}
+        if "code" in cells and codebook is not None and r.get("level") in ("theme", "code"):
+            cells["code"] = _label(codebook, str(r.get("code")), language)
+        if "percent_agreement" in cells and not pd.isna(r.get("percent_agreement", np.nan)):
+            cells["percent_agreement"] = pct(r["percent_agreement"])
+        if "setting" in cells:
+            cells["setting"] = setting_text(cells["setting"], language)
+        return cells
+
     if agreement is not None and len(agreement):
         rows = agreement[agreement["level"].isin(["overall", "theme"])] if "level" in agreement else agreement
-        out["agreement"] = [{c: _level(t.cell(_cell(r.get(c))), c, t) for c in ("level", "code", "coders", "n_units", "percent_agreement",
-                                                          "cohen_kappa", "krippendorff_alpha")} for _, r in rows.iterrows()]
+        out["agreement"] = [row(r, ("level", "code", "coders", "n_units", "percent_agreement", "cohen_kappa",
+                                    "krippendorff_alpha")) for _, r in rows.iterrows()]
     if evaluation is not None and len(evaluation):
         rows = evaluation[evaluation["level"].isin(["micro", "macro", "theme"])] if "level" in evaluation else evaluation
-        out["evaluation"] = [{c: _level(t.cell(_cell(r.get(c))), c, t) for c in ("level", "code", "n_units", "support", "precision",
-                                                           "recall", "f1", "kappa")} for _, r in rows.iterrows()]
+        out["evaluation"] = [row(r, ("setting", "level", "code", "n_units", "support", "precision", "recall", "f1",
+                                     "kappa")) for _, r in rows.iterrows()]
         micro = evaluation[evaluation.get("level", evaluation.get("code")) == "micro"]
         if len(micro):
             m = micro.iloc[0]
             out["headline"] = t["headline"].format(**{k: t.cell(_cell(m.get(k))) for k in (
                 "f1", "precision", "recall", "support")}, n=_cell(m.get("n_units")))
     return out
+
+
+def setting_text(text: str, language: str) -> str:
+    """The evaluation's coder setting ("stacked, 28 training documents", "rule (no training)") in words."""
+    import re
+
+    if language != "nl":
+        return text
+    text = re.sub(r"(\d+) training documents?$", r"\1 trainingsdocumenten", text)
+    return text.replace("rule (no training)", "regels (zonder training)")
 
 
 def _level(text: str, column: str, t) -> str:  # noqa: ANN001

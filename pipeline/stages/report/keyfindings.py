@@ -1,6 +1,8 @@
 """Key findings: 5 to 8 plain-language statements generated from the compare tables by rules.
 
-Nothing is invented beyond the tables. The rules, in order:
+Nothing is invented beyond the tables. The rules (the order on the page is the order of the
+questions a reader brings: what was said most, what should change, whether the set-up matters,
+then the rest; see :func:`key_findings`):
 
 1. **Themes** raised by most respondents (``prevalence`` of the whole corpus, theme level, largest
    share first; ``report.key_themes`` of them): "Most respondents spoke of <theme>, chiefly <its
@@ -18,7 +20,7 @@ Nothing is invented beyond the tables. The rules, in order:
 4. **Rare voices**: codes raised by at most ``report.rare_max`` respondents (but by someone).
 
 Each finding is ``{"statement", "evidence", "quotes": [{"quote", "segment_id", "speaker"}],
-"contrary": [str], "link"}``.
+"contrary": [str], "link", "kind"}``; ``kind`` is ``theme``, ``suggestions``, ``groups`` or ``rare``.
 """
 from __future__ import annotations
 
@@ -37,9 +39,9 @@ def label(codebook, code_id: str, language: str) -> str:
 
 
 def strength(t: Texts, share: float) -> str:
-    """Words for a share of respondents: nearly all (>= 90%), most (>= 60%), many (>= 40%), some
-    (>= 20%), a few."""
-    for bound, key in ((0.9, "nearly_all"), (0.6, "most"), (0.4, "many"), (0.2, "some")):
+    """Words for a share of respondents: all (100%), nearly all (>= 90%), most (>= 60%), many
+    (>= 40%), some (>= 20%), a few."""
+    for bound, key in ((1.0, "all"), (0.9, "nearly_all"), (0.6, "most"), (0.4, "many"), (0.2, "some")):
         if share >= bound:
             return t[f"strength_{key}"]
     return t["strength_few"]
@@ -119,7 +121,7 @@ def theme_findings(comparison, codebook, settings, t: Texts) -> list[dict]:
                     "quotes": quotes_for(comparison.framework_matrix, top[0] if top else theme["code"],
                                          theme["code"], settings.key_quotes),
                     "contrary": contrary_voices(t, prev, codebook, top, contra, language),
-                    "link": f"theme-{theme['code']}"})
+                    "link": f"theme-{theme['code']}", "more": label(codebook, theme["code"], language), "kind": "theme"})
     return out
 
 
@@ -148,27 +150,33 @@ def recommendation_codes(codebook, settings) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def group_finding(comparison, codebook, settings, t: Texts, words) -> dict:
+def _plain_finding(statement: str, kind: str, link: str = "", more: str = "") -> dict:
+    return {"statement": statement, "evidence": "", "quotes": [], "contrary": [], "link": link, "more": more,
+            "kind": kind}
+
+
+def group_finding(comparison, codebook, settings, t: Texts, words) -> dict | None:
     """One sentence on whether the compared groups differ (rule 3 of the module docstring)."""
     from pipeline.stages.report.summary import _biggest, populations, primary_attribute
 
     attribute = primary_attribute(comparison, settings)
     diffs = comparison.differences
-    link = "differences"
-    if attribute == EVERYONE or not len(diffs) or not (diffs["attribute"] == attribute).any():
-        return {"statement": t["one_group"], "evidence": "", "quotes": [], "contrary": [], "link": "", "kind": "groups"}
+    if attribute == EVERYONE:  # one group: the lead says so, and no finding repeats it
+        return None
+    if not len(diffs) or not (diffs["attribute"] == attribute).any():
+        return _plain_finding(t["diff_untested"].format(groups=attribute, m=comparison.settings.min_group_docs),
+                              "groups", "differences", t["summary_details"])
     pops = populations(comparison, attribute)
     groups = pops["groups"].iloc[0] if len(pops) else []
     names = t.join([words.group(attribute, g) for g in groups]) if groups else attribute
+    untested = _plain_finding(t["diff_untested"].format(groups=names, m=comparison.settings.min_group_docs),
+                              "groups", "differences", t["summary_details"])
     chosen = pops[pops["qualifies"].astype(bool)]
     if not len(chosen):
-        text = t["diff_untested"].format(groups=names, m=comparison.settings.min_group_docs)
-        return {"statement": text, "evidence": "", "quotes": [], "contrary": [], "link": link, "kind": "groups"}
-    stratum = chosen.iloc[0]["stratum"]
-    top = _biggest(comparison, attribute, stratum, 1)
+        return untested
+    top = _biggest(comparison, attribute, chosen.iloc[0]["stratum"], 1)
     if not len(top):
-        text = t["diff_untested"].format(groups=names, m=comparison.settings.min_group_docs)
-        return {"statement": text, "evidence": "", "quotes": [], "contrary": [], "link": link, "kind": "groups"}
+        return untested
     r = top.iloc[0]
     item = f"\u2018{label(codebook, r['code'], settings.language)}\u2019"
     cases = ("n_cases_a", "n_cases_b") if "n_cases_a" in r.index else ("n_docs_a", "n_docs_b")
@@ -178,7 +186,9 @@ def group_finding(comparison, codebook, settings, t: Texts, words) -> dict:
               "xb": int(r["respondents_mentioning_b"]), "nb": int(r["n_respondents_b"]),
               "ga": words.group(attribute, r["group_a"]), "gb": words.group(attribute, r["group_b"])}
     text = t["diff_sig" if r["significant"] else "diff_none"].format(**fields)
-    return {"statement": text, "evidence": "", "quotes": [], "contrary": [], "link": link, "kind": "groups"}
+    if r.get("contrast") == "highest - lowest":  # more than two groups: say which two are compared
+        text += t["highest_lowest"].format(n=len(groups))
+    return _plain_finding(text, "groups", "differences", t["summary_details"])
 
 
 def rare_codes(comparison, codebook, settings) -> list[tuple[str, int]]:
@@ -197,17 +207,21 @@ def rare_finding(comparison, codebook, settings, t: Texts) -> dict | None:
     if not rare:
         return None
     items = [f"\u2018{label(codebook, c, settings.language)}\u2019 ({n})" for c, n in rare[:4]]
-    return {"statement": t["rare"].format(items=t.join(items)), "evidence": "", "quotes": [], "contrary": [],
-            "link": "themes", "kind": "rare"}
+    return _plain_finding(t["rare"].format(items=t.join(items)), "rare", "themes", t["themes"])
 
 
 def key_findings(comparison, codebook, settings, t: Texts, words, recommendation: dict | None) -> list[dict]:
-    """5 to 8 findings (fewer only when the material has fewer themes): themes, suggestions,
-    groups, rare voices, in that order, at most ``report.max_key_findings``."""
-    out = theme_findings(comparison, codebook, settings, t)
+    """5 to 8 findings (fewer only when the material has fewer themes), at most
+    ``report.max_key_findings``, in the order of a reader's questions: the theme raised by most
+    respondents (does it work?), the suggestions (what should change?), the groups (does the
+    set-up matter?), the other themes, the rare voices. So the answer to "what should we change?"
+    stands second, on the first screen or the next one, however long the first finding is."""
+    themes = theme_findings(comparison, codebook, settings, t)
+    out = themes[:1]
     if recommendation and recommendation.get("finding"):
         out.append(recommendation["finding"])
-    out.append(group_finding(comparison, codebook, settings, t, words))
+    groups = group_finding(comparison, codebook, settings, t, words)
+    out += ([groups] if groups else []) + themes[1:]
     rare = rare_finding(comparison, codebook, settings, t)
     if rare is not None:
         out.append(rare)

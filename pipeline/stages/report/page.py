@@ -73,7 +73,9 @@ def picture(comparison, codebook, settings, t: Texts, words: Phrases) -> dict:
     labels = {g: (t["everyone"] if g == "all" else words.label(attr, g)) for g in groups}
     title = t["comparison_picture" if compared else "description_picture"]
     uri, alt = prevalence_chart(rows, groups, attr, title, comparison.settings.ci, labels=labels, texts=t)
-    return {"available": True, "chart": uri, "alt": f"{t['picture_alt']}. {alt}",
+    head = t["alt"].split("{title}")[0] + title + "."  # "Bar chart: <title>." said better by picture_alt
+    alt = t["picture_alt"] + "." + (alt[len(head):] if alt.startswith(head) else " " + alt)
+    return {"available": True, "chart": uri, "alt": alt.replace("\u2013 ", ""),
             "caption": t["picture_caption"].format(ci=f"{comparison.settings.ci:.0%}"), "compared": compared}
 
 
@@ -150,7 +152,8 @@ def top_context(comparison, codebook, settings, t: Texts, segments=None, provena
         n_resp=int(total["n_respondents"]), n_cases=n_cases, versus=versus)
     return {"title": title_of(settings, study_text.get("description", ""), study_text.get("name", ""), t.language),
             "lead": lead, "key_findings": findings, "picture": pic, "recommendations": rec, "t": t, "texts": t,
-            "compared": compared, "methods_plain": methods_plain(comparison, codebook, segments, t),
+            "compared": compared,
+            "methods_plain": methods_plain(comparison, codebook, segments, t) + ([] if rec["available"] else [rec["note"]]),
             "provenance_table": provenance_rows(provenance, study_text.get("root"))}
 
 
@@ -167,8 +170,9 @@ def by_whom(comparison, codebook, settings, t: Texts, theme: str) -> dict:
     attribute = (comparison.settings.within or [primary_attribute(comparison, settings)])[0]
     rows = prev[(prev["attribute"] == attribute) & (prev["stratum"] == "all") & (prev["level"] == "theme")
                 & (prev["code"] == theme) & (prev["n_respondents"] > 0)]
-    parts = [f"{words.label(attribute, r['group'])} {int(r['respondents_mentioning'])}/{int(r['n_respondents'])}"
+    parts = [t["x_of_n"].format(x=int(r["respondents_mentioning"]), n=int(r["n_respondents"])) + " "
+             + words.count_of(attribute, r["group"])
              for _, r in rows.sort_values("n_respondents", ascending=False, kind="mergesort").iterrows()]
     rare = [t["rare_flag"].format(x=n, **t.plural(n)) + f" \u2013 \u2018{label(codebook, c, settings.language)}\u2019"
             for c, n in rare_codes(comparison, codebook, settings) if codebook.theme_of(c) == theme]
-    return {"who": t["by_whom"].format(parts=", ".join(parts)) if len(parts) > 1 else "", "rare": rare}
+    return {"who": t["by_whom"].format(parts=t.join(parts)) if len(parts) > 1 else "", "rare": rare}

@@ -121,7 +121,7 @@ def render_report(comparison, codebook, settings: ReportSettings | None = None, 
     ctx["topics"] = findings.topics_context(topics, topic_flags, topic_info, stability, segments,
                                            comparison, settings)
     ctx["quality"] = findings.quality_context(agreement, evaluation, segments, coding_notes,
-                                            settings.language)
+                                            settings.language, codebook)
     ctx["caveats"] = findings.caveats(comparison, ctx["quality"], settings)
     ctx["codebook_rows"] = [
         {"id": code.id, "depth": depth, "label": code.text("label", settings.language),
@@ -130,7 +130,7 @@ def render_report(comparison, codebook, settings: ReportSettings | None = None, 
     ctx["codebook_name"] = f"{codebook.name} {codebook.version}"
     ctx["provenance"] = _provenance(provenance)
     ctx["settings"] = settings
-    ctx["compare_settings"] = _flatten(comparison.settings.model_dump(mode="json"))
+    ctx["compare_settings"] = [(k, t.cell(v)) for k, v in _flatten(comparison.settings.model_dump(mode="json"))]
     ctx["compare_quotes"] = comparison.settings.quotes_per_cell
     ctx["records"] = _records
     ctx.update(top_context(comparison, codebook, settings, t, segments=segments, provenance=provenance,

@@ -2,10 +2,13 @@
 marks as recommendations or suggestions (``report.recommendation_codes``: code, parent or theme
 ids).
 
-Respondent turns carrying such a code are grouped by the *other* codes on the same turn (what
-the suggestion is about: matching, guidelines ...), counted in respondents and cases, largest
-group first, each with quotes; turns with no other code form a last group. A turn with two other
-codes counts in both groups (the section says so)."""
+Respondent turns carrying such a code are grouped by what the suggestion is about: the codes of
+*other themes* on the same turn (matching, guidelines ...; codes of the suggestion's own theme,
+such as a positive judgement beside it, say how the speaker judged, not what should change),
+counted in respondents and cases, largest group first, each with quotes. A turn with no such code
+is grouped under its recommendation code when the study marks several, else in a last group of
+other suggestions. A turn with two such codes counts in both groups (the section says so). When
+the study marks no recommendation codes the report has no such section (the methods say why)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -23,8 +26,11 @@ def _codes(value) -> list[str]:
     return [c for c in str(value).split(";") if c.strip()]
 
 
-def suggestion_turns(segments: pd.DataFrame | None, rec: list[str]) -> pd.DataFrame:
-    """Respondent turns with a recommendation code, with ``about``: their other codes (a list)."""
+def suggestion_turns(segments: pd.DataFrame | None, rec: list[str], same_theme: set[str] | frozenset = frozenset()
+                     ) -> pd.DataFrame:
+    """Respondent turns with a recommendation code, with ``about`` (a list): their codes outside
+    ``rec`` and ``same_theme`` (the codes of the recommendation codes' themes); else their
+    recommendation codes when there are several, else ``OTHER``."""
     if segments is None or not rec or "codes" not in segments.columns:
         return pd.DataFrame(columns=["segment_id", "doc_id", "case", "speaker", "text", "about"])
     from pipeline.stages.compare.differences import _cases
@@ -34,7 +40,9 @@ def suggestion_turns(segments: pd.DataFrame | None, rec: list[str]) -> pd.DataFr
     codes = resp["codes"].map(_codes)
     mask = codes.map(lambda cs: any(c in rec for c in cs))
     turns = resp[mask][["segment_id", "doc_id", "case", "speaker", "text"]].copy()
-    turns["about"] = [[c for c in cs if c not in rec] or [OTHER] for cs in codes[mask]]
+    skip = set(rec) | set(same_theme)
+    turns["about"] = [[c for c in cs if c not in skip] or ([c for c in cs if c in rec] if len(rec) > 1 else [])
+                      or [OTHER] for cs in codes[mask]]
     return turns.reset_index(drop=True)
 
 
@@ -53,7 +61,8 @@ def recommendations(segments, comparison, codebook, settings, t: Texts) -> dict:
     rec = recommendation_codes(codebook, settings)
     if not rec:
         return {"available": False, "note": t["rec_none"], "groups": [], "finding": None}
-    turns = suggestion_turns(segments, rec)
+    themes = {codebook.theme_of(c) for c in rec}
+    turns = suggestion_turns(segments, rec, {c for c in codebook.code_ids if codebook.theme_of(c) in themes})
     total = comparison.corpus[comparison.corpus["attribute"] == "(all)"].iloc[0]
     prev = comparison.prevalence
     row = prev[(prev["attribute"] == "(all)") & prev["code"].isin(rec)].sort_values(
@@ -69,16 +78,16 @@ def recommendations(segments, comparison, codebook, settings, t: Texts) -> dict:
         quotes = [{"quote": trim_quote(r["text"], comparison.settings.quote_chars), "segment_id": r["segment_id"],
                    "speaker": r["speaker"]} for _, r in sub.head(settings.key_quotes).iterrows()]
         words = t.plural(int(g["respondents"])) | {"ds": t.plural(int(g["cases"]))["ds"]}
-        groups.append({"label": name, "about": g["about"], "quotes": quotes,
+        groups.append({"label": name, "about": g["about"], "quotes": quotes, "respondents": int(g["respondents"]),
                        "count": t["rec_group"].format(label=name, x=int(g["respondents"]), d=int(g["cases"]), **words)})
-    about = [g["label"] for g in groups if g["about"] != OTHER][:3]
+    about = [f"\u2018{g['label']}\u2019 ({g['respondents']})" for g in groups if g["about"] != OTHER][:3]
     key = "rec_statement" if about else "rec_statement_plain"
-    statement = t[key].format(x=x, n=n_resp, d=d, D=n_cases, topics=t.join([f"\u2018{a}\u2019" for a in about])
-                              if about else "")
+    statement = t[key].format(x=x, n=n_resp, d=d, D=n_cases, topics=t.join(about) if about else "")
     finding = None
     if x:
         finding = {"statement": statement, "evidence": "", "link": "recommendations", "contrary": [],
-                   "quotes": groups[0]["quotes"][:1] if groups else []}
+                   "quotes": groups[0]["quotes"][:1] if groups else [], "more": t["recommendations"],
+                   "kind": "suggestions"}
     return {"available": True, "intro": t["rec_intro"], "statement": statement, "groups": groups,
             "finding": finding, "note": ""}
 

@@ -25,6 +25,7 @@ from pipeline.stages.report.charts import interval, pct
 from pipeline.stages.report.texts import texts
 
 ALL = "all"
+ALL_ATTRIBUTE = "(all)"
 
 
 def p_text(value: float, language: str = "en") -> str:
@@ -59,13 +60,18 @@ class Phrases:
         return str(value).replace("_", " ")
 
     def group(self, attribute: str, value: str) -> str:
-        """After 'in': "dual pilots" or "the dual group"."""
+        """After 'in': "dual pilots" or "the dual group" ("the whole material" when nothing is compared)."""
+        if attribute == ALL_ATTRIBUTE:
+            return self.t["whole_material"]
         return self.words.get(f"{attribute}={value}") or self.t["the_group"].format(value=self._value(value))
 
     def label(self, attribute: str, value: str) -> str:
-        """A short name for legends and table headers: "Dual pilots" or "dual"."""
+        """A short name for legends and table headers: "Dual pilots" or "Dual" ("All respondents"
+        when nothing is compared)."""
+        if attribute == ALL_ATTRIBUTE:
+            return self.t["everyone"]
         phrase = self.words.get(f"{attribute}={value}")
-        return capital(phrase) if phrase else self._value(value)
+        return capital(phrase or self._value(value))
 
     def people(self, attribute: str, value: str) -> str:
         """Who: "mentees" or "respondents in the mentee group"."""
@@ -180,7 +186,12 @@ def overall_picture(comparison, codebook, settings) -> dict:
 
 # -- 2. and 3. differences between groups ---------------------------------------------------------
 def primary_attribute(comparison, settings) -> str:
-    return settings.attribute or (comparison.settings.by[0] if comparison.settings.by else "(all)")
+    """The attribute whose groups the report compares: ``report.attribute``, else the first of
+    ``compare.by``; ``"(all)"`` when there is none or it takes one value only (nothing to compare)."""
+    attribute = settings.attribute or (comparison.settings.by[0] if comparison.settings.by else ALL_ATTRIBUTE)
+    prev = comparison.prevalence
+    groups = prev.loc[(prev["attribute"] == attribute) & (prev["stratum"] == ALL), "group"].unique()
+    return attribute if len(groups) > 1 else ALL_ATTRIBUTE
 
 
 def populations(comparison, attribute: str) -> pd.DataFrame:
@@ -285,6 +296,8 @@ def key_differences(comparison, codebook, settings) -> dict:
     module docstring); ``blocks`` is empty when no population has enough documents per group."""
     attribute = primary_attribute(comparison, settings)
     words, t = Phrases(settings.phrases, settings.language), texts(settings.language)
+    if attribute == ALL_ATTRIBUTE:
+        return {"title": t["differences_none"], "blocks": [], "lead": t["one_group"]}
     minimum = comparison.settings.min_group_docs
     pops = populations(comparison, attribute)
     groups = pops["groups"].iloc[0] if len(pops) else []

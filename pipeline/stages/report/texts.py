@@ -33,26 +33,28 @@ EN = {
     "kf_intro": "Each statement is generated from the coded material by fixed rules; the numbers say how many "
                 "respondents raised it (one respondent counts once, however often they spoke of it) and in how "
                 "many cases (interviews, focus groups, or a person's written answers).",
-    "strength_nearly_all": "nearly all respondents", "strength_most": "most respondents",
+    "strength_all": "all respondents", "strength_nearly_all": "nearly all respondents", "strength_most": "most respondents",
     "strength_many": "many respondents", "strength_some": "some respondents", "strength_few": "a few respondents",
     "theme_statement": "{Strength} spoke of {theme}, chiefly {codes}.",
     "theme_statement_one": "{Strength} spoke of {theme}.",
     "evidence": "Raised by {x} of {n} respondents ({share}; {ci} interval {low}\u2013{high}) in {d} of {D} cases.",
     "code_evidence": "{label}: {x} of {n} respondents in {d} cases",
-    "contrary": "But {x} respondent{s} in {d} case{ds} said: {label}.",
-    "rec_statement": "{x} of {n} respondents in {d} of {D} cases made suggestions; most often about {topics}.",
-    "rec_statement_plain": "{x} of {n} respondents in {d} of {D} cases made suggestions.",
-    "rec_none": "The study marks no codes as recommendations (report.recommendation_codes), so there is "
-                "no section on what participants suggest changing.",
-    "rec_intro": "Passages coded as a suggestion or recommendation, grouped by the other codes on the same "
-                 "passage (what the suggestion is about), largest group first.",
+    "contrary": "But {x} respondent{s} in {d} case{ds} spoke of {label}.",
+    "rec_statement": "{x} of {n} respondents in {d} of {D} cases suggested changes, most often about {topics}.",
+    "rec_statement_plain": "{x} of {n} respondents in {d} of {D} cases suggested changes.",
+    "rec_none": "No code is marked as a suggestion or recommendation (report.recommendation_codes in the study "
+                "file), so the report has no section on what participants suggest changing.",
+    "rec_intro": "Passages coded as a suggestion or recommendation, grouped by what they are about (the codes of "
+                 "other themes on the same passage), largest group first; a passage about two things counts in "
+                 "both groups.",
+    "more": "More: {section}",
     "rec_group": "{label}: {x} respondent{s} in {d} case{ds}",
-    "rec_other": "Suggestions without another code",
+    "rec_other": "Other suggestions",
     "diff_sig": "{Item} differs between {groups}: {xa} of {na} respondents in {ga} ({sa}) against {xb} of {nb} in "
                 "{gb} ({sb}); unlikely to be chance alone (adjusted p = {p}), but the sample is small and not "
                 "representative.",
-    "diff_none": "No clear difference between {groups}: the largest gap, on {item} ({sa} against {sb}), could be "
-                 "chance (adjusted p = {p}); with {da} and {db} cases, only large differences can show.",
+    "diff_none": "No clear difference between {groups}: the largest gap, on {item} ({sa} in {ga} against {sb} in "
+                 "{gb}), could be chance (adjusted p = {p}); with {da} and {db} cases, only large differences can show.",
     "diff_untested": "No comparison of {groups} has at least {m} cases in every group, so no difference is "
                      "stated.",
     "one_group": "This study has one group of respondents: the report describes what was said and compares "
@@ -87,6 +89,7 @@ EN = {
     "prov_intro": "What produced this report: input files with shortened SHA-256 hashes (the full hashes are in "
                   "provenance.json beside this file), codebook, seeds and software versions.",
     "prov_file": "File", "prov_hash": "SHA-256 (short)", "prov_item": "Item", "prov_value": "Value",
+    "prov_items": "Date, study, codebook, seeds and software versions ({n})", "prov_files": "Input files",
     "no_provenance": "No provenance record was supplied for this report.",
     "footer": "Made with qualpipe. Quotes are pseudonymised: names, e-mail addresses and phone numbers were "
               "replaced before analysis.",
@@ -119,6 +122,7 @@ EN |= {
     "diff_chance": " This could be chance (adjusted p = {p}; {docs}).",
     "one_case_each": "one case each", "n_cases_ab": "{a} and {b} cases",
     "block_size": "{n} in {group} ({d} case{ds})",
+    "differences_none": "Differences between groups", "whole_material": "the whole material",
     "differences_between": "Differences between {groups}", "differences_by": "Differences by {attribute}",
     "no_qualifying": "No comparison of {attribute} groups has at least {m} cases in every group, so the summary "
                      "states no difference; the comparisons that were made are listed below with their caveats.",
@@ -144,10 +148,10 @@ EN |= {
     "pts": "{d} pts", "pts_span": " ({low} to {high})", "share_cell": "{share} ({n} of {g})",
     "not_compared": "not compared with the codebook",
     "headline": "against human coding, the machine's codes had micro-averaged F1 {f1}, precision {precision} and "
-                "recall {recall} (support {support} coded turns of {n} units)",
-    "human": "human", "not_coded": "not coded",
+                "recall {recall} (on {n} turns it was not trained on, carrying {support} human codes)",
+    "human": "human coders", "not_coded": "not coded", "machine": "machine coder ({name})",
     "caveat_sample": "The material is a small, purposive qualitative sample ({sizes}). Shares describe what these "
-                     "people said; they are not estimates for all participants of the programme.",
+                     "people said; they do not estimate how common a view is in a wider population.",
     "caveat_size": "{d} documents with {n} respondents in {group}",
     "caveat_silence": "Not mentioning a topic is not the same as disagreeing with it: interviews followed a guide, "
                       "but not every question was asked of everyone in the same way.",
@@ -199,13 +203,13 @@ EN |= {
     "topics_head": ["Topic", "Label", "Passages", "Status", "Theme"],
     "shares_caption": "Share of passages in each topic, {versus} (topic &minus;1: passages the model left "
                       "unassigned)",
-    "framework_intro": "One row per document (case), one column per theme; each cell holds up to {n} "
+    "framework_intro": "One row per document, one column per theme; each cell holds up to {n} "
                        "passages that carry a code of the theme (human-coded first, then those where the "
                        "theme's words are found, then the highest coding score), from different speakers "
                        "where possible.",
-    "framework_show": "Show the framework matrix ({rows} cases &times; {themes} themes)",
-    "framework_caption": "Framework matrix: cases by themes, with pseudonymised quotes",
-    "case": "Case",
+    "framework_show": "Show the framework matrix ({rows} documents &times; {themes} themes)",
+    "framework_caption": "Framework matrix: documents by themes, with pseudonymised quotes",
+    "case": "Document",
     "material_head": "The material",
     "corpus_caption": "Documents, turns, respondents and words per group",
     "corpus_head": ["Attribute", "Group", "Documents", "Turns", "Respondent turns", "Respondents", "Words"],
@@ -223,7 +227,7 @@ EN |= {
     "no_agreement": "No agreement figures between coders were supplied for this report.",
     "evaluation_head": "Machine coding checked against human coding",
     "evaluation_caption": "Machine coding against human gold codes",
-    "evaluation_cols": ["Level", "Code", "Units (n)", "Support", "Precision", "Recall", "F1", "Kappa"],
+    "evaluation_cols": ["Coder", "Level", "Code", "Units (n)", "Human codes", "Precision", "Recall", "F1", "Kappa"],
     "no_evaluation": "No evaluation of the machine coding against human coding was supplied for this report.",
     "method_head": "How groups were compared",
     "method": "Shares count respondents (each speaker of a document once) among respondent turns. Each "
@@ -244,6 +248,9 @@ EN |= {
                  "identical topics, 0 = chance).",
     "no_stability": "No stability figures were supplied.",
     "refits_caption": "Refits with other seeds",
+    "refits_cols": {"seed": "Seed", "n_topics": "Topics", "outlier_share": "Share of passages in no topic",
+                    "ari": "Adjusted Rand index"},
+    "yes": "yes", "no": "no", "all_documents": "All documents",
     "topic_info_show": "Topic model settings and counts",
     "topic_info_cols": ["Item", "Value"],
     "no_topic_model": "No topic model was fitted for this report.",
@@ -265,6 +272,14 @@ class Texts:
     def num(self, value: float, digits: int = 2) -> str:
         text = f"{value:.{digits}f}"
         return text.replace(".", ",") if self.language == "nl" else text
+
+    def count(self, value) -> str:  # noqa: ANN001
+        """A whole number, grouped from 10,000 on: "81,809" (English), "81.809" (Dutch)."""
+        number = int(value)
+        if abs(number) < 10_000:
+            return str(number)
+        text = f"{number:,}"
+        return text.replace(",", ".") if self.language == "nl" else text
 
     def cell(self, text: str) -> str:
         """A table cell: numbers such as "0.71" with a decimal comma in Dutch, other text as it is."""
@@ -296,10 +311,12 @@ class Texts:
         return text.replace(".", ",") if self.language == "nl" else text
 
     def plural(self, n: int) -> dict[str, str]:
-        """Fields ``s`` (respondent-s), ``ds`` (case-s / gesprek-ken) and ``zei`` (Dutch verb)."""
+        """Fields ``s`` (respondent-s), ``ds`` (case-s / gesprek-ken), ``zei`` and ``den`` (Dutch verbs:
+        zei/zeiden, had/hadden)."""
         if self.language == "nl":
-            return {"s": "" if n == 1 else "en", "ds": "" if n == 1 else "ken", "zei": "" if n == 1 else "den"}
-        return {"s": "" if n == 1 else "s", "ds": "" if n == 1 else "s", "zei": ""}
+            verb = "" if n == 1 else "den"
+            return {"s": "" if n == 1 else "en", "ds": "" if n == 1 else "ken", "zei": verb, "den": verb}
+        return {"s": "" if n == 1 else "s", "ds": "" if n == 1 else "s", "zei": "", "den": ""}
 
     def join(self, items: list[str]) -> str:
         word = " en " if self.language == "nl" else " and "

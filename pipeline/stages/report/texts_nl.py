@@ -14,9 +14,9 @@ NL = {
     "details": "Verschillen in detail",
     "summary_details": "De cijfers in detail",
     "topics": "Nieuwe onderwerpen",
-    "framework": "Raamwerkmatrix",
+    "framework": "Frameworkmatrix",
     "methods": "Werkwijze en beperkingen",
-    "provenance": "Bijlage: herkomst",
+    "provenance": "Bijlage: herkomst van de gegevens",
     "contents": "Inhoud",
     "skip": "Naar de inhoud",
     "lead_compare": "Wat {n_resp} respondenten in {n_cases} gesprekken zeiden, en of {versus} verschillen.",
@@ -25,8 +25,9 @@ NL = {
     "kf_intro": "Elke uitspraak is met vaste regels afgeleid uit het gecodeerde materiaal; de cijfers zeggen hoeveel "
                 "respondenten iets aanhaalden (elke respondent telt \u00e9\u00e9n keer, hoe vaak hij of zij er ook "
                 "over sprak) en in hoeveel gesprekken (interviews, focusgroepen of de schriftelijke antwoorden van "
-                "een persoon).",
-    "strength_nearly_all": "bijna alle respondenten", "strength_most": "de meeste respondenten",
+                "\u00e9\u00e9n persoon).",
+    "strength_all": "alle respondenten", "strength_nearly_all": "bijna alle respondenten",
+    "strength_most": "de meeste respondenten",
     "strength_many": "veel respondenten", "strength_some": "een aantal respondenten",
     "strength_few": "enkele respondenten",
     "theme_statement": "{Strength} spraken over {theme}, vooral over {codes}.",
@@ -34,29 +35,31 @@ NL = {
     "evidence": "Aangehaald door {x} van de {n} respondenten ({share}; {ci}-interval {low}\u2013{high}) in {d} van "
                 "de {D} gesprekken.",
     "code_evidence": "{label}: {x} van de {n} respondenten in {d} gesprekken",
-    "contrary": "Maar {x} respondent{s} in {d} gesprek{ds} zei{zei}: {label}.",
-    "rec_statement": "{x} van de {n} respondenten in {d} van de {D} gesprekken deden suggesties; het vaakst over "
-                     "{topics}.",
-    "rec_statement_plain": "{x} van de {n} respondenten in {d} van de {D} gesprekken deden suggesties.",
-    "rec_none": "De studie duidt geen codes aan als aanbeveling (report.recommendation_codes), dus er is geen "
-                "deel over wat deelnemers zouden veranderen.",
-    "rec_intro": "Passages gecodeerd als suggestie of aanbeveling, gegroepeerd volgens de andere codes van dezelfde "
-                 "passage (waarover de suggestie gaat), grootste groep eerst.",
+    "contrary": "Maar {x} respondent{s} in {d} gesprek{ds} had{den} het over {label}.",
+    "rec_statement": "{x} van de {n} respondenten in {d} van de {D} gesprekken stelden veranderingen voor, het "
+                     "vaakst over {topics}.",
+    "rec_statement_plain": "{x} van de {n} respondenten in {d} van de {D} gesprekken stelden veranderingen voor.",
+    "rec_none": "Geen enkele code is aangeduid als suggestie of aanbeveling (report.recommendation_codes in het "
+                "studiebestand), dus het rapport heeft geen deel over wat deelnemers zouden veranderen.",
+    "rec_intro": "Passages die als suggestie of aanbeveling gecodeerd zijn, gegroepeerd volgens waarover ze gaan "
+                 "(de codes van andere thema's in dezelfde passage), grootste groep eerst; een passage over twee "
+                 "zaken telt in beide groepen mee.",
+    "more": "Meer hierover: {section}",
     "rec_group": "{label}: {x} respondent{s} in {d} gesprek{ds}",
-    "rec_other": "Suggesties zonder andere code",
+    "rec_other": "Andere voorstellen",
     "diff_sig": "{Item} verschilt tussen {groups}: {xa} van de {na} respondenten in {ga} ({sa}) tegenover {xb} van "
                 "de {nb} in {gb} ({sb}); waarschijnlijk geen toeval (gecorrigeerde p = {p}), maar de steekproef is "
                 "klein en niet representatief.",
-    "diff_none": "Geen duidelijk verschil tussen {groups}: het grootste verschil, bij {item} ({sa} tegenover {sb}), "
-                 "kan toeval zijn (gecorrigeerde p = {p}); met {da} en {db} gesprekken kunnen alleen grote "
-                 "verschillen zichtbaar worden.",
+    "diff_none": "Geen duidelijk verschil tussen {groups}: het grootste verschil, bij {item} ({sa} in {ga} tegenover "
+                 "{sb} in {gb}), kan toeval zijn (gecorrigeerde p = {p}); met {da} en {db} gesprekken kunnen alleen "
+                 "grote verschillen aan het licht komen.",
     "diff_untested": "Geen vergelijking van {groups} heeft minstens {m} gesprekken per groep, dus er wordt geen "
                      "verschil vermeld.",
     "one_group": "Deze studie heeft \u00e9\u00e9n groep respondenten: het rapport beschrijft wat er gezegd werd en "
                  "vergelijkt geen groepen.",
     "see_details": "Details en alle toetsen: zie \u2018{section}\u2019.",
-    "rare": "Door weinigen aangehaald, maar aanwezig: {items}.",
-    "rare_flag": "zeldzame stem: {x} respondent{s}",
+    "rare": "Weinig gehoord, maar wel aanwezig: {items}.",
+    "rare_flag": "weinig gehoord: {x} respondent{s}",
     "by_whom": "Wie het aanhaalde: {parts}.",
     "topics_not_in_codebook": "Wat het onderwerpmodel vond en het codeboek niet: {items}.",
     "picture_alt": "Staafdiagram van het aandeel respondenten dat elk thema en de meest genoemde code ervan "
@@ -72,8 +75,8 @@ NL = {
     "quote_by": "{speaker}, {ref}",
     "no_quote": "Geen gecodeerde passage over dit thema in deze groep.",
     "methods_plain": [
-        "{n_docs} documenten ({n_cases} gesprekken) met {n_resp} respondenten werden ingelezen in tabellen, "
-        "\u00e9\u00e9n rij per spreekbeurt; namen, e-mailadressen en telefoonnummers werden eerst door "
+        "{n_docs} documenten met {n_resp} respondenten ({n_cases} gesprekken; de schriftelijke antwoorden van "
+        "\u00e9\u00e9n persoon tellen als \u00e9\u00e9n gesprek) werden ingelezen in tabellen, \u00e9\u00e9n rij per spreekbeurt; namen, e-mailadressen en telefoonnummers werden eerst door "
         "pseudoniemen vervangen.",
         "Elke spreekbeurt van een respondent werd gecodeerd met het codeboek {codebook} ({n_codes} codes in "
         "{n_themes} thema's). {coding}",
@@ -83,13 +86,16 @@ NL = {
         "codeboek miste.",
     ],
     "coding_human": "{human} spreekbeurten werden door mensen gecodeerd, {machine} door de automatische codeerder, "
-                    "die leert van de menselijke codes; automatische codes zijn suggesties, hieronder getoetst "
-                    "aan menselijke codes.",
+                    "die leert van de menselijke codes; automatische codes zijn voorstellen, die hieronder aan "
+                    "menselijke codes getoetst worden.",
     "coding_rule": "De codes kwamen van de regels van het codeboek (signaalwoorden).",
     "limits": "Beperkingen: wat deze vergelijking wel en niet kan zeggen",
-    "prov_intro": "Wat dit rapport maakte: invoerbestanden met ingekorte SHA-256-hashes (de volledige hashes staan "
-                  "in provenance.json naast dit bestand), codeboek, seeds en softwareversies.",
+    "prov_intro": "Waaruit dit rapport gemaakt werd: invoerbestanden met ingekorte SHA-256-hashes (de volledige "
+                  "hashes staan in provenance.json naast dit bestand), codeboek, startwaarden (seeds) en "
+                  "softwareversies.",
     "prov_file": "Bestand", "prov_hash": "SHA-256 (kort)", "prov_item": "Onderdeel", "prov_value": "Waarde",
+    "prov_items": "Datum, studie, codeboek, startwaarden (seeds) en softwareversies ({n})",
+    "prov_files": "Invoerbestanden",
     "no_provenance": "Voor dit rapport werd geen herkomstregistratie meegegeven.",
     "footer": "Gemaakt met qualpipe. Citaten zijn gepseudonimiseerd: namen, e-mailadressen en telefoonnummers "
               "werden voor de analyse vervangen.",
@@ -104,7 +110,7 @@ NL |= {
     "and": " en ", "anything_on": "iets over \u2018{label}\u2019",
     "ci_part": "; {level}-interval {range}", "x_of_n": "{x} van de {n}",
     "group_size": " ({n} respondenten in {d} gesprekken)", "no_code": "{head}: er werd geen code toegekend.",
-    "all": "allemaal", "most": "de meesten", "followed_by": ", gevolgd door ",
+    "all": "allen", "most": "de meesten", "followed_by": ", gevolgd door ",
     "most_mentioned": "{head}: {most} ({lead}) noemden {labels}{rest}.",
     "codes_most": "{head}: de vaakst genoemde codes waren {codes}.",
     "material": "Het materiaal: {d} documenten met {n} respondenten",
@@ -122,6 +128,7 @@ NL |= {
     "diff_chance": " Dit kan toeval zijn (gecorrigeerde p = {p}; {docs}).",
     "one_case_each": "telkens \u00e9\u00e9n gesprek", "n_cases_ab": "{a} en {b} gesprekken",
     "block_size": "{n} in {group} ({d} gesprek{ds})",
+    "differences_none": "Verschillen tussen groepen", "whole_material": "het hele materiaal",
     "differences_between": "Verschillen tussen {groups}", "differences_by": "Verschillen volgens {attribute}",
     "no_qualifying": "Geen vergelijking van groepen volgens {attribute} heeft minstens {m} gesprekken per groep, "
                      "dus de samenvatting vermeldt geen verschil; de vergelijkingen die wel gemaakt werden, staan "
@@ -145,13 +152,13 @@ NL |= {
     "theme_suffix": " (thema)", "group_count": "{group}: {x} van de {n} ({share})",
     "pts": "{d} procentpunt{en}", "pts_span": " ({low} tot {high})", "share_cell": "{share} ({n} van de {g})",
     "not_compared": "niet vergeleken met het codeboek",
-    "headline": "vergeleken met de menselijke codering hadden de automatische codes een micro-gemiddelde F1 van "
-                "{f1}, een precisie van {precision} en een recall van {recall} (ondersteuning: {support} "
-                "gecodeerde spreekbeurten op {n} eenheden)",
-    "human": "mens", "not_coded": "niet gecodeerd",
+    "headline": "vergeleken met de menselijke codering hadden de automatische codes een F1-score (micro-gemiddelde) "
+                "van {f1}, een precisie van {precision} en een recall van {recall} (op {n} spreekbeurten waarop de "
+                "codeerder niet getraind werd, met samen {support} menselijke codes)",
+    "human": "menselijke codeerders", "not_coded": "niet gecodeerd", "machine": "automatische codeerder ({name})",
     "caveat_sample": "Het materiaal is een kleine, doelgericht gekozen kwalitatieve steekproef ({sizes}). De "
-                     "aandelen beschrijven wat deze mensen zeiden; het zijn geen schattingen voor alle deelnemers "
-                     "aan het programma.",
+                     "aandelen beschrijven wat deze mensen zeiden; ze schatten niet hoe vaak een mening voorkomt in "
+                     "een bredere populatie.",
     "caveat_size": "{d} documenten met {n} respondenten in {group}",
     "caveat_silence": "Een onderwerp niet aanhalen is niet hetzelfde als het er niet mee eens zijn: de interviews "
                       "volgden een leidraad, maar niet elke vraag werd aan iedereen op dezelfde manier gesteld.",
@@ -163,8 +170,8 @@ NL |= {
                     "vergeleken codes. Met zo weinig documenten zijn alleen grote verschillen van toeval te "
                     "onderscheiden, en een verschil dat niet significant is, bewijst niet dat de groepen gelijk "
                     "zijn.",
-    "caveat_coding": "De codering gebeurde met hulp van de computer: {headline}.",
-    "caveat_no_coding": "De codering gebeurde met hulp van de computer; er werden geen cijfers over de "
+    "caveat_coding": "De codering gebeurde deels automatisch: {headline}.",
+    "caveat_no_coding": "De codering gebeurde deels automatisch; er werden geen cijfers over de "
                         "overeenstemming tussen automatische en menselijke codeerders meegegeven, dus dit rapport "
                         "toont niet hoe nauwkeurig de codering is.",
     "legend_docs": "{group} (n = {n} respondenten, {d} gesprekken)",
@@ -180,8 +187,8 @@ STATUS_NL = {"matches_theme": "komt overeen met een thema", "emergent": "nieuw",
 _CAUTIONS = [
     (re.compile(r"^not tested: no document mentions it$"), "niet getoetst: geen enkel document noemt het"),
     (re.compile(r"^not tested: every document mentions it$"), "niet getoetst: elk document noemt het"),
-    (re.compile(r"^(.*): only 1 document\(s\)$"), r"\1: maar 1 document"),
-    (re.compile(r"^(.*): only (\d+) document\(s\)$"), r"\1: maar \2 documenten"),
+    (re.compile(r"^(.*): only 1 document\(s\)$"), r"\1: slechts 1 document"),
+    (re.compile(r"^(.*): only (\d+) document\(s\)$"), r"\1: slechts \2 documenten"),
     (re.compile(r"^(.*): share rests on 1 respondent\(s\)$"), r"\1: aandeel steunt op 1 respondent"),
     (re.compile(r"^(.*): share rests on (\d+) respondent\(s\)$"), r"\1: aandeel steunt op \2 respondenten"),
 ]
@@ -223,7 +230,7 @@ NL |= {
     "numbers_behind": "Cijfers en toetsen bij {label}",
     "numbers_caption": "{label}: respondenten die elke code noemden, verschil in aandelen in procentpunten "
                        "({ci}-interval) en gecorrigeerde p, voor alle respondenten en binnen elke groep",
-    "numbers_head": ["Code", "Bij", "Eerste groep", "Tweede groep", "Verschil (eerste &minus; tweede)",
+    "numbers_head": ["Code", "Bij wie", "Eerste groep", "Tweede groep", "Verschil (eerste &minus; tweede)",
                      "Gecorrigeerde p", "Let op"],
     "no_topics": "Voor dit rapport werd geen onderwerpmodel berekend, dus er zijn geen kandidaat-thema's.",
     "topics_intro": "Een onderwerpmodel groepeerde passages van respondenten volgens gelijkaardige woorden, zonder "
@@ -236,13 +243,13 @@ NL |= {
     "topics_head": ["Onderwerp", "Label", "Passages", "Status", "Thema"],
     "shares_caption": "Aandeel passages per onderwerp, {versus} (onderwerp &minus;1: passages die het model niet "
                       "toewees)",
-    "framework_intro": "E\u00e9n rij per document (gesprek), \u00e9\u00e9n kolom per thema; elke cel bevat tot {n} "
+    "framework_intro": "E\u00e9n rij per document, \u00e9\u00e9n kolom per thema; elke cel bevat tot {n} "
                        "passages met een code van het thema (eerst door mensen gecodeerd, dan passages waarin de "
                        "woorden van het thema voorkomen, dan de hoogste codeerscore), waar mogelijk van "
                        "verschillende sprekers.",
-    "framework_show": "Toon de raamwerkmatrix ({rows} gesprekken &times; {themes} thema's)",
-    "framework_caption": "Raamwerkmatrix: gesprekken per thema, met gepseudonimiseerde citaten",
-    "case": "Gesprek",
+    "framework_show": "Toon de frameworkmatrix ({rows} documenten &times; {themes} thema's)",
+    "framework_caption": "Frameworkmatrix: documenten per thema, met gepseudonimiseerde citaten",
+    "case": "Document",
     "material_head": "Het materiaal",
     "corpus_caption": "Documenten, spreekbeurten, respondenten en woorden per groep",
     "corpus_head": ["Kenmerk", "Groep", "Documenten", "Spreekbeurten", "Spreekbeurten van respondenten",
@@ -263,29 +270,33 @@ NL |= {
     "no_agreement": "Voor dit rapport werden geen cijfers over de overeenstemming tussen codeerders meegegeven.",
     "evaluation_head": "Automatische codering getoetst aan menselijke codering",
     "evaluation_caption": "Automatische codering tegenover de menselijke referentiecodes",
-    "evaluation_cols": ["Niveau", "Code", "Eenheden (n)", "Ondersteuning", "Precisie", "Recall", "F1", "Kappa"],
+    "evaluation_cols": ["Codeerder", "Niveau", "Code", "Eenheden (n)", "Menselijke codes", "Precisie", "Recall",
+                        "F1", "Kappa"],
     "no_evaluation": "Voor dit rapport werd geen toetsing van de automatische codering aan de menselijke codering "
                      "meegegeven.",
     "method_head": "Hoe de groepen vergeleken werden",
-    "method": "Aandelen tellen respondenten (elke spreker van een document \u00e9\u00e9n keer) bij de "
-              "spreekbeurten van respondenten. Elk interval is het breedste van twee:\nhet percentielinterval van "
-              "een bootstrap die volledige documenten binnen elke groep herbemonstert, en een Wilson-interval dat\n"
-              "het aantal documenten als steekproefgrootte neemt. De bootstrap alleen valt samen tot \u00e9\u00e9n "
-              "waarde (zoals 0&ndash;0%) wanneer\nelk document van een groep hetzelfde zegt, en is te smal bij "
-              "weinig documenten; het Wilson-interval blijft daar eerlijk. Intervallen van\nverschillen nemen op "
-              "dezelfde manier het breedste van de bootstrap en het score-interval van Newcombe. De samenvatting "
-              "vermeldt verschillen alleen\nwaar elke groep minstens {m} documenten heeft. Twee groepen worden "
-              "vergeleken met de exacte toets van Fisher op documenten\ndie een code al dan niet noemen (of een "
-              "permutatietoets op documenten); meer groepen met een permutatie-chikwadraattoets op documenten.\n"
-              "De p-waarden worden gecorrigeerd met de Benjamini-Hochberg-procedure over codes, en apart over "
-              "thema's.",
+    "method": "Aandelen tellen respondenten: elke spreker telt \u00e9\u00e9n keer per document, en alleen de "
+              "spreekbeurten van respondenten tellen mee. Elk interval is het breedste van de twee:\nhet "
+              "percentielinterval van een bootstrap die volledige documenten binnen elke groep herbemonstert, en een "
+              "Wilson-interval dat\nhet aantal documenten als steekproefgrootte neemt. De bootstrap alleen geeft "
+              "\u00e9\u00e9n enkele waarde (zoals 0&ndash;0%) wanneer\nelk document van een groep hetzelfde zegt, en "
+              "is te smal bij weinig documenten; het Wilson-interval blijft daar betrouwbaar. Intervallen van\n"
+              "verschillen nemen op dezelfde manier het breedste van de bootstrap en het score-interval van "
+              "Newcombe. De samenvatting vermeldt verschillen alleen\nwaar elke groep minstens {m} documenten "
+              "heeft. Twee groepen worden vergeleken met de exacte toets van Fisher op documenten\ndie een code al "
+              "dan niet noemen (of een permutatietoets op documenten); meer groepen met een "
+              "permutatie-chikwadraattoets op documenten.\nDe p-waarden worden gecorrigeerd met de "
+              "Benjamini-Hochberg-procedure over codes, en apart over thema's.",
     "settings_show": "Instellingen van de vergelijking",
     "settings_cols": ["Instelling", "Waarde"],
     "topic_model_head": "Onderwerpmodel",
-    "stability": "Stabiliteit: opnieuw berekenen met andere seeds gaf een gemiddelde gecorrigeerde Rand-index van "
-                 "{ari} (1 = identieke onderwerpen, 0 = toeval).",
+    "stability": "Stabiliteit: opnieuw berekenen met andere startwaarden (seeds) gaf een gemiddelde gecorrigeerde "
+                 "Rand-index van {ari} (1 = identieke onderwerpen, 0 = toeval).",
     "no_stability": "Er werden geen cijfers over de stabiliteit meegegeven.",
-    "refits_caption": "Opnieuw berekend met andere seeds",
+    "refits_caption": "Opnieuw berekend met andere startwaarden (seeds)",
+    "refits_cols": {"seed": "Startwaarde", "n_topics": "Onderwerpen", "outlier_share": "Aandeel passages zonder "
+                    "onderwerp", "ari": "Gecorrigeerde Rand-index"},
+    "yes": "ja", "no": "nee", "all_documents": "Alle documenten",
     "topic_info_show": "Instellingen en aantallen van het onderwerpmodel",
     "topic_info_cols": ["Onderdeel", "Waarde"],
     "no_topic_model": "Voor dit rapport werd geen onderwerpmodel berekend.",
@@ -293,4 +304,4 @@ NL |= {
 
 #: the ``level`` of the agreement and evaluation tables, in words
 LEVEL_NL = {"overall": "totaal", "theme": "thema", "code": "code", "micro": "micro", "macro": "macro",
-            "(mean of codes)": "(gemiddelde van de codes)"}
+            "(mean of codes)": "(gemiddelde van de codes)", "(pooled)": "(samengevoegd)"}
