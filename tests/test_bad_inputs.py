@@ -140,6 +140,9 @@ CASES = [
     Case("study-not-utf8", write("study.yaml", STUDY.replace("name: tiny", "name: tiny\ndescription: caf\xe9")
                                  .encode("cp1252")), ("UTF-8",)),
     Case("study-file-missing", remove("study.yaml"), ("does not exist", "--study")),
+    Case("study-attribute-value-yes-no", edit("study.yaml", "coding: {coder: rule}",
+                                              "coding: {coder: rule}\nattributes: {paid: [yes, no]}"),
+         ("attributes", "truth value", "quotes")),
     Case("study-wrong-type-list", edit("study.yaml", "languages: [en, nl]", "languages: en"), ("languages",)),
     # -- the codebook --------------------------------------------------------------------------------
     Case("codebook-not-yaml", write("codebook.yaml", "name: tiny\nthemes: [\n"), ("YAML", "line"),
@@ -242,3 +245,17 @@ def test_the_base_study_is_valid(tmp_path: Path, runner: CliRunner, monkeypatch)
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["validate", "--study", str(study)])
     assert result.exit_code == 0, result.output
+
+
+def test_numbers_in_attributes_mean_the_text_of_manifest_cells(tmp_path: Path, runner: CliRunner, monkeypatch):
+    """A year written bare in the study file (`year: [2005, 2006]`) is the manifest's text '2005'."""
+    study = make_study(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    write("manifest.csv", MANIFEST.replace(",role\n", ",role,year\n").replace("mentee\n", "mentee,2005\n", 1)
+          .replace("mentee\n", "mentee,2006\n"))(tmp_path)
+    edit("study.yaml", "coding: {coder: rule}", "coding: {coder: rule}\nattributes: {year: [2005, 2006]}")(tmp_path)
+    result = runner.invoke(app, ["validate", "--study", str(study)])
+    assert result.exit_code == 0, result.output
+    edit("study.yaml", "[2005, 2006]", "[2005]")(tmp_path)
+    result = runner.invoke(app, ["validate", "--study", str(study)])
+    assert result.exit_code == 1 and "manifest.csv:3[year]" in result.output and "2006" in result.output
