@@ -117,3 +117,19 @@ def test_two_groups_count_documents_not_units(tmp_path):
     html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert "The comparison at a glance" in html and "the local group" in html
     assert not MENTORING.search(re.sub(r"<[^>]+>", " ", html))
+
+
+def test_passages_of_one_article_can_be_one_case(tmp_path):
+    """compare.cases: documents - the passages of a table belong together (one article): the
+    article is the case that is resampled and tested, not each passage."""
+    papers = {"gazette": "local", "herald": "local", "times": "national", "post": "national"}
+    path = make_study(tmp_path, papers, compare={"by": ["paper"], "within": [], "min_group_docs": 2,
+                                                 "cases": "documents"})
+    diffs = pipeline.compare(pipeline.load_study(path)).differences
+    assert set(diffs["n_docs_a"]) == {2} and set(diffs["n_cases_a"]) == {2} and set(diffs["n_cases_b"]) == {2}
+    prices = diffs[diffs["code"] == "economy.prices"].iloc[0]
+    assert prices["n_respondents_a"] == 16  # shares still count passages
+    html = pipeline.report(pipeline.load_study(path)).read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "16 in the national group (2 cases), 16 in the local group (2 cases)" in text
+    assert "4 documents (4 cases) with 32 respondents" in text

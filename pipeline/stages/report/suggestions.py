@@ -23,14 +23,14 @@ def _codes(value) -> list[str]:
     return [c for c in str(value).split(";") if c.strip()]
 
 
-def suggestion_turns(segments: pd.DataFrame | None, rec: list[str]) -> pd.DataFrame:
+def suggestion_turns(segments: pd.DataFrame | None, rec: list[str], cases: str = "auto") -> pd.DataFrame:
     """Respondent turns with a recommendation code, with ``about``: their other codes (a list)."""
     if segments is None or not rec or "codes" not in segments.columns:
         return pd.DataFrame(columns=["segment_id", "doc_id", "case", "speaker", "text", "about"])
     from pipeline.stages.compare.differences import _cases
 
     resp = segments[segments["speaker_role"] == "respondent"].reset_index(drop=True)
-    resp = resp.assign(case=_cases(segments, resp).to_numpy())  # a table's units are cases, as in compare
+    resp = resp.assign(case=_cases(segments, resp, cases).to_numpy())  # a table's units are cases, as in compare
     codes = resp["codes"].map(_codes)
     mask = codes.map(lambda cs: any(c in rec for c in cs))
     turns = resp[mask][["segment_id", "doc_id", "case", "speaker", "text"]].copy()
@@ -53,7 +53,7 @@ def recommendations(segments, comparison, codebook, settings, t: Texts) -> dict:
     rec = recommendation_codes(codebook, settings)
     if not rec:
         return {"available": False, "note": t["rec_none"], "groups": [], "finding": None}
-    turns = suggestion_turns(segments, rec)
+    turns = suggestion_turns(segments, rec, comparison.settings.cases)
     total = comparison.corpus[comparison.corpus["attribute"] == "(all)"].iloc[0]
     prev = comparison.prevalence
     row = prev[(prev["attribute"] == "(all)") & prev["code"].isin(rec)].sort_values(
