@@ -466,3 +466,18 @@ def test_every_command_is_guarded():
     callbacks.append(cli.review_app.registered_callback.callback)
     assert len(callbacks) >= 16
     assert [f.__name__ for f in callbacks if not hasattr(f, "__wrapped__")] == []
+
+
+def test_qualpipe_warnings_survive_a_library_that_silences_user_warnings():
+    """BERTopic runs warnings.filterwarnings("ignore", category=UserWarning) when imported; qualpipe's
+    warnings (and the topic model's) must still reach the user after the topics stage."""
+    import warnings
+
+    from pipeline.stages.topics import TopicsWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", category=UserWarning)  # what importing bertopic does
+        warnings.warn("a row without text", QualpipeWarning)
+        warnings.warn("mostly outliers", TopicsWarning)
+    assert [str(w.message) for w in caught] == ["a row without text", "mostly outliers"]
