@@ -133,3 +133,18 @@ def test_passages_of_one_article_can_be_one_case(tmp_path):
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
     assert "16 in the national group (2 cases), 16 in the local group (2 cases)" in text
     assert "4 documents (4 cases) with 32 respondents" in text
+
+
+def test_run_tells_what_ingest_found(tmp_path):
+    """`qualpipe run` prints ingest's warnings (here a table row without text, named by file and row)
+    as `qualpipe ingest` does, also after the topic model was imported."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    path = make_study(tmp_path, {"gazette": "local"})
+    table = tmp_path / "passages" / "gazette.csv"
+    table.write_text(table.read_text(encoding="utf-8") + "gazette-p9,\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", "--study", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "gazette.csv:10[text]" in result.output and "has no text" in result.output
