@@ -119,17 +119,52 @@ def test_two_groups_count_documents_not_units(tmp_path):
     assert not MENTORING.search(re.sub(r"<[^>]+>", " ", html))
 
 
-def test_passages_of_one_article_can_be_one_case(tmp_path):
+@pytest.fixture(scope="module")
+def two_papers(tmp_path_factory) -> Path:
+    """Two kinds of paper, two papers each, compared by article (compare.cases: documents)."""
+    papers = {"gazette": "local", "herald": "local", "times": "national", "post": "national"}
+    path = make_study(tmp_path_factory.mktemp("two"), papers,
+                      compare={"by": ["paper"], "within": [], "min_group_docs": 2, "cases": "documents"})
+    pipeline.run(path)
+    return path
+
+
+#: the words of the project's first study that must never reach another study's outputs
+MENTORING_WORDS = re.compile(r"mentor|mentee|mentoring|pilot|implementation model", re.I)
+
+
+def _mentoring_words(out: Path) -> list[str]:
+    """Every mentoring word in any file of an output folder: text and binary files byte by byte,
+    Parquet tables (compressed) cell by cell, with the file it is in."""
+    found = []
+    for file in sorted(p for p in out.rglob("*") if p.is_file()):
+        if file.suffix == ".parquet":
+            frame = pd.read_parquet(file)
+            text = " ".join(map(str, frame.columns)) + " " + " ".join(
+                frame[c].astype(str).str.cat(sep=" ") for c in frame.columns)
+        else:
+            text = file.read_bytes().decode("latin-1")
+        found += [f"{file.relative_to(out)}: {m.group(0)}" for m in MENTORING_WORDS.finditer(text)]
+    return found
+
+
+@pytest.mark.parametrize("study", ["one_group", "two_papers"])
+def test_no_mentoring_word_in_any_output_of_another_study(study, request):
+    path = request.getfixturevalue(study)
+    out = path.parent / "out"
+    assert {"index.html", "segments.csv", "coded_segments.parquet", "differences.csv", "provenance.json"} <= {
+        p.name for p in out.iterdir()}
+    assert _mentoring_words(out) == []
+
+
+def test_passages_of_one_article_can_be_one_case(two_papers):
     """compare.cases: documents - the passages of a table belong together (one article): the
     article is the case that is resampled and tested, not each passage."""
-    papers = {"gazette": "local", "herald": "local", "times": "national", "post": "national"}
-    path = make_study(tmp_path, papers, compare={"by": ["paper"], "within": [], "min_group_docs": 2,
-                                                 "cases": "documents"})
-    diffs = pipeline.compare(pipeline.load_study(path)).differences
+    diffs = pd.read_csv(two_papers.parent / "out" / "differences.csv")
     assert set(diffs["n_docs_a"]) == {2} and set(diffs["n_cases_a"]) == {2} and set(diffs["n_cases_b"]) == {2}
     prices = diffs[diffs["code"] == "economy.prices"].iloc[0]
     assert prices["n_respondents_a"] == 16  # shares still count passages
-    html = pipeline.report(pipeline.load_study(path)).read_text(encoding="utf-8")
+    html = (two_papers.parent / "out" / "index.html").read_text(encoding="utf-8")
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
     assert "16 in the national group (2 cases), 16 in the local group (2 cases)" in text
     assert "4 documents (4 cases) with 32 respondents" in text

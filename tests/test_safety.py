@@ -478,6 +478,6 @@ def test_qualpipe_warnings_survive_a_library_that_silences_user_warnings():
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         warnings.filterwarnings("ignore", category=UserWarning)  # what importing bertopic does
-        warnings.warn("a row without text", QualpipeWarning)
-        warnings.warn("mostly outliers", TopicsWarning)
+        warnings.warn("a row without text", QualpipeWarning, stacklevel=1)
+        warnings.warn("mostly outliers", TopicsWarning, stacklevel=1)
     assert [str(w.message) for w in caught] == ["a row without text", "mostly outliers"]
