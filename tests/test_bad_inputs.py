@@ -259,3 +259,19 @@ def test_numbers_in_attributes_mean_the_text_of_manifest_cells(tmp_path: Path, r
     edit("study.yaml", "[2005, 2006]", "[2005]")(tmp_path)
     result = runner.invoke(app, ["validate", "--study", str(study)])
     assert result.exit_code == 1 and "manifest.csv:3[year]" in result.output and "2006" in result.output
+
+
+def test_a_respondent_who_speaks_once_in_a_short_file_is_a_speaker(tmp_path: Path, runner: CliRunner, monkeypatch):
+    """Every line of the file is 'Label: text': the one answer is the respondent's turn, not text of
+    the interviewer's (which left the document without a respondent turn)."""
+    import pandas as pd
+
+    study = make_study(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    write("transcripts/b.txt", "Interviewer: Wat vond je ervan?\nBram: Ik zocht een netwerk.\n")(tmp_path)
+    result = runner.invoke(app, ["ingest", "--study", str(study)])
+    assert result.exit_code == 0 and "labels no other line" not in result.output, result.output
+    segments = pd.read_csv(tmp_path / "reports" / "tiny" / "segments.csv")
+    b = segments[segments["doc_id"] == "b"]
+    assert b["speaker_role"].tolist() == ["interviewer", "respondent"]
+    assert b["text"].tolist() == ["Wat vond je ervan?", "Ik zocht een netwerk."]
