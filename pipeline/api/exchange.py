@@ -50,11 +50,11 @@ def _code_setting_problems(study: Study, codebook) -> list[Problem]:
     does not hold: they would be ignored without a word."""
     known = {code.id for code, _, _ in codebook.walk()}
     named = [("report.recommendation_codes", c) for c in study.report.recommendation_codes]
-    for code, contrary in study.report.contrary.items():
-        named += [("report.contrary", code)] + [(f"report.contrary.{code}", c) for c in contrary]
-    return [Problem(study.where(key), f"code '{code}' is not in the codebook {codebook.name}.",
+    for head, contrary in study.report.contrary.items():
+        named += [("report.contrary", head)] + [(f"report.contrary.{head}", c) for c in contrary]
+    return [Problem(study.where(key), f"code '{name}' is not in the codebook {codebook.name}.",
                     f"Use a code, parent or theme id of the codebook (e.g. '{sorted(known)[0]}'), or remove it.")
-            for key, code in named if code not in known]
+            for key, name in named if name not in known]
 
 
 def _attribute_setting_problems(study: Study) -> list[Problem]:
