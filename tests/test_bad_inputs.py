@@ -297,6 +297,8 @@ CASES = [
     # -- layout -----------------------------------------------------------------------------------------
     Case("transcript-no-speaker-labels", write("transcripts/b.txt", "Ik zocht een netwerk.\n\nNu heb ik werk.\n"),
          ("no speaker labels", "2 paragraphs"), file="b.txt", command=("ingest",), exit_code=0),
+    Case("transcript-only-interviewer-turns", write("transcripts/b.txt", "Interviewer: Hallo?\n\nInterviewer: Niemand?\n"),
+         ("no respondent turn", "interviewer_labels"), file="b.txt", command=("ingest",), exit_code=0),
     Case("transcript-one-off-note-label", write("transcripts/b.txt", TRANSCRIPT_B + "Note: recorder stopped here\n"),
          ("b.txt:5", "labels no other line"), file="b.txt", command=("ingest",), exit_code=0),
     Case("srt-cues-overlap", replace_b("b.srt", "1\n00:00:01,000 --> 00:00:05,000\nInterviewer: Hi\n\n"
