@@ -183,3 +183,4 @@ def test_run_tells_what_ingest_found(tmp_path):
     result = CliRunner().invoke(app, ["run", "--study", str(path)])
     assert result.exit_code == 0, result.output
     assert "gazette.csv:10[text]" in result.output and "has no text" in result.output
+    assert "no two coders coded a document in common (coders: coder_a)" in result.output  # one coder: said
