@@ -115,6 +115,10 @@ def problem(code: str, where: str, severity: str | None = None, **names: object)
     return Problem(where, message.format(**names), fix.format(**names), kind, code)
 
 
-class QualpipeWarning(UserWarning):
+class QualpipeWarning(Warning):
     """Something qualpipe repaired on its own and tells the user about (a damaged cache entry or
-    provenance file that was recomputed). The CLI prints these as ``warning: ...`` lines."""
+    provenance file that was recomputed). The CLI prints these as ``warning: ...`` lines.
+
+    Not a ``UserWarning``: BERTopic silences every ``UserWarning`` of the process when it is
+    imported (``warnings.filterwarnings("ignore", category=UserWarning)``), which hid qualpipe's
+    warnings from every stage after the topic model."""

@@ -117,3 +117,70 @@ def test_two_groups_count_documents_not_units(tmp_path):
     html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert "The comparison at a glance" in html and "the local group" in html
     assert not MENTORING.search(re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.fixture(scope="module")
+def two_papers(tmp_path_factory) -> Path:
+    """Two kinds of paper, two papers each, compared by article (compare.cases: documents)."""
+    papers = {"gazette": "local", "herald": "local", "times": "national", "post": "national"}
+    path = make_study(tmp_path_factory.mktemp("two"), papers,
+                      compare={"by": ["paper"], "within": [], "min_group_docs": 2, "cases": "documents"})
+    pipeline.run(path)
+    return path
+
+
+#: the words of the project's first study that must never reach another study's outputs
+MENTORING_WORDS = re.compile(r"mentor|mentee|mentoring|pilot|implementation model", re.I)
+
+
+def _mentoring_words(out: Path) -> list[str]:
+    """Every mentoring word in any file of an output folder: text and binary files byte by byte,
+    Parquet tables (compressed) cell by cell, with the file it is in."""
+    found = []
+    for file in sorted(p for p in out.rglob("*") if p.is_file()):
+        if file.suffix == ".parquet":
+            frame = pd.read_parquet(file)
+            text = " ".join(map(str, frame.columns)) + " " + " ".join(
+                frame[c].astype(str).str.cat(sep=" ") for c in frame.columns)
+        else:
+            text = file.read_bytes().decode("latin-1")
+        found += [f"{file.relative_to(out)}: {m.group(0)}" for m in MENTORING_WORDS.finditer(text)]
+    return found
+
+
+@pytest.mark.parametrize("study", ["one_group", "two_papers"])
+def test_no_mentoring_word_in_any_output_of_another_study(study, request):
+    path = request.getfixturevalue(study)
+    out = path.parent / "out"
+    assert {"index.html", "segments.csv", "coded_segments.parquet", "differences.csv", "provenance.json"} <= {
+        p.name for p in out.iterdir()}
+    assert _mentoring_words(out) == []
+
+
+def test_passages_of_one_article_can_be_one_case(two_papers):
+    """compare.cases: documents - the passages of a table belong together (one article): the
+    article is the case that is resampled and tested, not each passage."""
+    diffs = pd.read_csv(two_papers.parent / "out" / "differences.csv")
+    assert set(diffs["n_docs_a"]) == {2} and set(diffs["n_cases_a"]) == {2} and set(diffs["n_cases_b"]) == {2}
+    prices = diffs[diffs["code"] == "economy.prices"].iloc[0]
+    assert prices["n_respondents_a"] == 16  # shares still count passages
+    html = (two_papers.parent / "out" / "index.html").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "16 in the national group (2 cases), 16 in the local group (2 cases)" in text
+    assert "4 documents (4 cases) with 32 respondents" in text
+
+
+def test_run_tells_what_ingest_found(tmp_path):
+    """`qualpipe run` prints ingest's warnings (here a table row without text, named by file and row)
+    as `qualpipe ingest` does, also after the topic model was imported."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    path = make_study(tmp_path, {"gazette": "local"})
+    table = tmp_path / "passages" / "gazette.csv"
+    table.write_text(table.read_text(encoding="utf-8") + "gazette-p9,\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", "--study", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "gazette.csv:10[text]" in result.output and "has no text" in result.output
+    assert "no two coders coded a document in common (coders: coder_a)" in result.output  # one coder: said

@@ -94,6 +94,33 @@ def remove(path: str) -> Callable[[Path], None]:
     return apply
 
 
+def replace_b(name: str, content: str | bytes) -> Callable[[Path], None]:
+    """Transcript b becomes ``transcripts/<name>`` (another format), listed so in the manifest."""
+    def apply(root: Path) -> None:
+        remove("transcripts/b.txt")(root)
+        write(f"transcripts/{name}", content)(root)
+        edit("manifest.csv", "b,b.txt", f"b,{name}")(root)
+    return apply
+
+
+def setting(text: str) -> Callable[[Path], None]:
+    """Add lines to the study file."""
+    return edit("study.yaml", "coding: {coder: rule}", "coding: {coder: rule}\n" + text)
+
+
+def outside(kind: str) -> Callable[[Path], None]:
+    """Manifest row b points at a file outside the transcripts folder (``..``, absolute, symlink)."""
+    def apply(root: Path) -> None:
+        write("outside/secret.txt", TRANSCRIPT_B)(root)
+        name = {"dotdot": "../outside/secret.txt", "absolute": str(root / "outside" / "secret.txt"),
+                "symlink": "link.txt"}[kind]
+        if kind == "symlink":
+            (root / "transcripts" / "link.txt").symlink_to(root / "outside" / "secret.txt")
+        remove("transcripts/b.txt")(root)
+        edit("manifest.csv", "b,b.txt", f"b,{name}")(root)
+    return apply
+
+
 @dataclass
 class Case:
     id: str
@@ -140,6 +167,9 @@ CASES = [
     Case("study-not-utf8", write("study.yaml", STUDY.replace("name: tiny", "name: tiny\ndescription: caf\xe9")
                                  .encode("cp1252")), ("UTF-8",)),
     Case("study-file-missing", remove("study.yaml"), ("does not exist", "--study")),
+    Case("study-attribute-value-yes-no", edit("study.yaml", "coding: {coder: rule}",
+                                              "coding: {coder: rule}\nattributes: {paid: [yes, no]}"),
+         ("attributes", "truth value", "quotes")),
     Case("study-wrong-type-list", edit("study.yaml", "languages: [en, nl]", "languages: en"), ("languages",)),
     # -- the codebook --------------------------------------------------------------------------------
     Case("codebook-not-yaml", write("codebook.yaml", "name: tiny\nthemes: [\n"), ("YAML", "line"),
@@ -212,6 +242,94 @@ CASES = [
                                                     "coding: {coder: rule}\ningest: {max_file_mb: 1}")(root)),
          ("MB", "max_file_mb"), file="b.txt"),
     Case("transcript-whitespace-only", write("transcripts/b.txt", " \n\n\t\n"), ("b.txt",), file="b.txt"),
+    # -- settings that name codes or attributes ------------------------------------------------------
+    Case("study-compare-by-unknown-attribute", setting("compare: {by: [region]}"),
+         ("compare.by", "region", "method", "model")),
+    Case("study-compare-within-unknown-attribute", setting("compare: {by: [model], within: [regio]}"),
+         ("compare.within", "regio")),
+    Case("study-spread-quotes-by-unknown", setting("report: {spread_quotes_by: [wave]}"),
+         ("report.spread_quotes_by", "wave")),
+    Case("study-recommendation-code-unknown", setting("report: {recommendation_codes: [goals.nope]}"),
+         ("report.recommendation_codes", "goals.nope", "codebook")),
+    Case("study-contrary-code-unknown", setting("report: {contrary: {goals.job: [goals.jobless]}}"),
+         ("report.contrary.goals.job", "goals.jobless")),
+    Case("study-compare-cases-unknown", setting("compare: {cases: articles}"), ("compare.cases", "articles")),
+    Case("study-attribute-column-missing", setting("attributes: {region: [north]}"), ("region", "column"),
+         file="manifest.csv"),
+    Case("study-languages-empty", edit("study.yaml", "languages: [en, nl]", "languages: []"), ("language", "nl"),
+         file="manifest.csv"),
+    # -- where things are written and read -------------------------------------------------------------
+    Case("study-output-is-the-transcripts-folder", setting("output: transcripts"), ("output", "transcripts folder")),
+    Case("study-output-is-an-existing-file", setting("output: manifest.csv"), ("output", "existing file")),
+    Case("study-key-dir-in-transcripts", setting("pseudonymise: {key_dir: transcripts/keys}"),
+         ("key_dir", "transcripts folder")),
+    Case("manifest-file-climbs-out", outside("dotdot"), ("manifest.csv:3[file]", "'..'", "allow_outside_files"),
+         file="manifest.csv"),
+    Case("manifest-file-absolute-path", outside("absolute"), ("manifest.csv:3[file]", "absolute path"),
+         file="manifest.csv"),
+    Case("manifest-file-symlink-out", outside("symlink"), ("manifest.csv:3[file]", "symbolic link"),
+         file="manifest.csv"),
+    Case("manifest-same-file-twice", edit("manifest.csv", "b,b.txt", "b,a.txt"),
+         ("manifest.csv:3[file]", "listed twice", "line 2"), file="manifest.csv"),
+    Case("manifest-file-is-a-folder", lambda root: ((root / "transcripts" / "d.txt").mkdir(),
+                                                    remove("transcripts/b.txt")(root),
+                                                    edit("manifest.csv", "b,b.txt", "b,d.txt")(root)),
+         ("manifest.csv:3[file]", "d.txt"), file="manifest.csv"),
+    Case("manifest-semicolons", write("manifest.csv", MANIFEST.replace(",", ";")), ("missing column", "doc_id"),
+         file="manifest.csv"),
+    Case("transcript-not-in-manifest", write("transcripts/c.txt", TRANSCRIPT_B), ("not in the manifest",
+                                                                                 "ingest.ignore"), file="c.txt"),
+    # -- encodings and binary (ingest: read, warned with the line, or refused) -----------------------------
+    Case("transcript-random-bytes", write("transcripts/b.txt", bytes((i * 7919 + 13) % 256 for i in range(4096))),
+         ("binary",), file="b.txt"),
+    Case("transcript-mixed-utf8-cp1252", write("transcripts/b.txt", TRANSCRIPT_B.replace("werk.", "werk, \u00e9\u00e9n.")
+                                               .encode("utf-8") + "Interviewer: Caf\u00e9?\nBram: Na\u00efef.\n".encode("cp1252")),
+         ("b.txt:5", "cp1252"), file="b.txt", command=("ingest",), exit_code=0),
+    Case("transcript-utf16-lone-surrogate", write("transcripts/b.txt", "\ufeffInterviewer: Hi\nBram: a".encode(
+        "utf-16-le") + b"\x00\xd8" + "b\nInterviewer: Ok\nBram: Ja\n".encode("utf-16-le")),
+         ("b.txt:2", "surrogate"), file="b.txt", command=("ingest",), exit_code=0),
+    Case("transcript-cesu8", write("transcripts/b.txt", TRANSCRIPT_B.encode() + b"Bram: smile \xed\xa0\xbd\xed\xb8\x80\n"),
+         ("b.txt:5", "CESU-8"), file="b.txt", command=("ingest",), exit_code=0),
+    Case("transcript-nul-bytes", write("transcripts/b.txt", TRANSCRIPT_B.replace("netwerk", "net\x00werk")),
+         ("b.txt:2", "NUL"), file="b.txt", command=("ingest",), exit_code=0),
+    Case("transcript-zero-width-in-label", write("transcripts/b.txt", TRANSCRIPT_B.replace("Bram:", "\u200bBr\u200dam:", 1)),
+         ("b.txt:2", "zero-width"), file="b.txt", command=("ingest",), exit_code=0),
+    # -- layout -----------------------------------------------------------------------------------------
+    Case("transcript-no-speaker-labels", write("transcripts/b.txt", "Ik zocht een netwerk.\n\nNu heb ik werk.\n"),
+         ("no speaker labels", "2 paragraphs"), file="b.txt", command=("ingest",), exit_code=0),
+    Case("transcript-only-interviewer-turns", write("transcripts/b.txt", "Interviewer: Hallo?\n\nInterviewer: Niemand?\n"),
+         ("no respondent turn", "interviewer_labels"), file="b.txt", command=("ingest",), exit_code=0),
+    Case("transcript-one-off-note-label", write("transcripts/b.txt", TRANSCRIPT_B + "Note: recorder stopped here\n"),
+         ("b.txt:5", "labels no other line"), file="b.txt", command=("ingest",), exit_code=0),
+    Case("srt-cues-overlap", replace_b("b.srt", "1\n00:00:01,000 --> 00:00:05,000\nInterviewer: Hi\n\n"
+                                      "2\n00:00:03,000 --> 00:00:06,000\nBram: Ik zocht werk.\n\n"
+                                      "3\n00:00:07,000 --> 00:00:08,000\nInterviewer: Ok\n"),
+         ("b.srt:6 (cue 2)", "start before the cue above them ends"), file="b.srt", command=("ingest",), exit_code=0),
+    Case("srt-broken-numbering", replace_b("b.srt", "1\n00:00:01,000 --> 00:00:02,000\nInterviewer: Hi\n\n"
+                                          "7\n00:00:03,000 --> 00:00:04,000\nBram: Ik zocht werk.\n"),
+         ("b.srt", "1, 2, 3"), file="b.srt", command=("ingest",), exit_code=0),
+    Case("vtt-malformed-timing", replace_b("b.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:0x.000\n<v Interviewer>Hi</v>\n\n"
+                                          "00:00:03.000 --> 00:00:04.000\n<v Bram>Ik zocht werk.</v>\n"),
+         ("b.vtt:3 (cue 1)", "malformed cue timing"), file="b.vtt", command=("ingest",), exit_code=0),
+    Case("docx-not-a-word-file", replace_b("b.docx", b"not a zip at all"), ("Word", "save it again"), file="b.docx"),
+    Case("xlsx-not-a-workbook", replace_b("b.xlsx", b"PK\x03\x04broken"), ("spreadsheet",), file="b.xlsx"),
+    Case("table-without-text-column", replace_b("b.csv", "id,comment\nR1,netwerk\n"),
+         ("b.csv[header]", "no text column", "table_text_columns"), file="b.csv"),
+    Case("table-duplicate-unit-id", replace_b("b.csv", "id,text\nR1,netwerk\nR1,werk\n"),
+         ("b.csv:3[id]", "also on row 2"), file="b.csv"),
+    Case("table-empty-unit-id", replace_b("b.csv", "id,text\nR1,netwerk\n,werk\n"), ("b.csv:3[id]", "empty"),
+         file="b.csv"),
+    Case("table-row-without-text", replace_b("b.csv", "id,text\nR1,netwerk\nR2,\n"), ("b.csv:3[text]", "no text"),
+         file="b.csv", command=("ingest",), exit_code=0),
+    # -- human codings, more -------------------------------------------------------------------------------
+    Case("codings-xlsx-broken", add_codings(b"PK\x03\x04nope", name="codings.xlsx"), ("workbook",),
+         file="codings.xlsx"),
+    Case("codings-unknown-decision", add_codings("segment_id,code,coder,decision\na:2,goals.network,ann,maybe\n"),
+         ("codings.csv:2[decision]", "maybe", "accept"), file="codings.csv"),
+    Case("codebook-cues-not-a-list", edit("codebook.yaml", "cues: {en: [job], nl: [werk]}", "cues: 5"),
+         ("goals.job", "cues"), file="codebook.yaml"),
+    Case("codebook-misspelt-codes-key", edit("codebook.yaml", "    codes:\n", "    codez:\n"), ("codez",),
+         file="codebook.yaml"),
 ]
 
 
@@ -242,3 +360,33 @@ def test_the_base_study_is_valid(tmp_path: Path, runner: CliRunner, monkeypatch)
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["validate", "--study", str(study)])
     assert result.exit_code == 0, result.output
+
+
+def test_numbers_in_attributes_mean_the_text_of_manifest_cells(tmp_path: Path, runner: CliRunner, monkeypatch):
+    """A year written bare in the study file (`year: [2005, 2006]`) is the manifest's text '2005'."""
+    study = make_study(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    write("manifest.csv", MANIFEST.replace(",role\n", ",role,year\n").replace("mentee\n", "mentee,2005\n", 1)
+          .replace("mentee\n", "mentee,2006\n"))(tmp_path)
+    edit("study.yaml", "coding: {coder: rule}", "coding: {coder: rule}\nattributes: {year: [2005, 2006]}")(tmp_path)
+    result = runner.invoke(app, ["validate", "--study", str(study)])
+    assert result.exit_code == 0, result.output
+    edit("study.yaml", "[2005, 2006]", "[2005]")(tmp_path)
+    result = runner.invoke(app, ["validate", "--study", str(study)])
+    assert result.exit_code == 1 and "manifest.csv:3[year]" in result.output and "2006" in result.output
+
+
+def test_a_respondent_who_speaks_once_in_a_short_file_is_a_speaker(tmp_path: Path, runner: CliRunner, monkeypatch):
+    """Every line of the file is 'Label: text': the one answer is the respondent's turn, not text of
+    the interviewer's (which left the document without a respondent turn)."""
+    import pandas as pd
+
+    study = make_study(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    write("transcripts/b.txt", "Interviewer: Wat vond je ervan?\nBram: Ik zocht een netwerk.\n")(tmp_path)
+    result = runner.invoke(app, ["ingest", "--study", str(study)])
+    assert result.exit_code == 0 and "labels no other line" not in result.output, result.output
+    segments = pd.read_csv(tmp_path / "reports" / "tiny" / "segments.csv")
+    b = segments[segments["doc_id"] == "b"]
+    assert b["speaker_role"].tolist() == ["interviewer", "respondent"]
+    assert b["text"].tolist() == ["Wat vond je ervan?", "Ik zocht een netwerk."]

@@ -261,6 +261,46 @@ def test_a_killed_ingest_leaves_consistent_outputs_and_a_rerun_is_identical(tmp_
     assert key.read_bytes() == (tmp_path / "ref" / ".private" / "small.pseudonym_key.csv").read_bytes()
 
 
+def _run_process(path: Path) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "QUALPIPE_NO_CACHE": "0"}
+    return subprocess.Popen([sys.executable, "-m", "pipeline.cli", "run", "--study", str(path)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _visible(folder: Path) -> dict[str, str]:
+    """Digests of the files a person sees (hidden temporary files of a killed write left out)."""
+    return {name: d for name, d in digests(folder).items() if not Path(name).name.startswith(".")}
+
+
+@pytest.mark.slow
+def test_a_killed_run_leaves_whole_files_and_a_rerun_is_identical(tmp_path):
+    """SIGKILL `qualpipe run` after it coded, fitted topics and compared: every file left is
+    whole (byte-identical to an undisturbed run's, provenance.json valid JSON), and a re-run from
+    the half-filled cache gives the same bytes as the undisturbed run."""
+    (tmp_path / "ref").mkdir()
+    (tmp_path / "killed").mkdir()
+    assert _run_process(small_study(tmp_path / "ref")).wait(600) == 0
+    expected = _visible(tmp_path / "ref" / "reports" / "small")
+    path = small_study(tmp_path / "killed")
+    out = tmp_path / "killed" / "reports" / "small"
+    moments = [lambda: (out / "coded_segments.csv").exists(),  # (a killed ingest: the test above)
+               lambda: (out / "topics.csv").exists(), lambda: (out / "differences.csv").exists()]
+    for moment in moments:
+        process = _run_process(path)
+        started = time.monotonic()
+        while process.poll() is None and not moment() and time.monotonic() - started < 600:
+            time.sleep(0.002)
+        process.send_signal(signal.SIGKILL)
+        process.wait(30)
+        for name, value in _visible(out).items():
+            if name == "provenance.json":
+                json.loads((out / name).read_text())  # whole, if not yet holding every stage
+            else:
+                assert value == expected[name], f"{name} differs after a kill"
+    assert _run_process(path).wait(600) == 0
+    assert _visible(out) == expected
+
+
 # -- 3. spreadsheet injection ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("value, escaped", [
@@ -466,3 +506,18 @@ def test_every_command_is_guarded():
     callbacks.append(cli.review_app.registered_callback.callback)
     assert len(callbacks) >= 16
     assert [f.__name__ for f in callbacks if not hasattr(f, "__wrapped__")] == []
+
+
+def test_qualpipe_warnings_survive_a_library_that_silences_user_warnings():
+    """BERTopic runs warnings.filterwarnings("ignore", category=UserWarning) when imported; qualpipe's
+    warnings (and the topic model's) must still reach the user after the topics stage."""
+    import warnings
+
+    from pipeline.stages.topics import TopicsWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", category=UserWarning)  # what importing bertopic does
+        warnings.warn("a row without text", QualpipeWarning, stacklevel=1)
+        warnings.warn("mostly outliers", TopicsWarning, stacklevel=1)
+    assert [str(w.message) for w in caught] == ["a row without text", "mostly outliers"]

@@ -2,11 +2,11 @@
 document): written with its header only, with a warning and a note for the report."""
 from __future__ import annotations
 
-import logging
+import warnings
 
 import pandas as pd
 
-log = logging.getLogger("qualpipe")
+from pipeline.errors import QualpipeWarning
 
 #: columns of agreement.csv (also written, header only, when there is nothing to compare)
 AGREEMENT_COLUMNS = ["level", "code", "theme", "coders", "n_coders", "n_units", "n_positive", "n_positive_by_coder",
@@ -23,8 +23,8 @@ def explain_empty(table: pd.DataFrame, codings: pd.DataFrame, where: str, note: 
         table.attrs["note"] = note or (
             f"no two coders coded a document in common (coders: {', '.join(found) or 'none'}), "
             "so there is no agreement to compute; agreement.csv holds its header only")
-        log.warning("%s: %s. Fix: have a second coder code some of the same documents and add the file under "
-                    "'human_codings:'.", where, table.attrs["note"])
+        warnings.warn(f"{where}: {table.attrs['note']}. Fix: have a second coder code some of the same documents "
+                      "and add the file under 'human_codings:'.", QualpipeWarning, stacklevel=2)
     return table
 
 

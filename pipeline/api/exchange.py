@@ -35,10 +35,48 @@ def validate_study(study: Study | str | Path) -> list[Problem]:
     for path in absent:
         problems.append(Problem(study.where("human_codings"), f"{study.resolve(path)} does not exist.",
                                 "Correct the path or remove it from the list."))
+    if codebook is not None:
+        problems += _code_setting_problems(study, codebook)
+    if not any(p.severity == "error" for p in problems):
+        problems += _attribute_setting_problems(study)
     if codebook is not None and study.human_codings and not absent and not any(
             p.severity == "error" for p in problems):
         problems += _codings_problems(study, codebook)
     return problems
+
+
+def _code_setting_problems(study: Study, codebook) -> list[Problem]:
+    """Codes the study file names (report.recommendation_codes, report.contrary) that the codebook
+    does not hold: they would be ignored without a word."""
+    known = {code.id for code, _, _ in codebook.walk()}
+    named = [("report.recommendation_codes", c) for c in study.report.recommendation_codes]
+    for head, contrary in study.report.contrary.items():
+        named += [("report.contrary", head)] + [(f"report.contrary.{head}", c) for c in contrary]
+    return [Problem(study.where(key), f"code '{name}' is not in the codebook {codebook.name}.",
+                    f"Use a code, parent or theme id of the codebook (e.g. '{sorted(known)[0]}'), or remove it.")
+            for key, name in named if name not in known]
+
+
+def _attribute_setting_problems(study: Study) -> list[Problem]:
+    """Attributes the study file names for comparing and quoting that no document or unit carries:
+    found at validate, not when the comparison stops."""
+    keys = [(f"compare.{k}", getattr(study.compare, k)) for k in ("by", "within", "case_attributes")
+            if k in study.compare.model_fields_set]
+    if "spread_quotes_by" in study.report.model_fields_set:
+        keys.append(("report.spread_quotes_by", study.report.spread_quotes_by))
+    if not any(names for _, names in keys):
+        return []
+    try:
+        columns = set(ingest(study, write=False).segments.columns)
+    except QualpipeError as exc:
+        return exc.problems
+    from pipeline.schemas import SCHEMAS
+
+    base = SCHEMAS["segments"]
+    attributes = sorted(columns - set(base.columns) - set(base.optional))
+    return [Problem(study.where(key), f"attribute '{name}' is not a column of the manifest (nor of a table "
+                    "of units or the speakers file).", f"Use one of {attributes}, or remove it.")
+            for key, names in keys for name in names if name not in columns]
 
 
 def _codings_problems(study: Study, codebook) -> list[Problem]:

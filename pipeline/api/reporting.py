@@ -94,6 +94,19 @@ def run(study: Study | str | Path) -> Path:
     key = run_key(study, with_key_file=False)
     with session():
         path = report(study)
+        _tell_ingest_warnings(study)
     if path == study.output_dir / "index.html":
         write_record(study, path, key)
     return path
+
+
+def _tell_ingest_warnings(study: Study) -> None:
+    """A run says what reading the transcripts found (a table row without text, control characters
+    removed, names waiting for review), as ``qualpipe ingest`` does: a run must not swallow it."""
+    import warnings
+
+    from pipeline.api.stages import _ingest_t
+    from pipeline.errors import QualpipeWarning
+
+    for problem in _ingest_t(study)[0].warnings:
+        warnings.warn(str(problem), QualpipeWarning, stacklevel=3)

@@ -21,7 +21,7 @@ from pipeline.api.io import sha256_file, update_provenance, write_table
 from pipeline.api.results import CodeResult, IngestResult, TopicsOutput
 from pipeline.api.session import as_study, memo
 from pipeline.codebook import load_codebook
-from pipeline.errors import QualpipeError
+from pipeline.errors import Problem, QualpipeError
 from pipeline.schemas import check
 from pipeline.settings import Study
 from pipeline.stages.compare.setup import declared_attributes
@@ -109,6 +109,21 @@ def _ingest_settings(study: Study) -> dict:
     return settings
 
 
+def _without_respondents(study: Study, corpus) -> list[Problem]:
+    """A warning per document whose every turn is the interviewer's: nothing of it is coded or
+    compared, which must not pass without a word."""
+    docs = corpus.documents
+    if docs.empty or "n_respondent_turns" not in docs:
+        return []
+    silent = docs[(docs["n_turns"] > 0) & (docs["n_respondent_turns"] == 0)]
+    return [Problem(str(study.transcripts_dir / str(file)), f"document {doc!r} has no respondent turn: all its "
+                    f"{n} turn(s) are the interviewer's, so nothing of it is coded or compared.",
+                    "If a participant speaks in it, check their label is not one of interviewer_labels (or the "
+                    "manifest's 'interviewer' column); if the label is missing, add 'Label:' before their words.",
+                    severity="warning")
+            for doc, file, n in zip(silent["doc_id"], silent["file"], silent["n_turns"])]
+
+
 def _ingest(study: Study, write: bool = True, skip_invalid: bool = False) -> tuple[IngestResult, str]:
     from pipeline.api.cache import _file_hash
     from pipeline.stages.ingest.corpus import ingest as read_corpus
@@ -124,7 +139,8 @@ def _ingest(study: Study, write: bool = True, skip_invalid: bool = False) -> tup
     check(corpus.segments, "segments", "ingest: segments")
     # the pseudonyms depend on the key file as it was; the result is valid for the file as it is now
     token = digest("ingest", stage_code_hash("ingest"), fingerprint, settings, _file_hash(key_file))
-    result = IngestResult(corpus.documents, corpus.segments, corpus.warnings, study.output_dir, hit)
+    result = IngestResult(corpus.documents, corpus.segments, corpus.warnings + _without_respondents(study, corpus),
+                          study.output_dir, hit)
     if write:
         out = study.output_dir
         written = write_table(corpus.documents, out, "documents") + write_table(corpus.segments, out, "segments")

@@ -197,6 +197,12 @@ class CompareSettings(StrictModel):
     quotes_per_cell: int = Field(2, ge=1, description="quotes per case x theme cell of the framework matrix")
     quote_chars: int = Field(240, ge=40, description="quotes are trimmed to about this many characters")
     test: Literal["fisher", "permutation"] = Field("fisher", description="test for two-group comparisons")
+    cases: Literal["auto", "documents"] = Field(
+        "auto", description="what a case (the unit resampled and tested) is: 'auto' takes each unit of a table "
+                            "of one-turn units without an interviewer (open answers of different people) as a "
+                            "case and a document otherwise; 'documents' takes every document as one case, for "
+                            "tables whose units belong together (the passages of one article, one person's "
+                            "answers)")
     case_attributes: list[str] = Field(default_factory=lambda: list(CASE_ATTRIBUTES),
                                        description="attributes shown with each case of the framework matrix; "
                                                    "when the study file does not set it, the attributes it "

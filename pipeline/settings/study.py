@@ -89,6 +89,24 @@ class Study(StrictModel):
             )
         return value
 
+    @field_validator("attributes", mode="before")
+    @classmethod
+    def _numbers_as_text(cls, value: Any) -> Any:
+        """A manifest cell is text: a year or a number written bare in YAML (``2005``) means the
+        same text. A bare yes/no/true/false is refused: YAML reads it as a truth value."""
+        if not isinstance(value, dict):
+            return value
+        out = {}
+        for key, values in value.items():
+            if isinstance(values, list):
+                for item in values:
+                    if isinstance(item, bool):
+                        raise ValueError(f"attribute {key!r}: the value {item!r} is read by YAML as a truth value, "
+                                         f"not as the text of a manifest cell; put it in quotes (\"yes\", \"no\")")
+                values = [str(item) if isinstance(item, (int, float)) else item for item in values]
+            out[key] = values
+        return out
+
     @field_validator("languages")
     @classmethod
     def _languages(cls, value: list[str]) -> list[str]:

@@ -107,10 +107,10 @@ def _items(codebook: Codebook) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _respondent_turns(coded_segments: pd.DataFrame, codebook: Codebook) -> _Turns:
+def _respondent_turns(coded_segments: pd.DataFrame, codebook: Codebook, cases: str = "auto") -> _Turns:
     _check(coded_segments, ("segment_id", "doc_id", "speaker", "speaker_role", "codes"), "coded_segments")
     frame = coded_segments[coded_segments["speaker_role"] == "respondent"].reset_index(drop=True)
-    frame["doc_id"] = _cases(coded_segments, frame)
+    frame["doc_id"] = _cases(coded_segments, frame, cases)
     items = _items(codebook)
     index = {(lvl, c): i for i, (lvl, c) in enumerate(zip(items["level"], items["code"]))}
     known = set(codebook.code_ids)
@@ -129,14 +129,17 @@ def _respondent_turns(coded_segments: pd.DataFrame, codebook: Codebook) -> _Turn
     return _Turns(frame, items, x)
 
 
-def _cases(coded_segments: pd.DataFrame, respondent: pd.DataFrame) -> pd.Series:
+def _cases(coded_segments: pd.DataFrame, respondent: pd.DataFrame, cases: str = "auto") -> pd.Series:
     """The case (cluster) of each respondent turn: its document, except in a table of independent
     text units (no interviewer turn, every respondent one turn: open answers to a questionnaire),
     where each unit is a case of its own, ``doc_id#speaker``. Turns of one conversation are
-    resampled together; answers of different people to a questionnaire are not one cluster."""
+    resampled together; answers of different people to a questionnaire are not one cluster.
+    ``cases="documents"`` (``compare.cases``) makes every document one case, tables included."""
     docs = coded_segments["doc_id"].astype(str)
     has_interviewer = set(docs[coded_segments["speaker_role"] == "interviewer"])
     doc = respondent["doc_id"].astype(str)  # one type throughout (ids read from a table may be numbers)
+    if cases == "documents":
+        return doc
     per_speaker = respondent.groupby([doc, "speaker"]).size().groupby(level=0).max()
     units = {d for d, most in per_speaker.items() if most == 1 and d not in has_interviewer}
     return doc.where(~doc.isin(units), doc + "#" + respondent["speaker"].astype(str))
@@ -239,7 +242,7 @@ def prevalence(coded_segments: pd.DataFrame, codebook: Codebook, by: list[str] |
                settings: CompareSettings | None = None) -> pd.DataFrame:
     """Counts and shares per attribute, stratum, group and item (no intervals; see module docstring)."""
     settings = _with_by(settings, by)
-    return _rows(_respondent_turns(coded_segments, codebook), settings, None)
+    return _rows(_respondent_turns(coded_segments, codebook, settings.cases), settings, None)
 
 
 def bootstrap_ci(coded_segments: pd.DataFrame, codebook: Codebook, by: list[str] | None = None,
@@ -247,7 +250,7 @@ def bootstrap_ci(coded_segments: pd.DataFrame, codebook: Codebook, by: list[str]
     """:func:`prevalence` with percentile intervals from a cluster bootstrap: documents are
     resampled with replacement within each group, ``settings.n_boot`` times, seeded."""
     settings = _with_by(settings, by)
-    return _rows(_respondent_turns(coded_segments, codebook), settings, {})
+    return _rows(_respondent_turns(coded_segments, codebook, settings.cases), settings, {})
 
 
 def _with_by(settings: CompareSettings | None, by: list[str] | None) -> CompareSettings:
@@ -261,7 +264,7 @@ def test_differences(coded_segments: pd.DataFrame, codebook: Codebook, settings:
     """Differences between the groups of each ``by`` attribute, per stratum and item, with tests
     and Benjamini-Hochberg adjusted p-values (columns in the module docstring)."""
     settings = _with_by(settings, by)
-    turns = _respondent_turns(coded_segments, codebook)
+    turns = _respondent_turns(coded_segments, codebook, settings.cases)
     boot: dict = {}
     prev = _rows(turns, settings, boot)
     return _differences(turns, prev, boot, settings)[0]
@@ -272,7 +275,7 @@ def compare(coded_segments: pd.DataFrame, codings: pd.DataFrame | None, codebook
             ) -> Comparison:
     """Every table of the stage (see the module docstring)."""
     settings = settings or CompareSettings()
-    turns = _respondent_turns(coded_segments, codebook)
+    turns = _respondent_turns(coded_segments, codebook, settings.cases)
     boot: dict = {}
     prev = _rows(turns, settings, boot)
     differences, notes = _differences(turns, prev, boot, settings)

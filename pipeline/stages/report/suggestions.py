@@ -26,17 +26,17 @@ def _codes(value) -> list[str]:
     return [c for c in str(value).split(";") if c.strip()]
 
 
-def suggestion_turns(segments: pd.DataFrame | None, rec: list[str], same_theme: set[str] | frozenset = frozenset()
-                     ) -> pd.DataFrame:
+def suggestion_turns(segments: pd.DataFrame | None, rec: list[str], same_theme: set[str] | frozenset = frozenset(),
+                     cases: str = "auto") -> pd.DataFrame:
     """Respondent turns with a recommendation code, with ``about`` (a list): their codes outside
     ``rec`` and ``same_theme`` (the codes of the recommendation codes' themes); else their
-    recommendation codes when there are several, else ``OTHER``."""
+    recommendation codes when there are several, else ``OTHER``. ``cases`` as ``compare.cases``."""
     if segments is None or not rec or "codes" not in segments.columns:
         return pd.DataFrame(columns=["segment_id", "doc_id", "case", "speaker", "text", "about"])
     from pipeline.stages.compare.differences import _cases
 
     resp = segments[segments["speaker_role"] == "respondent"].reset_index(drop=True)
-    resp = resp.assign(case=_cases(segments, resp).to_numpy())  # a table's units are cases, as in compare
+    resp = resp.assign(case=_cases(segments, resp, cases).to_numpy())  # a table's units are cases, as in compare
     codes = resp["codes"].map(_codes)
     mask = codes.map(lambda cs: any(c in rec for c in cs))
     turns = resp[mask][["segment_id", "doc_id", "case", "speaker", "text"]].copy()
@@ -62,7 +62,8 @@ def recommendations(segments, comparison, codebook, settings, t: Texts) -> dict:
     if not rec:
         return {"available": False, "note": t["rec_none"], "groups": [], "finding": None}
     themes = {codebook.theme_of(c) for c in rec}
-    turns = suggestion_turns(segments, rec, {c for c in codebook.code_ids if codebook.theme_of(c) in themes})
+    turns = suggestion_turns(segments, rec, {c for c in codebook.code_ids if codebook.theme_of(c) in themes},
+                             comparison.settings.cases)
     total = comparison.corpus[comparison.corpus["attribute"] == "(all)"].iloc[0]
     prev = comparison.prevalence
     row = prev[(prev["attribute"] == "(all)") & prev["code"].isin(rec)].sort_values(

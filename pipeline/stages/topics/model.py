@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pipeline.errors import InputError, Problem
+from pipeline.errors import InputError, Problem, QualpipeWarning
 from pipeline.stages.topics import registry
 from pipeline.settings.topics import TopicsSettings
 from pipeline.stages.topics.languages import add_language_columns, resolve_embedding
@@ -45,7 +45,7 @@ from pipeline.stages.topics.units import make_units
 MIN_UNITS = 10
 
 
-class TopicsWarning(UserWarning):
+class TopicsWarning(QualpipeWarning):
     """A topic model was fitted but should be read with care (e.g. mostly outliers)."""
 
 

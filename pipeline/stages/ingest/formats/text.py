@@ -81,7 +81,7 @@ def _accepted(candidates: dict, legend_rows: set[int], declared: set[str], prese
 
     accepted = {i for i, (label, _, _) in candidates.items()
                 if i not in legend_rows and (lines[i][0] in preset or ok(label))}
-    if accepted and _styled(accepted, lines):
+    if accepted and _styled(accepted, lines, candidates):
         # nearly every line is a turn: a participant who speaks once is a speaker too
         first = min(accepted)
         accepted |= {i for i, (label, _, _) in candidates.items()
@@ -122,9 +122,12 @@ def _name_like(label: str) -> bool:
     return 1 <= len(words) <= 3 and all(w[0].isupper() for w in words) and label.casefold() not in NOTE_WORDS
 
 
-def _styled(accepted: set[int], lines: list[tuple[int, str]]) -> bool:
-    """At least 60% of the non-empty lines after the first turn start a turn."""
+def _styled(accepted: set[int], lines: list[tuple[int, str]], candidates: dict) -> bool:
+    """At least 60% of the non-empty lines after the first turn start a turn, or (a short file)
+    every one of them starts with a label: "Interviewer: Hi" / "Bram: Hello"."""
     body = [i for i in range(min(accepted), len(lines)) if lines[i][1].strip()]
+    if len(body) >= 2 and all(i in candidates for i in body):
+        return True
     return len(body) >= 4 and sum(i in accepted for i in body) >= 0.6 * len(body)
 
 
