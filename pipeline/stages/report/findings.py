@@ -252,6 +252,8 @@ def settings_rows(settings: dict, t) -> list[tuple[str, str, str]]:  # noqa: ANN
             rows += [(f"{names.get(key, key)} ({k})", value_text(v, t), f"compare.{key}.{k}") for k, v in value.items()]
             continue
         text = ", ".join(map(str, value)) if isinstance(value, list) else value_text(value, t)
+        if key == "test":  # the test in words, as the methods name it
+            text = test_words(str(value), t) or text
         rows.append((names.get(key, key), text or "\u2013", f"compare.{key}"))
     return rows
 

@@ -235,7 +235,7 @@ EN |= {
               "with a permutation chi-square test of {@documents}.\np-values are adjusted with the "
               "Benjamini-Hochberg procedure over codes, and separately over themes.",
     "settings_show": "Settings of the comparison",
-    "settings_cols": ["Setting", "Value", "Key in the study file"],
+    "settings_cols": ["Setting", "Value", "Study-file key"],
     "topic_model_head": "Topic model",
     "stability": "Stability: refitting with other seeds gave a mean adjusted Rand index of {ari} (1 = "
                  "identical topics, 0 = chance).",
@@ -245,7 +245,7 @@ EN |= {
                     "ari": "Adjusted Rand index"},
     "yes": "yes", "no": "no", "all_documents": "All {@documents}",
     "topic_info_show": "Topic model settings and counts",
-    "topic_info_cols": ["Item", "Value", "Name in the topic model&rsquo;s record"],
+    "topic_info_cols": ["Item", "Value", "Record name"],
     "no_topic_model": "No topic model was fitted for this report.",
 }
 
@@ -255,7 +255,7 @@ EN |= {
     "caution_none": "not tested: no {@document} mentions it", "caution_every": "not tested: every {@document} mentions it",
     "caution_docs": "{group}: only {n} {@document}(s)", "caution_resp": "{group}: share rests on {n} {@unit}(s)",
     "setting_words": {
-        "by": "Groups compared (by)", "within": "Comparisons repeated within the groups of",
+        "by": "Groups compared", "within": "Comparisons repeated within the groups of",
         "reference": "Reference group", "n_boot": "Resamples for the intervals (bootstrap)",
         "n_perm": "Shuffles for permutation tests", "ci": "Confidence level of the intervals",
         "seed": "Starting value of the random draws (seed)",
@@ -264,7 +264,7 @@ EN |= {
         "alpha": "Significance level, after correcting for many comparisons",
         "quotes_per_cell": "Quotes per cell of the framework matrix", "quote_chars": "Length of a quote (characters)",
         "test": "Test for two groups", "case_attributes": "Attributes shown with each {@document} of the framework matrix",
-        "cases": "What counts as one case",
+        "cases": "What the intervals and tests resample",
     },
     "topic_info_words": {
         "n_segments": "{@Turns} in the model", "n_units": "Passages modelled (long {@turns} cut into parts)",

@@ -258,7 +258,7 @@ NL |= {
               "permutatie-chikwadraattoets op {@documents}.\nDe p-waarden worden gecorrigeerd met de "
               "Benjamini-Hochberg-procedure over codes, en apart over thema's.",
     "settings_show": "Instellingen van de vergelijking",
-    "settings_cols": ["Instelling", "Waarde", "Sleutel in het studiebestand"],
+    "settings_cols": ["Instelling", "Waarde", "Sleutel (studiebestand)"],
     "topic_model_head": "Onderwerpmodel",
     "stability": "Stabiliteit: opnieuw berekenen met andere startwaarden (seeds) gaf een gemiddelde gecorrigeerde "
                  "Rand-index van {ari} (1 = identieke onderwerpen, 0 = toeval).",
@@ -268,7 +268,7 @@ NL |= {
                     "onderwerp", "ari": "Gecorrigeerde Rand-index"},
     "yes": "ja", "no": "nee", "all_documents": "Alle {@documents}",
     "topic_info_show": "Instellingen en aantallen van het onderwerpmodel",
-    "topic_info_cols": ["Onderdeel", "Waarde", "Naam in de registratie van het onderwerpmodel"],
+    "topic_info_cols": ["Onderdeel", "Waarde", "Naam (registratie)"],
     "no_topic_model": "Voor dit rapport werd geen onderwerpmodel berekend.",
 }
 
@@ -283,7 +283,7 @@ NL |= {
                                                                                 "noemen het",
     "caution_docs": "{group}: slechts {n} {document_n}", "caution_resp": "{group}: aandeel steunt op {n} {unit_n}",
     "setting_words": {
-        "by": "Vergeleken groepen (volgens)", "within": "Vergelijkingen herhaald binnen de groepen van",
+        "by": "Vergeleken groepen", "within": "Vergelijkingen herhaald binnen de groepen van",
         "reference": "Referentiegroep", "n_boot": "Herbemonsteringen voor de intervallen (bootstrap)",
         "n_perm": "Herschikkingen voor permutatietoetsen", "ci": "Betrouwbaarheidsniveau van de intervallen",
         "seed": "Startwaarde van de toevalstrekkingen (seed)",
@@ -292,7 +292,7 @@ NL |= {
         "alpha": "Significantieniveau, na correctie voor meerdere vergelijkingen",
         "quotes_per_cell": "Citaten per cel van de frameworkmatrix", "quote_chars": "Lengte van een citaat (tekens)",
         "test": "Toets voor twee groepen", "case_attributes": "Kenmerken bij elke rij van de frameworkmatrix",
-        "cases": "Wat als \u00e9\u00e9n geval telt",
+        "cases": "Wat de intervallen en toetsen herbemonsteren",
     },
     "topic_info_words": {
         "n_segments": "{@Turns} in het model", "n_units": "Gemodelleerde passages (lange {@turns} in stukken)",
