@@ -212,3 +212,17 @@ def test_bad_words_are_clear_errors_naming_key_and_file(tmp_path, report, says):
         load_study(path)
     message = str(error.value)
     assert says in message and str(path) in message and "report" in message, message
+
+
+def test_passages_tested_per_document_are_counted_in_documents(monkeypatch):
+    """A table whose passages belong together (the passages of one article: the compare stage's
+    cases are then the documents) says each count in passages and in documents."""
+    frame = excerpts()
+    monkeypatch.setattr(cmp, "_cases", lambda segments, respondent, *args: respondent["doc_id"].astype(str))
+    comparison = cmp.compare(frame, None, BOOK, EXCERPT_SETTINGS)
+    words = {"document": "article", "documents": "articles"}
+    text = _visible(render_report(comparison, BOOK, ReportSettings(words=words), segments=frame))
+    assert re.search(r"Found in 14 of 36 passages \(39%; 95% interval \d+\u2013\d+%\) from \d of 6 articles\.", text)
+    assert "Intervals and tests count articles: the passages of one article are resampled together." in text
+    assert "Fewest articles per group for a difference in the summary" in text
+    assert not INTERVIEW_WORDS["en"].search(text), INTERVIEW_WORDS["en"].search(text).group(0)
