@@ -226,3 +226,28 @@ def test_passages_tested_per_document_are_counted_in_documents(monkeypatch):
     assert "Intervals and tests count articles: the passages of one article are resampled together." in text
     assert "Fewest articles per group for a difference in the summary" in text
     assert not INTERVIEW_WORDS["en"].search(text), INTERVIEW_WORDS["en"].search(text).group(0)
+
+
+@pytest.mark.parametrize("people, one_case", [(True, False), (True, True), (False, False), (False, True)])
+def test_every_sentence_has_its_words_and_the_same_fields_in_both_languages(people, one_case):
+    """Each sentence of each material resolves every word, and the Dutch one fills the same fields as
+    the English one (a field the code does not pass would fail only on that material's report)."""
+    import string
+
+    from pipeline.stages.report.texts_en import EN
+
+    words = {"people": people} | ({"case": "excerpt", "cases": "excerpts", "unit": "excerpt", "units": "excerpts"}
+                                  if one_case else {})
+    en, nl = Texts("en", words), Texts("nl", words | ({"unit": "fragment", "units": "fragmenten", "case": "fragment",
+                                                                "cases": "fragmenten"} if one_case else {}))
+    assert (en.people, en.one_case) == (people, one_case)
+
+    def fields(value) -> set:
+        values = value if isinstance(value, list) else list(value.values()) if isinstance(value, dict) else [value]
+        return {f for v in values for _, f, _, _ in string.Formatter().parse(v) if f}
+
+    for key in EN:
+        english, dutch = en[key], nl[key]
+        assert "{@" not in str(english) and "{@" not in str(dutch), key
+        grammar = {"en", "den", "zei", "unit_n", "case_n", "document_n"}  # plural forms (Texts.plural) go to both
+        assert fields(english) - grammar == fields(dutch) - grammar, key
