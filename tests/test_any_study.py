@@ -79,7 +79,7 @@ def test_one_group_study_runs_and_describes_without_mentoring_words(one_group):
     out = one_group.parent / "out"
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "This study has one group" in html
-    assert "Newspaper passages on the economy and the climate: what participants said" in html
+    assert "Newspaper passages on the economy and the climate: what the passages say" in html  # tables of passages
     text = re.sub(r"<[^>]+>", " ", html)
     assert not MENTORING.search(text), MENTORING.search(text).group(0)
     assert "Key findings" in html and "Economy" in html

@@ -312,10 +312,14 @@ def test_dutch_report_has_no_english_sentences(html_nl, html):
 
 def test_dutch_cautions_and_numbers():
     from pipeline.stages.report.texts import texts
-    from pipeline.stages.report.texts_nl import caution_nl
 
-    assert caution_nl("not tested: no document mentions it; dual: only 3 document(s)", {"dual": "Duale pilots"}) \
-        == "niet getoetst: geen enkel document noemt het; Duale pilots: slechts 3 documenten"
+    # no 'geen enkel'/'elk' before a word the study may set: its gender is unknown ('elke passage')
+    assert texts("nl").caution("not tested: no document mentions it; dual: only 3 document(s)",
+                               {"dual": "Duale pilots"}) == "niet getoetst: geen document noemt het; Duale pilots: " \
+                                                            "slechts 3 documenten"
+    assert texts("nl").caution("mentor: only 1 document(s); not tested: every document mentions it") == \
+        "mentor: slechts 1 document; niet getoetst: alle documenten noemen het"
+    assert texts("en").caution("dual: share rests on 2 respondent(s)") == "dual: share rests on 2 respondent(s)"
     assert texts("nl").cell("0.71") == "0,71" and texts("en").cell("0.71") == "0.71"
     assert texts("nl").cell("coder_a") == "coder_a"
     assert (texts("nl").count(81809), texts("en").count(81809), texts("nl").count(1661)) == ("81.809", "81,809", "1661")

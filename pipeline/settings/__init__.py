@@ -8,12 +8,12 @@
 from pipeline.settings.base import StrictModel
 from pipeline.settings.stages import (CASE_ATTRIBUTES, AgreementSettings, CodingSettings, CompareSettings,
                                       IngestSettings, PseudonymiseSettings, RefiSettings, ReportSettings,
-                                      ReviewSettings)
+                                      ReportWords, ReviewSettings)
 from pipeline.settings.study import (DEFAULT_INTERVIEWER_LABELS, Study, TrainingSource, load_study,
                                      study_from_dict)
 from pipeline.settings.topics import DEFAULT_FILLERS, TopicsSettings
 
 __all__ = ["CASE_ATTRIBUTES", "DEFAULT_FILLERS", "DEFAULT_INTERVIEWER_LABELS", "AgreementSettings",
            "CodingSettings", "CompareSettings", "IngestSettings", "PseudonymiseSettings", "RefiSettings",
-           "ReportSettings", "ReviewSettings", "StrictModel", "Study", "TopicsSettings", "TrainingSource",
+           "ReportSettings", "ReportWords", "ReviewSettings", "StrictModel", "Study", "TopicsSettings", "TrainingSource",
            "load_study", "study_from_dict"]

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Literal
 import datetime as _dt
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from pipeline.settings.base import StrictModel
 
@@ -209,6 +209,42 @@ class CompareSettings(StrictModel):
                                                    "declares under 'attributes:' (language aside)")
 
 
+class ReportWords(StrictModel):
+    """The report's words for what it counts (key ``report.words``, and per language under
+    ``report.words_by_language``). Each word is given with its plural; unset words fit the material:
+    speaker turns of interviews are counted as respondents in cases, the rows of tables of text
+    units (no interviewer, one turn each) as passages (Dutch: fragmenten) of documents."""
+
+    unit: str | None = Field(None, description="what one count is, e.g. 'excerpt', 'mentee' (default: "
+                             "'respondent' for speaker turns, 'passage' for tables of text units)")
+    units: str | None = Field(None, description="its plural, e.g. 'excerpts'")
+    case: str | None = Field(None, description="what the statistics resample and test, e.g. 'interview' "
+                             "(default: 'case' for interviews; the document's word, or the unit's when "
+                             "every case holds one unit)")
+    cases: str | None = Field(None, description="its plural")
+    document: str | None = Field(None, description="what one file or table is, e.g. 'culture', 'article' "
+                                 "(default: 'document')")
+    documents: str | None = Field(None, description="its plural")
+    participants: str | None = Field(None, description="who speaks in headings such as 'What participants "
+                                     "suggest changing' (default: 'participants' for interviews, else units)")
+    people: bool | None = Field(None, description="the units are people speaking ('respondents who said'); "
+                                "false for texts ('passages that mention'); default: true for speaker "
+                                "turns, false for tables of text units")
+
+    @model_validator(mode="after")
+    def _pairs(self) -> "ReportWords":
+        for one, many in (("unit", "units"), ("case", "cases"), ("document", "documents")):
+            if (getattr(self, one) is None) != (getattr(self, many) is None):
+                given, missing = (one, many) if getattr(self, one) is not None else (many, one)
+                raise ValueError(f"'{given}' is given without '{missing}': give both forms (singular "
+                                 f"and plural), e.g. {{unit: excerpt, units: excerpts}}")
+        for key in ("unit", "units", "case", "cases", "document", "documents", "participants"):
+            value = getattr(self, key)
+            if value is not None and (not value.strip() or any(c in value for c in "{}")):
+                raise ValueError(f"'{key}' must be a word or a few words (no braces), got {value!r}")
+        return self
+
+
 class ReportSettings(StrictModel):
     """Settings of the report stage (key 'report' of the study file)."""
 
@@ -239,13 +275,37 @@ class ReportSettings(StrictModel):
     rare_max: int = Field(2, ge=1, description="a code raised by at most this many respondents is a rare voice")
     max_recommendation_groups: int = Field(6, ge=1, description="groups of suggestions shown")
 
+    words: ReportWords = Field(
+        default_factory=ReportWords, description="words for what the report counts, in report.language: "
+                                                 "{unit, units, case, cases, document, documents, participants, "
+                                                 "people}; e.g. {unit: excerpt, units: excerpts, document: "
+                                                 "culture, documents: cultures}")
+    words_by_language: dict[str, ReportWords] = Field(
+        default_factory=dict, description="words (as 'words') per report language, e.g. {nl: {unit: fragment, "
+                                          "units: fragmenten}}; an extra language takes only its own words")
+
+    @model_validator(mode="after")
+    def _word_languages(self) -> "ReportSettings":
+        languages = [self.language, *self.extra_languages]
+        for language in self.words_by_language:
+            if language not in languages:
+                raise ValueError(f"words_by_language has words for {language!r}, which is not a report "
+                                 f"language ({', '.join(languages)}): add it to extra_languages or remove it")
+        return self
+
     def for_language(self, language: str) -> "ReportSettings":
-        """These settings for a report in ``language``: its title and phrases where given."""
+        """These settings for a report in ``language``: its title, phrases and words where given
+        (``words`` are in ``report.language``; another language takes only ``words_by_language``)."""
         update: dict = {"language": language}
         if language in self.titles:
             update["title"] = self.titles[language]
         if language in self.phrases_by_language:
             update["phrases"] = {**self.phrases, **self.phrases_by_language[language]}
+        own = self.words_by_language.get(language)
+        base = self.words if language == self.language else ReportWords()
+        if own is not None or language != self.language:
+            given = {**base.model_dump(exclude_none=True), **(own.model_dump(exclude_none=True) if own else {})}
+            update["words"] = ReportWords(**given)
         return self.model_copy(update=update)
     attribute: str | None = Field(None, description="attribute whose groups the report compares; "
                                                      "default: the first of compare.by")

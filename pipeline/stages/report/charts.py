@@ -130,12 +130,10 @@ def prevalence_chart(rows: pd.DataFrame, groups: list[str], attribute: str, titl
                                       float(getattr(r, "respondents_high", np.nan)))
         n_resp = int(sub["n_respondents"].max()) if len(sub) else 0
         n_docs = int(sub["n_docs"].max()) if len(sub) else 0
-        entries.append(f"{labels[group]} (n = {n_resp} respondents, {n_docs} cases)" if texts is None
-                       else texts[legend].format(group=labels[group], n=n_resp, d=n_docs))
+        entries.append(words[legend].format(group=labels[group], n=n_resp, d=n_docs))
     if "bold" in rows.columns:
         data.update({("bold", lab): True for lab, b in zip(rows["label"], rows["bold"]) if b})
-    xlabel = (f"share of respondents who mentioned it (lines: {ci:.0%} interval)" if texts is None
-              else texts["x_label"].format(ci=f"{ci:.0%}"))
+    xlabel = words["x_label"].format(ci=f"{ci:.0%}")
     svg = _svg_bars(items, groups, data, entries, title, xlabel)
     uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
     alt_parts = []

@@ -16,26 +16,26 @@ import pandas as pd
 from pipeline.stages.report.charts import pct, prevalence_chart
 from pipeline.stages.report.summary import (Phrases, _label, capital, key_differences, other_differences, overall_picture,
                               _pts, p_text, points, primary_attribute)
-from pipeline.stages.report.texts import texts
-from pipeline.stages.report.texts_nl import caution_nl
+from pipeline.stages.report.texts import Texts, texts
 
 TEST_WORDS = {"fisher": "Fisher's exact test on documents", "permutation": "permutation test of documents"}
 
 
-def test_words(test: str, language: str = "en") -> str | None:
-    t = texts(language)
+def test_words(test: str, language="en") -> str | None:  # noqa: ANN001
+    """The test in words (``language``: a language, report settings or a :class:`Texts`)."""
+    t = language if isinstance(language, Texts) else texts(language)
     return t[f"test_{test}"] if test in TEST_WORDS else None
 
 
 def test_overview(comparison, settings) -> str:
     diffs = comparison.differences
-    t = texts(settings.language)
+    t = texts(settings)
     attribute = primary_attribute(comparison, settings)
     if attribute == "(all)":  # nothing was tested (the summary says so)
         return ""
     tested = diffs[(diffs["attribute"] == attribute) & diffs["p_value"].notna()]
     n_sig = int(tested["significant"].sum())
-    test = test_words(comparison.settings.test, settings.language) or comparison.settings.test
+    test = test_words(comparison.settings.test, settings) or comparison.settings.test
     alpha = f"{comparison.settings.alpha:g}"
     return t["overview"].format(n=len(tested), attribute=attribute, test=test, k=n_sig,
                                 verb=t["was" if n_sig == 1 else "were"],
@@ -92,7 +92,7 @@ def _order_groups(comparison, attribute: str, groups: list[str]) -> list[str]:
 def build_context(comparison, codebook, settings, segments=None) -> dict[str, Any]:
     prev, diffs = comparison.prevalence, comparison.differences
     attribute = primary_attribute(comparison, settings)
-    words, t, lang = Phrases(settings.phrases, settings.language), texts(settings.language), settings.language
+    words, t, lang = Phrases(settings.phrases, texts(settings)), texts(settings), settings.language
     ci = comparison.settings.ci
     main = prev[(prev["attribute"] == attribute) & (prev["stratum"] == "all")]
     groups = _order_groups(comparison, attribute, sorted(main["group"].unique()))
@@ -162,7 +162,7 @@ def _number_row(r: pd.Series, codebook, words: Phrases, labels: dict, t, lang: s
     return {"item": _label(codebook, r["code"], lang) + (t["theme_suffix"] if r["level"] == "theme" else ""),
             "stratum": capital(words.stratum(r["stratum"])), "a": side("a"), "b": side("b"),
             "difference": t["pts"].format(**_pts(r["difference"])) + span, "p": p_text(r["p_adjusted"], t.language),
-            "caution": caution_nl(caution, labels) if t.language == "nl" else caution}
+            "caution": t.caution(caution, labels if t.language == "nl" else None)}
 
 
 def _top_words(value: Any, n: int = 8) -> str:
@@ -186,7 +186,7 @@ def topics_context(topics, flags, info, stability, segments, comparison, setting
         keep = [c for c in ("topic", "status", "theme", "top_theme") if c in flags.columns]
         merged = merged.merge(flags[keep], on="topic", how="left")
     else:
-        merged["status"], merged["theme"] = texts(settings.language)["not_compared"], ""
+        merged["status"], merged["theme"] = texts(settings)["not_compared"], ""
 
     def item(r) -> dict:
         ids = [s for s in str(r[rep_col]).split(";") if s] if rep_col and not pd.isna(r[rep_col]) else []
@@ -212,18 +212,19 @@ def topics_context(topics, flags, info, stability, segments, comparison, setting
         sub = shares[(shares["attribute"] == attribute)]
         for topic, t in sub.groupby("topic", sort=True):
             share_rows.append({"topic": int(topic), "cells": [
-                texts(settings.language)["share_cell"].format(share=pct(s), n=n, g=g) for s, n, g in
+                texts(settings)["share_cell"].format(share=pct(s), n=n, g=g) for s, n, g in
                                                              zip(t["share"], t["n_units"], t["n_group_units"])],
                                "groups": list(t["group"])})
     info = {k: v for k, v in (info or {}).items() if k not in ("settings", "versions")}
-    t = texts(settings.language)
+    t = texts(settings)
     heads = t["refits_cols"]
     return {"available": True, "emergent": emergent, "others": others,
             "mean_ari": None if mean_ari is None else f"{mean_ari:.2f}",
             "runs_head": [heads.get(str(k), str(k)) for k in (runs[0] if runs else {})],
             "runs": [[value_text(v, t) for v in r.values()] for r in runs],
-            "info": sorted((str(k), value_text(v, t)) for k, v in info.items()), "shares": share_rows,
-            "share_groups": [Phrases(settings.phrases, settings.language).label(attribute, g) for g in share_rows[0]["groups"]]
+            "info": [(t["topic_info_words"].get(k, k), value_text(v, t), k) for k, v in sorted(
+                (str(k), v) for k, v in info.items())], "shares": share_rows,
+            "share_groups": [Phrases(settings.phrases, texts(settings)).label(attribute, g) for g in share_rows[0]["groups"]]
             if share_rows else []}
 
 
@@ -241,6 +242,22 @@ def value_text(value: Any, t) -> str:  # noqa: ANN001
     return str(value)
 
 
+def settings_rows(settings: dict, t) -> list[tuple[str, str, str]]:  # noqa: ANN001
+    """``(plain words, value, key)`` per setting of the comparison: the words a reader reads, the
+    key an analyst looks up in the study file (``compare.<key>``)."""
+    names = t["setting_words"]
+    rows = []
+    for key, value in settings.items():
+        if isinstance(value, dict):  # reference: {attribute: group}
+            rows += [(f"{names.get(key, key)} ({k})", value_text(v, t), f"compare.{key}.{k}") for k, v in value.items()]
+            continue
+        text = ", ".join(map(str, value)) if isinstance(value, list) else value_text(value, t)
+        if key == "test":  # the test in words, as the methods name it
+            text = test_words(str(value), t) or text
+        rows.append((names.get(key, key), text or "\u2013", f"compare.{key}"))
+    return rows
+
+
 def status_text(status: Any, language: str = "en") -> str:
     from pipeline.stages.report.texts_nl import STATUS_NL
 
@@ -250,8 +267,10 @@ def status_text(status: Any, language: str = "en") -> str:
 def quality_context(agreement, evaluation, segments, notes, language: str = "en", codebook=None) -> dict[str, Any]:
     """Coding, agreement and evaluation for the methods section: who coded how many turns, the
     agreement table (overall and per theme; % agreement as a percentage), the evaluation table
-    (per coder setting) and the headline figures of the first (default) coder."""
+    (per coder setting) and the headline figures of the first (default) coder. ``language``: a
+    language or the report settings (their words)."""
     t = texts(language)
+    language = t.language
     out: dict[str, Any] = {"notes": list(notes or []), "agreement": [], "evaluation": [], "coded_by": [],
                            "headline": None}
     if segments is not None and "coded_by" in segments.columns:
@@ -311,15 +330,26 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def caveats(comparison, quality, settings) -> list[str]:
+def caveats(comparison, quality, settings, found=None) -> list[str]:  # noqa: ANN001
+    """The limits of what the report can say, each only where the material has it (``found``: a
+    :class:`pipeline.stages.report.words.Material`): the interview guide where an interviewer
+    asked, focus groups where a document holds several respondents."""
+    from pipeline.stages.report.words import Material
+
+    found = found or Material()
     corpus = comparison.corpus
     attribute = primary_attribute(comparison, settings)
     rows = corpus[corpus["attribute"] == attribute]
-    words, t = Phrases(settings.phrases, settings.language), texts(settings.language)
-    sizes = "; ".join(t["caveat_size"].format(d=r["n_docs"], n=r["n_respondents"],
-                                              group=words.group(attribute, r["group"])) for _, r in rows.iterrows())
-    out = [t["caveat_sample"].format(sizes=sizes), t["caveat_silence"], t["caveat_focus"],
-           t["caveat_tests"].format(test=test_words(comparison.settings.test, settings.language))]
+    words, t = Phrases(settings.phrases, texts(settings)), texts(settings)
+    sizes = "; ".join(t["caveat_size"].format(d=r["n_docs"], n=r["n_respondents"], group=words.group(attribute, r["group"]),
+                                              document_n=t.plural(r["n_docs"])["document_n"],
+                                              unit_n=t.plural(r["n_respondents"])["unit_n"]) for _, r in rows.iterrows())
+    silence = t["caveat_silence"] if found.interviewer and t.people else t["caveat_silence_plain"]
+    intervals = t["caveat_intervals"]
+    if found.groups and t.people:
+        intervals = t["caveat_focus"] + " " + intervals
+    out = [t["caveat_sample"].format(sizes=sizes), silence, intervals,
+           t["caveat_tests"].format(test=test_words(comparison.settings.test, t))]
     if quality.get("headline"):
         out.append(t["caveat_coding"].format(headline=quality["headline"]))
     else:

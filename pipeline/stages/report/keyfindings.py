@@ -92,7 +92,7 @@ def contrary_voices(t: Texts, prev: pd.DataFrame, codebook, codes: list[str], co
             if len(row) and int(row.iloc[0]["respondents_mentioning"]) > 0:
                 r = row.iloc[0]
                 x, d = int(r["respondents_mentioning"]), int(r["docs_mentioning"])
-                words = t.plural(x) | {"ds": t.plural(d)["ds"]}
+                words = t.counts(x, d)
                 out.append(t["contrary"].format(x=x, d=d, label=f"\u2018{label(codebook, other, language)}\u2019",
                                                 **words))
     return list(dict.fromkeys(out))
@@ -185,9 +185,9 @@ def group_finding(comparison, codebook, settings, t: Texts, words) -> dict | Non
               "xa": int(r["respondents_mentioning_a"]), "na": int(r["n_respondents_a"]),
               "xb": int(r["respondents_mentioning_b"]), "nb": int(r["n_respondents_b"]),
               "ga": words.group(attribute, r["group_a"]), "gb": words.group(attribute, r["group_b"])}
+    # more than two groups: say which two the numbers are, beside them
+    fields["extremes"] = t["extremes"].format(n=len(groups)) if r.get("contrast") == "highest - lowest" else ""
     text = t["diff_sig" if r["significant"] else "diff_none"].format(**fields)
-    if r.get("contrast") == "highest - lowest":  # more than two groups: say which two are compared
-        text += t["highest_lowest"].format(n=len(groups))
     return _plain_finding(text, "groups", "differences", t["summary_details"])
 
 

@@ -14,18 +14,19 @@ from pipeline.stages.report.charts import prevalence_chart
 from pipeline.stages.report.keyfindings import EVERYONE, key_findings, label
 from pipeline.stages.report.suggestions import recommendations
 from pipeline.stages.report.summary import Phrases, primary_attribute
-from pipeline.stages.report.texts import Texts
+from pipeline.stages.report.texts import Texts, texts
 
 HASH_CHARS = 12
 
 
-def title_of(settings, description: str = "", name: str = "", language: str = "en") -> str:
-    """``report.title``, else the study description's first sentence, else its name."""
+def title_of(settings, description: str = "", name: str = "", language: str | Texts = "en") -> str:
+    """``report.title``, else the study description's first sentence, else its name, with "what
+    participants said" (in the study's words: "what the passages say")."""
     if settings.title:
         return settings.title
     head = (description or "").strip().split(". ")[0].strip().rstrip(".")
     subject = head if head and len(head) <= 110 else (name or "the study").replace("_", " ")
-    tail = "wat deelnemers zeiden" if language == "nl" else "what participants said"
+    tail = (language if isinstance(language, Texts) else texts(language))["title_tail"]
     return f"{subject[:1].upper()}{subject[1:]}: {tail}"
 
 
@@ -137,7 +138,7 @@ def methods_plain(comparison, codebook, segments, t: Texts) -> list[str]:
 
 def top_context(comparison, codebook, settings, t: Texts, segments=None, provenance=None,
                 study_text: dict | None = None) -> dict:
-    words = Phrases(settings.phrases, settings.language)
+    words = Phrases(settings.phrases, texts(settings))
     study_text = study_text or {}
     rec = recommendations(segments, comparison, codebook, settings, t)
     findings = key_findings(comparison, codebook, settings, t, words, rec)
@@ -149,8 +150,8 @@ def top_context(comparison, codebook, settings, t: Texts, segments=None, provena
     compared = pic.get("compared", False)
     versus = t.join([words.group(attribute, g) for g in _groups(comparison, attribute)]) if compared else ""
     lead = t["lead_compare" if compared else "lead_describe"].format(
-        n_resp=int(total["n_respondents"]), n_cases=n_cases, versus=versus)
-    return {"title": title_of(settings, study_text.get("description", ""), study_text.get("name", ""), t.language),
+        n_resp=int(total["n_respondents"]), n_cases=n_cases, n_docs=int(total["n_docs"]), versus=versus)
+    return {"title": title_of(settings, study_text.get("description", ""), study_text.get("name", ""), t),
             "lead": lead, "key_findings": findings, "picture": pic, "recommendations": rec, "t": t, "texts": t,
             "compared": compared,
             "methods_plain": methods_plain(comparison, codebook, segments, t) + ([] if rec["available"] else [rec["note"]]),
@@ -165,13 +166,14 @@ def by_whom(comparison, codebook, settings, t: Texts, theme: str) -> dict:
     first ``within`` attribute (else of the compared attribute), and its rare codes."""
     from pipeline.stages.report.keyfindings import rare_codes
 
-    words = Phrases(settings.phrases, settings.language)
+    words = Phrases(settings.phrases, texts(settings))
     prev = comparison.prevalence
     attribute = (comparison.settings.within or [primary_attribute(comparison, settings)])[0]
     rows = prev[(prev["attribute"] == attribute) & (prev["stratum"] == "all") & (prev["level"] == "theme")
                 & (prev["code"] == theme) & (prev["n_respondents"] > 0)]
-    parts = [t["x_of_n"].format(x=int(r["respondents_mentioning"]), n=int(r["n_respondents"])) + " "
-             + words.count_of(attribute, r["group"])
+    parts = [t["by_whom_part"].format(x=int(r["respondents_mentioning"]), n=int(r["n_respondents"]),
+                                      count_of=words.count_of(attribute, r["group"]),
+                                      group=words.group(attribute, r["group"]))
              for _, r in rows.sort_values("n_respondents", ascending=False, kind="mergesort").iterrows()]
     rare = [t["rare_flag"].format(x=n, **t.plural(n)) + f" \u2013 \u2018{label(codebook, c, settings.language)}\u2019"
             for c, n in rare_codes(comparison, codebook, settings) if codebook.theme_of(c) == theme]

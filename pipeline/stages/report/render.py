@@ -111,18 +111,20 @@ def render_report(comparison, codebook, settings: ReportSettings | None = None, 
     from pipeline.stages.report import findings
     from pipeline.stages.report.page import by_whom, top_context
     from pipeline.stages.report.texts import texts
+    from pipeline.stages.report.words import fitted
 
-    settings = settings or ReportSettings()
-    t = texts(settings.language)
     if segments is not None:  # the machine's per-code scores are not shown: leave them out (speed)
         segments = _plain(segments[[c for c in segments.columns if not str(c).startswith("score_")]])
     comparison = _plain_comparison(comparison)
+    # the words for what is counted (respondents in cases, passages of documents ...), fitted to the material
+    settings, found = fitted(settings or ReportSettings(), segments, comparison)
+    t = texts(settings)
     ctx = findings.build_context(comparison, codebook, settings, segments=segments)
     ctx["topics"] = findings.topics_context(topics, topic_flags, topic_info, stability, segments,
                                            comparison, settings)
     ctx["quality"] = findings.quality_context(agreement, evaluation, segments, coding_notes,
-                                            settings.language, codebook)
-    ctx["caveats"] = findings.caveats(comparison, ctx["quality"], settings)
+                                            settings, codebook)
+    ctx["caveats"] = findings.caveats(comparison, ctx["quality"], settings, found)
     ctx["codebook_rows"] = [
         {"id": code.id, "depth": depth, "label": code.text("label", settings.language),
          "definition": code.text("definition", settings.language), "theme": depth == 0}
@@ -130,7 +132,9 @@ def render_report(comparison, codebook, settings: ReportSettings | None = None, 
     ctx["codebook_name"] = f"{codebook.name} {codebook.version}"
     ctx["provenance"] = _provenance(provenance)
     ctx["settings"] = settings
-    ctx["compare_settings"] = [(k, t.cell(v)) for k, v in _flatten(comparison.settings.model_dump(mode="json"))]
+    ctx["compare_settings"] = findings.settings_rows(comparison.settings.model_dump(mode="json"), t)
+    ctx["corpus_columns"] = (["n_docs", "n_turns", "n_respondent_turns", "n_respondents", "n_words"] if t.people
+                             else ["n_docs", "n_respondents", "n_words"])
     ctx["compare_quotes"] = comparison.settings.quotes_per_cell
     ctx["records"] = _records
     ctx.update(top_context(comparison, codebook, settings, t, segments=segments, provenance=provenance,

@@ -78,7 +78,7 @@ def recommendations(segments, comparison, codebook, settings, t: Texts) -> dict:
         sub = turns[turns["about"].map(lambda a, k=g["about"]: k in a)].drop_duplicates("doc_id")
         quotes = [{"quote": trim_quote(r["text"], comparison.settings.quote_chars), "segment_id": r["segment_id"],
                    "speaker": r["speaker"]} for _, r in sub.head(settings.key_quotes).iterrows()]
-        words = t.plural(int(g["respondents"])) | {"ds": t.plural(int(g["cases"]))["ds"]}
+        words = t.counts(int(g["respondents"]), int(g["cases"]))
         groups.append({"label": name, "about": g["about"], "quotes": quotes, "respondents": int(g["respondents"]),
                        "count": t["rec_group"].format(label=name, x=int(g["respondents"]), d=int(g["cases"]), **words)})
     about = [f"\u2018{g['label']}\u2019 ({g['respondents']})" for g in groups if g["about"] != OTHER][:3]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipeline.stages.report.charts import interval, pct
-from pipeline.stages.report.texts import texts
+from pipeline.stages.report.texts import Texts, texts
 
 ALL = "all"
 ALL_ATTRIBUTE = "(all)"
@@ -51,9 +51,9 @@ def capital(text: str) -> str:
 class Phrases:
     """Plain words for groups and populations (``ReportSettings.phrases``, keys ``attribute=value``)."""
 
-    def __init__(self, phrases: dict[str, str] | None = None, language: str = "en") -> None:
+    def __init__(self, phrases: dict[str, str] | None = None, language: str | Texts = "en") -> None:
         self.words = dict(phrases or {})
-        self.t = texts(language)
+        self.t = language if isinstance(language, Texts) else texts(language)
 
     @staticmethod
     def _value(value: str) -> str:
@@ -131,7 +131,7 @@ def _top_parts(prev: pd.DataFrame, codebook, n: int, level: str, ci: str, langua
 def _said_most(prev: pd.DataFrame, who: str, codebook, settings, ci: str, note: str = "") -> str:
     parts = _top_parts(prev, codebook, settings.top_codes, "code", ci, settings.language)
     codes = [f"{label} ({counts})" for label, counts in parts]
-    t = texts(settings.language)
+    t = texts(settings)
     size = prev.iloc[0] if len(prev) else None
     head = f"{capital(who)}{note}" + ("" if size is None else
                                       t["group_size"].format(n=size["n_respondents"], d=size["n_docs"]))
@@ -156,8 +156,8 @@ def overall_picture(comparison, codebook, settings) -> dict:
     respondents and the largest group of the first ``within`` attribute mentioned most."""
     prev, corpus = comparison.prevalence, comparison.corpus
     ci = f"{comparison.settings.ci:.0%}"
-    words = Phrases(settings.phrases, settings.language)
-    t = texts(settings.language)
+    words = Phrases(settings.phrases, texts(settings))
+    t = texts(settings)
     total = corpus[corpus["attribute"] == "(all)"].iloc[0]
     material = t["material"].format(d=total["n_docs"], n=total["n_respondents"])
     items, others = [], []
@@ -224,7 +224,7 @@ def _ci_of(prev, attribute, stratum, group, code) -> pd.Series | None:
 def difference_sentence(r: pd.Series, comparison, codebook, settings, attribute: str) -> str:
     """One difference in words: counts, shares and intervals of both groups, the difference with
     its interval, and what the adjusted p-value says."""
-    words, t, lang = Phrases(settings.phrases, settings.language), texts(settings.language), settings.language
+    words, t, lang = Phrases(settings.phrases, texts(settings)), texts(settings), settings.language
     level = f"{comparison.settings.ci:.0%}"
     prev = comparison.prevalence
     ga, gb = r["group_a"], r["group_b"]
@@ -273,12 +273,12 @@ def _biggest(comparison, attribute: str, stratum: str, n: int) -> pd.DataFrame:
 
 
 def _block(comparison, codebook, settings, attribute: str, pop: pd.Series) -> dict:
-    words, t = Phrases(settings.phrases, settings.language), texts(settings.language)
+    words, t = Phrases(settings.phrases, texts(settings)), texts(settings)
     diffs = comparison.differences
     tested = diffs[(diffs["attribute"] == attribute) & (diffs["stratum"] == pop["stratum"])
                    & diffs["p_value"].notna()]
     rows = _biggest(comparison, attribute, pop["stratum"], settings.max_findings)
-    sizes = ", ".join(t["block_size"].format(n=n, group=words.group(attribute, g), d=d, **t.plural(d))
+    sizes = ", ".join(t["block_size"].format(n=n, group=words.group(attribute, g), d=d, **t.counts(n, d))
                       for g, n, d in zip(pop["groups"], pop["respondents"], pop["docs"]))
     return {"heading": f"{capital(words.stratum(pop['stratum']))}: {sizes}",
             "stratum": pop["stratum"], "n_tested": len(tested), "n_significant": int(tested["significant"].sum()),
@@ -295,7 +295,7 @@ def key_differences(comparison, codebook, settings) -> dict:
     """``{"title", "lead", "blocks": [{"heading", "sentences", ...}]}`` for the summary (see the
     module docstring); ``blocks`` is empty when no population has enough documents per group."""
     attribute = primary_attribute(comparison, settings)
-    words, t = Phrases(settings.phrases, settings.language), texts(settings.language)
+    words, t = Phrases(settings.phrases, texts(settings)), texts(settings)
     if attribute == ALL_ATTRIBUTE:
         return {"title": t["differences_none"], "blocks": [], "lead": t["one_group"]}
     minimum = comparison.settings.min_group_docs
@@ -321,7 +321,7 @@ def key_differences(comparison, codebook, settings) -> dict:
 def other_differences(comparison, codebook, settings) -> dict:
     """The populations :func:`key_differences` leaves out, with why: ``{"title", "blocks"}``."""
     attribute = primary_attribute(comparison, settings)
-    minimum, t = comparison.settings.min_group_docs, texts(settings.language)
+    minimum, t = comparison.settings.min_group_docs, texts(settings)
     pops = populations(comparison, attribute)
     shown = set(_summary_strata(pops, settings)["stratum"])
     blocks = []
