@@ -166,8 +166,9 @@ def test_passages_of_one_article_can_be_one_case(two_papers):
     assert prices["n_respondents_a"] == 16  # shares still count passages
     html = (two_papers.parent / "out" / "index.html").read_text(encoding="utf-8")
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-    assert "16 in the national group (2 cases), 16 in the local group (2 cases)" in text
-    assert "4 documents (4 cases) with 32 respondents" in text
+    # the report counts in the material's own words (report.words defaults for tables: passages, documents)
+    assert "16 in the national group (2 documents), 16 in the local group (2 documents)" in text
+    assert "4 documents with 32 passages" in text and "resampled together" in text
 
 
 def test_run_tells_what_ingest_found(tmp_path):

@@ -421,3 +421,16 @@ def test_all_respondents_is_said_as_all():
 
     assert [strength(texts("en"), s) for s in (1.0, 0.97, 0.6, 0.1)] == [
         "all respondents", "nearly all respondents", "most respondents", "a few respondents"]
+
+
+def test_p_values_read_as_sentences_say_them():
+    """'adjusted p < 0.001', never 'adjusted p = < 0.001'; Dutch with a decimal comma."""
+    from pipeline.stages.report.texts import texts
+
+    en, nl = texts("en"), texts("nl")
+    assert en.p_is(0.0004) == "< 0.001" and en.p_is(0.034) == "= 0.03" and en.p_is(0.0042) == "= 0.004"
+    assert nl.p_is(0.25) == "= 0,25" and nl.p_is(0.00001) == "< 0,001"
+    for t in (en, nl):
+        for key in ("diff_unlikely", "diff_chance"):
+            sentence = t[key].format(p=t.p_is(0.0001), docs="")
+            assert "p < 0" in sentence and "= <" not in sentence

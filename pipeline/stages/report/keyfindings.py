@@ -181,7 +181,7 @@ def group_finding(comparison, codebook, settings, t: Texts, words) -> dict | Non
     item = f"\u2018{label(codebook, r['code'], settings.language)}\u2019"
     cases = ("n_cases_a", "n_cases_b") if "n_cases_a" in r.index else ("n_docs_a", "n_docs_b")
     fields = {"groups": names, "item": item, "Item": _cap(item), "sa": t.pct(r["share_a"]), "sb": t.pct(r["share_b"]),
-              "p": t.p(r["p_adjusted"]), "da": int(r[cases[0]]), "db": int(r[cases[1]]),
+              "p": t.p_is(r["p_adjusted"]), "da": int(r[cases[0]]), "db": int(r[cases[1]]),
               "xa": int(r["respondents_mentioning_a"]), "na": int(r["n_respondents_a"]),
               "xb": int(r["respondents_mentioning_b"]), "nb": int(r["n_respondents_b"]),
               "ga": words.group(attribute, r["group_a"]), "gb": words.group(attribute, r["group_b"])}

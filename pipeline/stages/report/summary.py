@@ -245,7 +245,7 @@ def difference_sentence(r: pd.Series, comparison, codebook, settings, attribute:
         text += t["diff_points"].format(**_pts(r["difference"]), span=span)
     cases = ("n_cases_a", "n_cases_b") if "n_cases_a" in r.index else ("n_docs_a", "n_docs_b")
     docs = _docs(r[cases[0]], r[cases[1]], t)
-    p = p_text(r["p_adjusted"], lang)
+    p = t.p_is(r["p_adjusted"])
     text += t["diff_unlikely" if r["significant"] else "diff_chance"].format(p=p, docs=docs)
     return text
 

@@ -86,6 +86,11 @@ class Texts:
         text = f"{value:.{digits}f}"
         return text.replace(".", ",") if self.language == "nl" else text
 
+    def p_is(self, value: float) -> str:
+        """A p-value as a sentence says it after "p": "= 0.04", "< 0.001" (never "= < 0.001")."""
+        text = self.p(value)
+        return text if text.startswith("<") or not text[:1].isdigit() else f"= {text}"
+
     def count(self, value) -> str:  # noqa: ANN001
         """A whole number, grouped from 10,000 on: "81,809" (English), "81.809" (Dutch)."""
         number = int(value)

@@ -45,10 +45,10 @@ EN = {
     "rec_group": "{label}: {x} {unit_n} in {d} {case_n}",
     "rec_other": "Other suggestions",
     "diff_sig": "{Item} differs between {groups}: {xa} of {na} {@units} in {ga} ({sa}) against {xb} of {nb} in "
-                "{gb} ({sb}){extremes}; unlikely to be chance alone (adjusted p = {p}), but the sample is small and not "
+                "{gb} ({sb}){extremes}; unlikely to be chance alone (adjusted p {p}), but the sample is small and not "
                 "representative.",
     "diff_none": "No clear difference between {groups}: the largest gap, on {item} ({sa} in {ga} against {sb} in "
-                 "{gb}{extremes}), could be chance (adjusted p = {p}); with {da} and {db} {@cases}, only large "
+                 "{gb}{extremes}), could be chance (adjusted p {p}); with {da} and {db} {@cases}, only large "
                  "differences can show.",
     "extremes": ", the highest and the lowest of {n} groups",
     "diff_untested": "No comparison of {groups} has at least {m} {@cases} in every group, so no difference is "
@@ -109,9 +109,9 @@ EN |= {
     "diff_counts": "{item}: {xa} of {na} {who} in {ga} ({sa}{cia}) against {xb} of {nb} in {gb} ({sb}{cib}).",
     "highest_lowest": " These are the highest and the lowest of {n} groups.",
     "diff_span": ", {level} CI {low} to {high}", "diff_points": " Difference {d} percentage points{span}.",
-    "diff_unlikely": " Unlikely to be chance alone (adjusted p = {p}), but the sample is small and not "
+    "diff_unlikely": " Unlikely to be chance alone (adjusted p {p}), but the sample is small and not "
                      "representative ({docs}).",
-    "diff_chance": " This could be chance (adjusted p = {p}; {docs}).",
+    "diff_chance": " This could be chance (adjusted p {p}; {docs}).",
     "one_case_each": "one {@case} each", "n_cases_ab": "{a} and {b} {@cases}",
     "block_size": "{n} in {group} ({d} {case_n})",
     "differences_none": "Differences between groups", "whole_material": "the whole material",

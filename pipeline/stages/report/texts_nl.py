@@ -48,10 +48,10 @@ NL = {
     "rec_group": "{label}: {x} {unit_n} in {d} {case_n}",
     "rec_other": "Andere voorstellen",
     "diff_sig": "{Item} verschilt tussen {groups}: {xa} van de {na} {@units} in {ga} ({sa}) tegenover {xb} van "
-                "de {nb} in {gb} ({sb}){extremes}; waarschijnlijk geen toeval (gecorrigeerde p = {p}), maar de steekproef is "
+                "de {nb} in {gb} ({sb}){extremes}; waarschijnlijk geen toeval (gecorrigeerde p {p}), maar de steekproef is "
                 "klein en niet representatief.",
     "diff_none": "Geen duidelijk verschil tussen {groups}: het grootste verschil, bij {item} ({sa} in {ga} tegenover "
-                 "{sb} in {gb}{extremes}), kan toeval zijn (gecorrigeerde p = {p}); met {da} en {db} {@cases} kunnen "
+                 "{sb} in {gb}{extremes}), kan toeval zijn (gecorrigeerde p {p}); met {da} en {db} {@cases} kunnen "
                  "alleen grote verschillen aan het licht komen.",
     "extremes": ", de hoogste en de laagste van {n} groepen",
     "diff_untested": "Geen vergelijking van {groups} heeft minstens {m} {@cases} per groep, dus er wordt geen "
@@ -117,9 +117,9 @@ NL |= {
                    "({sb}{cib}).",
     "highest_lowest": " Dit zijn de hoogste en de laagste van {n} groepen.",
     "diff_span": ", {level}-interval {low} tot {high}", "diff_points": " Verschil van {d} procentpunt{en}{span}.",
-    "diff_unlikely": " Waarschijnlijk geen toeval (gecorrigeerde p = {p}), maar de steekproef is klein en niet "
+    "diff_unlikely": " Waarschijnlijk geen toeval (gecorrigeerde p {p}), maar de steekproef is klein en niet "
                      "representatief ({docs}).",
-    "diff_chance": " Dit kan toeval zijn (gecorrigeerde p = {p}; {docs}).",
+    "diff_chance": " Dit kan toeval zijn (gecorrigeerde p {p}; {docs}).",
     "one_case_each": "telkens \u00e9\u00e9n {@case}", "n_cases_ab": "{a} en {b} {@cases}",
     "block_size": "{n} in {group} ({d} {case_n})",
     "differences_none": "Verschillen tussen groepen", "whole_material": "het hele materiaal",
