@@ -254,13 +254,13 @@ def test_character_ngrams_match_a_tfidf_vectorizer_fitted_on_the_same_rows():
 
 
 def test_models_do_not_depend_on_the_number_of_processes(book, monkeypatch):
-    import pipeline.stages.coding.coders.stacked as stacked
+    import pipeline.stages.coding.coders.level1 as level1
 
     seg, cod = interviews(n_docs=6)
     resp = add_context(seg)
     resp = resp[resp["speaker_role"] == "respondent"].reset_index(drop=True)
     one = StackedCoder(book, n_jobs=1).fit(resp, cod).predict_proba(resp)
-    monkeypatch.setattr(stacked, "_PARALLEL_MIN_WORK", 0)  # force the process pool on a small table
+    monkeypatch.setattr(level1, "_PARALLEL_MIN_WORK", 0)  # force the process pool on a small table
     two = StackedCoder(book, n_jobs=2).fit(resp, cod).predict_proba(resp)
     pd.testing.assert_frame_equal(one, two)
 
