@@ -3,10 +3,12 @@ models see it (see :mod:`pipeline.stages.coding.coders.stacked` for how they are
 
 - :func:`inputs`: per segment its lemmas, rule scores and evidence, the preceding interviewer
   turn's lemmas and rule scores (``context``), its place in the document (``position``, as soft
-  bins), the previous/next segment of the same document, character n-gram counts and, with
-  sentence embeddings, the embedding and its zero-shot scores;
-- :func:`fit_vectorizers` / :func:`matrix`: the TF-IDF vocabularies of some rows and the sparse
-  feature matrix of any rows (word features first, so their column numbers name the evidence);
+  bins), the previous/next segment of the same document, word and character n-gram counts (hashed,
+  counted once per text: :mod:`~pipeline.stages.coding.coders.ngrams`) and, with sentence
+  embeddings, the embedding and its zero-shot scores;
+- :func:`fit_vectorizers` / :func:`matrix`: the TF-IDF of some rows (each fold keeps its own
+  n-grams and idf) and the sparse feature matrix of any rows (word features first, so their
+  column numbers name the evidence);
 - :func:`codebook_examples`: the codebook's examples and counter-examples as extra training rows.
 """
 from __future__ import annotations
@@ -106,15 +108,16 @@ def _context(segments: pd.DataFrame, rule, use: bool, width: int) -> tuple[list[
     return lemma_strings(ctx_tokens), ctx_proba.to_numpy()
 
 
-def inputs(segments: pd.DataFrame, rule, char_counter=None, semantic=None, position: bool = False,  # noqa: ANN001
-           context: bool = False, char_counts=None) -> dict:  # noqa: ANN001
-    """Lemma strings, rule scores and evidence of the segments and of their context, and the
-    character n-gram counts (``char_counts`` when already counted, else from ``char_counter``)."""
+def inputs(segments: pd.DataFrame, rule, semantic=None, position: bool = False, context: bool = False,  # noqa: ANN001
+           max_ngram: int = 2, char_ngrams: tuple[int, int] | None = None) -> dict:
+    """Per segment: lemma strings, rule scores and evidence, of the segment and of its context;
+    the n-gram counts of its lemmas (``WC``), its context's lemmas (``CC``, None without context)
+    and its characters (``C``, None without ``char_ngrams``), hashed (:mod:`~pipeline.stages.coding.coders.ngrams`)."""
+    from pipeline.stages.coding.coders import ngrams
+
     rule_proba, evidence, tokens = rule.score(segments, return_tokens=True)
-    if char_counts is None and char_counter is not None:
-        char_counts = char_counter.transform(texts(segments))
     out = {"lemmas": lemma_strings(tokens), "R": rule_proba.to_numpy(), "evidence": evidence,
-           "index": rule_proba.index, "C": char_counts}
+           "index": rule_proba.index}
     out["E"], out["ZS"] = None, np.zeros_like(out["R"])
     if semantic is not None and len(segments):
         out["E"] = semantic.embed(texts(segments).tolist())
@@ -122,26 +125,21 @@ def inputs(segments: pd.DataFrame, rule, char_counter=None, semantic=None, posit
     out["prev"], out["next"] = adjacent(segments)
     out["POS"] = position_bins(segments, position)
     out["ctx_lemmas"], out["QR"] = _context(segments, rule, context, out["R"].shape[1])
+    out["WC"] = ngrams.counts(out["lemmas"], ("words", int(max_ngram)))
+    out["CC"] = ngrams.counts(out["ctx_lemmas"], ("words", 2)) if context else None
+    out["C"] = ngrams.counts(texts(segments).tolist(), ("chars", *map(int, char_ngrams))) if char_ngrams else None
     return out
 
 
-def vectorizer(ngram: int):  # noqa: ANN201
-    """TF-IDF of lemma strings (1..``ngram``-grams, sublinear tf)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    return TfidfVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False,
-                           ngram_range=(1, ngram), sublinear_tf=True, dtype=np.float64)
-
-
-def fit_vectorizers(data: dict, rows: np.ndarray, max_ngram: int, context: bool, char_max_df: float) -> tuple:
-    """The vocabularies of ``rows``: lemmas, the context's lemmas (None without any) and characters."""
-    vec = vectorizer(max_ngram).fit([data["lemmas"][i] for i in rows])
+def fit_vectorizers(data: dict, rows: np.ndarray, char_max_df: float) -> tuple:
+    """The TF-IDF of ``rows``: lemmas (n-grams in one or more rows), the context's lemmas (None
+    when the rows have no context text) and characters (n-grams in two or more rows and at most
+    ``char_max_df`` of them: the commonest carry nothing and cost time; None without them)."""
+    vec = CountTfidf().fit(data["WC"][rows])
     ctx = None
-    if context:
-        ctx_texts = [data["ctx_lemmas"][i] for i in rows]
-        if any(t.strip() for t in ctx_texts):
-            ctx = vectorizer(2).fit(ctx_texts)
-    chars = CharTfidf(char_max_df).fit(data["C"][rows]) if data["C"] is not None else None
+    if data["CC"] is not None and data["CC"][rows].nnz:
+        ctx = CountTfidf().fit(data["CC"][rows])
+    chars = CountTfidf(2, char_max_df).fit(data["C"][rows]) if data["C"] is not None else None
     return vec, ctx, chars
 
 
@@ -151,10 +149,10 @@ def matrix(vecs: tuple, data: dict, rows: np.ndarray, context: bool, position: b
     from scipy import sparse
 
     vec, ctx, chars = vecs
-    parts = [vec.transform([data["lemmas"][i] for i in rows]), sparse.csr_matrix(data["R"][rows])]
+    parts = [vec.transform(data["WC"][rows]), sparse.csr_matrix(data["R"][rows])]
     if context:
         if ctx is not None:
-            parts.append(ctx.transform([data["ctx_lemmas"][i] for i in rows]))
+            parts.append(ctx.transform(data["CC"][rows]))
         parts.append(sparse.csr_matrix(data["QR"][rows]))
     if position:
         parts.append(sparse.csr_matrix(data["POS"][rows]))
@@ -166,24 +164,56 @@ def matrix(vecs: tuple, data: dict, rows: np.ndarray, context: bool, position: b
     return sparse.hstack(parts, format="csr")
 
 
-class CharTfidf:
-    """TF-IDF of character n-gram counts, fitted on some rows of a count matrix: the same
-    features as ``TfidfVectorizer(analyzer="char_wb", min_df=2, sublinear_tf=True)`` fitted on
-    those rows' texts, without counting the n-grams again for every fold."""
+class CountTfidf:
+    """TF-IDF of n-gram counts, fitted on some rows of a count matrix: the same features as a
+    ``TfidfVectorizer(min_df=min_df, max_df=max_df, sublinear_tf=True)`` of the same analyzer
+    fitted on those rows' texts, without counting the n-grams again for every fold."""
 
-    def __init__(self, max_df: float = 1.0):
+    def __init__(self, min_df: int = 1, max_df: float = 1.0):
+        self.min_df = min_df
         self.max_df = max_df
 
-    def fit(self, counts) -> "CharTfidf":  # noqa: ANN001
+    def fit(self, counts) -> "CountTfidf":  # noqa: ANN001
+        """Keep the columns in ``min_df`` to ``max_df`` x rows of ``counts`` (CSR, no repeated
+        column within a row) and their smoothed idf."""
         n = counts.shape[0]
-        df = np.asarray((counts > 0).sum(axis=0)).ravel()
-        self.keep_ = np.nonzero((df >= 2) & (df <= self.max_df * n))[0]
+        df = np.bincount(counts.indices, minlength=counts.shape[1])
+        self.keep_ = np.nonzero((df >= self.min_df) & (df >= 1) & (df <= self.max_df * n))[0]
         self.idf_ = np.log((1.0 + n) / (1.0 + df[self.keep_])) + 1.0
         return self
 
     def transform(self, counts):  # noqa: ANN001, ANN201
+        """The kept columns of ``counts`` (CSR) as sublinear TF-IDF, rows of unit length."""
         from sklearn.preprocessing import normalize
 
-        X = counts[:, self.keep_].tocsr(copy=True).astype(np.float64)
-        X.data = 1.0 + np.log(X.data)
-        return normalize(X.multiply(self.idf_[None, :]).tocsr())
+        X = select_columns(counts, self.keep_)
+        X.data = (1.0 + np.log(X.data)) * self.idf_[X.indices]
+        return normalize(X)
+
+
+def select_columns(counts, columns: np.ndarray):  # noqa: ANN001, ANN201
+    """The CSR matrix of ``counts``'s entries in ``columns`` (sorted), renumbered 0..len-1."""
+    from scipy import sparse
+
+    counts = counts.tocsr()
+    at = np.searchsorted(columns, counts.indices)
+    found = at < len(columns)
+    found[found] = columns[at[found]] == counts.indices[found]
+    rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))[found]
+    indptr = np.r_[0, np.cumsum(np.bincount(rows, minlength=counts.shape[0]))]
+    return sparse.csr_matrix((counts.data[found].astype(np.float64), at[found].astype(np.int32), indptr),
+                             shape=(counts.shape[0], len(columns)))
+
+
+def compact(data: dict, columns: dict | None = None) -> dict:
+    """Renumber ``data``'s hashed n-gram columns (``WC``, ``CC``, ``C``) to the ones the training
+    rows use (``columns`` None: those of ``data`` itself, returned) or to given ``columns``
+    (new rows: n-grams no training row has are dropped, as a fitted vocabulary drops them)."""
+    columns = dict(columns or {})
+    for name in ("WC", "CC", "C"):
+        if data.get(name) is None:
+            continue
+        if name not in columns:
+            columns[name] = np.unique(data[name].indices)
+        data[name] = select_columns(data[name], columns[name])
+    return columns

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline.stages.coding.coders.features import vectorizer
+
+
+def _unigrams():  # noqa: ANN202
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False, sublinear_tf=True,
+                           dtype=np.float64)
 
 
 def neighbours(data: dict, rows: np.ndarray, pos_rows: np.ndarray, Ypos: np.ndarray, docs_rows: np.ndarray,
@@ -13,7 +19,7 @@ def neighbours(data: dict, rows: np.ndarray, pos_rows: np.ndarray, Ypos: np.ndar
     positives of other documents, and the highest similarity to the code's examples."""
     from sklearn.preprocessing import normalize
 
-    vec = vectorizer(1).fit([data["lemmas"][i] for i in np.r_[pos_rows, ex_rows]])
+    vec = _unigrams().fit([data["lemmas"][i] for i in np.r_[pos_rows, ex_rows]])
     A = normalize(vec.transform([data["lemmas"][i] for i in rows]))
     sim = (A @ normalize(vec.transform([data["lemmas"][i] for i in pos_rows])).T).toarray()
     sim[docs_rows[:, None] == docs_pos[None, :]] = -1.0

@@ -62,11 +62,9 @@ import pandas as pd
 from sklearn.base import BaseEstimator, clone
 
 from pipeline.codebook import Codebook
-from pipeline.stages.coding.coders import features, meta
+from pipeline.stages.coding.coders import features, meta, ngrams
 from pipeline.stages.coding.coders._common import CODER_VERSION, add_model_terms, check_segments, long_codings, platt, sigmoid
 from pipeline.stages.coding.coders.decision import FILL_GRID, RELATIVE_GRID, choose_decision, decide
-from pipeline.stages.coding.coders.features import CharTfidf as _CharTfidf
-from pipeline.stages.coding.coders.features import adjacent as _adjacent
 from pipeline.stages.coding.coders.features import codebook_examples
 from pipeline.stages.coding.coders.level1 import level1
 from pipeline.stages.coding.coders.learned import _doc_ids, _metrics_at, _prf, label_matrix
@@ -74,7 +72,7 @@ from pipeline.stages.coding.coders.rule import RuleCoder
 from pipeline.stages.coding.coders.selection import apply_modes, choose_modes, conversational
 from pipeline.errors import ConfigError, Problem
 
-__all__ = ["FILL_GRID", "RELATIVE_GRID", "StackedCoder", "_CharTfidf", "_adjacent", "codebook_examples", "decide"]
+__all__ = ["FILL_GRID", "RELATIVE_GRID", "StackedCoder", "codebook_examples", "decide"]
 
 
 class StackedCoder(BaseEstimator):
@@ -83,12 +81,12 @@ class StackedCoder(BaseEstimator):
     name = "stacked"
 
     def __init__(self, codebook: Codebook, rule_coder: RuleCoder | None = None, context: bool = True,
-                 position: bool = True, examples_weight: float = 1.0, cv_folds: int = 5, C: float = 8.0, meta_C: float = 1.0,
+                 position: bool = True, examples_weight: float = 1.0, cv_folds: int = 5, C: float = 1.0, meta_C: float = 1.0,
                  max_ngram: int = 2, n_neighbours: int = 3, theme_models: bool = True,
                  thresholds: dict[str, float] | None = None, min_threshold: float = 0.2,
                  seed: int = 42, n_terms: int = 3, adjacent: bool = True,
                  balanced: bool = False, char_ngrams: tuple[int, int] | None = (2, 5), char_max_df: float = 0.5,
-                 relative: float | None = None, fill: float | None = None, n_jobs: int | None = None,
+                 relative: float | None = None, fill: float | None = None,
                  conversation: str = "auto", per_code: bool = True, per_code_min_positives: int = 5,
                  embeddings: str | None = None, embedding_weight: float = 1.0):
         self.codebook = codebook
@@ -112,7 +110,6 @@ class StackedCoder(BaseEstimator):
         self.char_max_df = char_max_df
         self.relative = relative
         self.fill = fill
-        self.n_jobs = n_jobs
         self.conversation = conversation
         self.per_code = per_code
         self.per_code_min_positives = per_code_min_positives
@@ -124,9 +121,9 @@ class StackedCoder(BaseEstimator):
         return f"{self.name}@{CODER_VERSION}"
 
     # -- level 1 ----------------------------------------------------------------------------
-    def _inputs(self, segments: pd.DataFrame, char_counts=None) -> dict:  # noqa: ANN001
-        return features.inputs(segments, self.rule_, self.char_counter_, self.semantic_, self.position_,
-                               self.context_, char_counts)
+    def _inputs(self, segments: pd.DataFrame) -> dict:
+        return features.inputs(segments, self.rule_, self.semantic_, self.position_, self.context_, self.max_ngram,
+                               self.char_ngrams)
 
     def _matrix(self, vecs: tuple, data: dict, rows: np.ndarray):  # noqa: ANN202
         return features.matrix(vecs, data, rows, self.context_, self.position_, self.embedding_weight)
@@ -192,14 +189,8 @@ class StackedCoder(BaseEstimator):
                              position=segments["position"] if "position" in segments.columns else np.nan),
              examples], ignore_index=True)
         self.rule_.fit(frame)
-        self.char_counter_, counts = None, None
-        if self.char_ngrams:  # counted once; each fold keeps its own vocabulary and idf (CharTfidf)
-            from sklearn.feature_extraction.text import CountVectorizer
-
-            self.char_counter_ = CountVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngrams),
-                                                 lowercase=True, dtype=np.float64)
-            counts = self.char_counter_.fit_transform(features.texts(frame))
-        data = self._inputs(frame, counts)
+        data = self._inputs(frame)  # n-grams counted once per text; each fold keeps its own (CountTfidf)
+        self.columns_ = features.compact(data)
         n_ex = len(frame) - n
         Yall = np.vstack([Y, EY]) if n_ex else Y
         TY = np.zeros((len(frame), len(self.themes_)), dtype=bool)
@@ -253,7 +244,9 @@ class StackedCoder(BaseEstimator):
         F = self._pairs(P, data["R"][:n], data["QR"][:n], knn, exs, T, (data["prev"][:n], data["next"][:n]),
                         data["ZS"][:n])
         mask, y = train.M.reshape(-1), train.Y.reshape(-1)
-        self.meta_ = make_pipeline(StandardScaler(), LogisticRegression(C=self.meta_C, max_iter=2000))
+        # a few dozen features: Newton's method reaches the optimum in a handful of steps
+        self.meta_ = make_pipeline(StandardScaler(), LogisticRegression(C=self.meta_C, solver="newton-cholesky",
+                                                                        max_iter=200))
         if y[mask].all() or not y[mask].any():
             raise ConfigError(Problem("human codings", "the training segments need both coded and "
                                       "uncoded segment-code pairs.", "Code whole documents."))
@@ -309,6 +302,8 @@ class StackedCoder(BaseEstimator):
         n_codes = len(self.codes_)
         _, self.vectorizers_, models = level1(self, train.data, np.arange(train.n_frame), train.seg_rows[:0],
                                               self._targets(train), train.weights)
+        self.word_names_ = ngrams.bucket_names(train.data["lemmas"], self.max_ngram,
+                                               self.columns_["WC"][self.vectorizers_[0].keep_])
         self.models_ = {k: m for k, m in models.items() if k < n_codes}
         self.theme_models_ = {k - n_codes: m for k, m in models.items() if k >= n_codes}
         self.train_ = {"data": train.data, "n": train.n, "Y": train.Y, "groups": train.groups,
@@ -334,6 +329,7 @@ class StackedCoder(BaseEstimator):
         check_segments(segments)
         segments = segments.reset_index(drop=True)
         data = self._inputs(segments)
+        features.compact(data, self.columns_)
         P, X = self._apply(self.vectorizers_, self.models_, data, len(self.codes_), self.platt_)
         T = np.zeros((len(segments), len(self.themes_)))
         if self.theme_models:
@@ -369,7 +365,7 @@ class StackedCoder(BaseEstimator):
         decide_ = apply_modes(self.modes_, self.own_thresholds_,
                               decide(score, self.thresholds_, self.relative_, self.fill_), score,
                               R >= self.rule_.thresholds_[None, :])
-        names = self.vectorizers_[0].get_feature_names_out()
+        names = self.word_names_
         evidence = add_model_terms(evidence, proba, decide_, self.models_, X, names, len(names), self.codes_,
                                    self.rule_.languages_, self.n_terms)
         n = len(self.codes_)
