@@ -69,7 +69,8 @@ from pipeline.stages.coding.coders.features import codebook_examples
 from pipeline.stages.coding.coders.level1 import level1
 from pipeline.stages.coding.coders.learned import _doc_ids, _metrics_at, _prf, label_matrix
 from pipeline.stages.coding.coders.rule import RuleCoder
-from pipeline.stages.coding.coders.selection import apply_modes, choose_modes, conversational
+from pipeline.stages.coding.coders.selection import (apply_exclusive, apply_modes, choose_modes, conversational,
+                                                      exclusive_pairs)
 from pipeline.errors import ConfigError, Problem
 
 __all__ = ["FILL_GRID", "RELATIVE_GRID", "StackedCoder", "codebook_examples", "decide"]
@@ -88,7 +89,7 @@ class StackedCoder(BaseEstimator):
                  balanced: bool = False, char_ngrams: tuple[int, int] | None = (2, 5), char_max_df: float = 0.5,
                  relative: float | None = None, fill: float | None = None,
                  conversation: str = "auto", per_code: bool = True, per_code_min_positives: int = 5,
-                 embeddings: str | None = None, embedding_weight: float = 1.0):
+                 embeddings: str | None = None, embedding_weight: float = 1.0, exclusive: bool = True):
         self.codebook = codebook
         self.rule_coder = rule_coder
         self.context = context
@@ -115,6 +116,7 @@ class StackedCoder(BaseEstimator):
         self.per_code_min_positives = per_code_min_positives
         self.embeddings = embeddings
         self.embedding_weight = embedding_weight
+        self.exclusive = exclusive
 
     @property
     def coder_id(self) -> str:
@@ -275,7 +277,13 @@ class StackedCoder(BaseEstimator):
         else:
             self.modes_, self.own_thresholds_ = ["shared"] * len(codes), np.full(len(codes), np.nan)
             reasons = [""] * len(codes)
-        decided = apply_modes(self.modes_, self.own_thresholds_, shared, score, rule_pred)
+        self.exclusive_ = exclusive_pairs(Y, M) if self.exclusive else []
+        decided = apply_exclusive(apply_modes(self.modes_, self.own_thresholds_, shared, score, rule_pred), score,
+                                  self.exclusive_)
+        for a, b in self.exclusive_:
+            for one, other in ((a, b), (b, a)):
+                note = f"never together with {codes[other]} in the training codings: the higher score wins"
+                reasons[one] = "; ".join(r for r in (reasons[one], note) if r)
         self.code_status_ = pd.DataFrame([self._status_row(k, train, R, decided, shared, reasons[k])
                                           for k in range(len(codes))])
 
@@ -365,6 +373,7 @@ class StackedCoder(BaseEstimator):
         decide_ = apply_modes(self.modes_, self.own_thresholds_,
                               decide(score, self.thresholds_, self.relative_, self.fill_), score,
                               R >= self.rule_.thresholds_[None, :])
+        decide_ = apply_exclusive(decide_, score, self.exclusive_)
         names = self.word_names_
         evidence = add_model_terms(evidence, proba, decide_, self.models_, X, names, len(names), self.codes_,
                                    self.rule_.languages_, self.n_terms)
