@@ -74,6 +74,23 @@ def test_prefix_cue(book):
     assert "benefits.application_advice" in nl
 
 
+def test_compiled_cues_are_shared_by_content_and_never_stale(book):
+    import copy
+
+    first, second = RuleCoder(book).fit(), RuleCoder(book).fit()
+    assert first.index_["en"] is second.index_["en"]  # compiled once, reused by a refit
+    assert RuleCoder(book, window=0).fit().index_["en"] is not first.index_["en"]
+    edited = copy.deepcopy(BOOK)
+    edited["themes"][2]["codes"][0]["cues"]["en"] = ["open door", "presented*"]
+    other = RuleCoder(codebook_from_dict(edited)).fit()
+    assert other.index_["en"] is not first.index_["en"]
+    assert fired(other, "She presented me to her colleagues.") == [{"benefits.network_access"}]
+    assert fired(first, "She presented me to her colleagues.") == [set()]
+    # a prefix cue matches the lemma or the written form, at any length after the prefix
+    assert fired(first, "The introducers were there.", "He did introduce me.") == [{"benefits.network_access"}] * 2
+    assert fired(first, "The introduction was short.") == [set()]
+
+
 def test_multi_word_cue_window_order_and_sentence(book):
     rc = RuleCoder(book)
     out = fired(rc,

@@ -50,3 +50,20 @@ def test_tables_of_passages_are_not_conversations():
     assert not conversational(table)
     assert conversational(interview) and conversational(asked)
     assert conversational(table.drop(columns="speaker"))  # no speakers: taken as turns
+
+
+def test_codes_that_never_meet_are_found_and_only_the_higher_score_stays():
+    from pipeline.stages.coding.coders.selection import apply_exclusive, exclusive_pairs
+
+    rng = np.random.default_rng(0)
+    n = 400
+    gender = rng.integers(0, 3, n)  # one variable split into three codes: exclusive by design
+    Y = np.column_stack([gender == 0, gender == 1, gender == 2, rng.random(n) < 0.1, rng.random(n) < 0.02])
+    M = np.ones_like(Y)
+    pairs = exclusive_pairs(Y, M)
+    assert pairs == [(0, 1), (0, 2), (1, 2)]  # the rare independent codes are never taken as exclusive
+    assert exclusive_pairs(Y, M, min_expected=1e9) == []
+    pred = np.array([[True, True, False, True, True], [False, True, True, False, False]])
+    score = np.array([[0.9, 0.4, 0.1, 0.5, 0.5], [0.2, 0.3, 0.8, 0.0, 0.0]])
+    out = apply_exclusive(pred, score, pairs)
+    assert out.tolist() == [[True, False, False, True, True], [False, False, True, False, False]]

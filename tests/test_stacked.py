@@ -118,8 +118,8 @@ def test_examples_weight_switches_the_codebook_examples_on_and_off(book):
     with_ex = StackedCoder(book, examples_weight=1.0).fit(resp, cod)
     without = StackedCoder(book, examples_weight=0.0).fit(resp, cod)
     # no human coded motives.find_job: only its codebook example teaches the word 'zorblat'
-    assert "zorblat" in with_ex.vectorizers_[0].vocabulary_
-    assert "zorblat" not in without.vectorizers_[0].vocabulary_
+    assert "zorblat" in with_ex.word_names_
+    assert "zorblat" not in without.word_names_
     j = book.code_ids.index("motives.find_job")
     assert 0 in with_ex.models_ and j in with_ex.models_ and j not in without.models_
     p_with = with_ex.predict_proba(probe).loc["new:2", "motives.find_job"]
@@ -166,7 +166,7 @@ def test_evaluate_has_theme_micro_and_macro_rows(book):
 
 def test_adjacent_turns_carry_the_topic_over(book):
     """A cue-less follow-up turn gets the code of the turn before it only with ``adjacent``."""
-    from pipeline.stages.coding.coders.stacked import _adjacent
+    from pipeline.stages.coding.coders.features import adjacent as _adjacent
 
     seg = pd.DataFrame({"segment_id": ["a:4", "b:2", "a:2", "a:7"], "doc_id": ["a", "b", "a", "a"],
                         "turn": [4, 2, 2, 7], "text": "x"})
@@ -236,36 +236,90 @@ def test_decision_settings_are_chosen_by_cross_validation_or_kept(book):
     assert len(out) == applied.sum()
 
 
-def test_character_ngrams_match_a_tfidf_vectorizer_fitted_on_the_same_rows():
+def test_ngram_tfidf_matches_a_tfidf_vectorizer_fitted_on_the_same_rows():
     from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
-    from pipeline.stages.coding.coders.stacked import _CharTfidf
+    from pipeline.stages.coding.coders.features import CountTfidf
 
     texts = ["Ik werkte als ingenieur", "we werkten samen", "the engineer worked", "werk zoeken",
              "engineers work hard"]
     rows = np.array([0, 1, 3, 4])
-    counts = CountVectorizer(analyzer="char_wb", ngram_range=(2, 4)).fit(texts).transform(texts)
-    ours = _CharTfidf().fit(counts[rows]).transform(counts[[2, 0]]).toarray()
-    ref = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=2, sublinear_tf=True)
-    ref.fit([texts[i] for i in rows])
-    np.testing.assert_allclose(ours, ref.transform([texts[2], texts[0]]).toarray(), atol=1e-12)
-    # max_df drops the n-grams that occur in more than that share of the rows
-    assert len(_CharTfidf(max_df=0.5).fit(counts[rows]).keep_) < len(_CharTfidf().fit(counts[rows]).keep_)
+    for kind, min_df in (("char_wb", 2), ("word", 1)):
+        ngrams = (2, 4) if kind == "char_wb" else (1, 2)
+        counts = CountVectorizer(analyzer=kind, ngram_range=ngrams).fit(texts).transform(texts)
+        ours = CountTfidf(min_df).fit(counts[rows]).transform(counts[[2, 0]]).toarray()
+        ref = TfidfVectorizer(analyzer=kind, ngram_range=ngrams, min_df=min_df, sublinear_tf=True)
+        ref.fit([texts[i] for i in rows])
+        np.testing.assert_allclose(ours, ref.transform([texts[2], texts[0]]).toarray(), atol=1e-12)
+        if kind == "char_wb":  # max_df drops the n-grams that occur in more than that share of the rows
+            fewer = CountTfidf(min_df, max_df=0.5).fit(counts[rows]).keep_
+            assert len(fewer) < len(CountTfidf(min_df).fit(counts[rows]).keep_)
 
 
-def test_models_do_not_depend_on_the_number_of_processes(book, monkeypatch):
-    import pipeline.stages.coding.coders.stacked as stacked
+def test_ridge_models_are_the_same_in_the_dual_and_the_primal_and_on_any_number_of_threads():
+    """Few rows are solved in the dual (one factorisation for every code), many by conjugate
+    gradients; both minimise the same weighted ridge loss, so they give the same models."""
+    from scipy import sparse
+    from threadpoolctl import threadpool_limits
 
-    seg, cod = interviews(n_docs=6)
-    resp = add_context(seg)
-    resp = resp[resp["speaker_role"] == "respondent"].reset_index(drop=True)
-    one = StackedCoder(book, n_jobs=1).fit(resp, cod).predict_proba(resp)
-    monkeypatch.setattr(stacked, "_PARALLEL_MIN_WORK", 0)  # force the process pool on a small table
-    two = StackedCoder(book, n_jobs=2).fit(resp, cod).predict_proba(resp)
-    pd.testing.assert_frame_equal(one, two)
+    from pipeline.stages.coding.coders.level1 import ridge
+
+    rng = np.random.default_rng(3)
+    X = sparse.random(60, 200, density=0.05, random_state=4, format="csr")
+    Y = rng.random((60, 3)) < 0.3
+    w = np.r_[np.ones(50), np.full(10, 0.5)]
+    for balanced in (False, True):
+        dual = ridge(X, Y, w, C=1.0, balanced=balanced)
+        primal = ridge(X, Y, w, C=1.0, balanced=balanced, kernel_max_rows=0)
+        np.testing.assert_allclose(X @ dual[0] + dual[1], X @ primal[0] + primal[1], atol=1e-4)
+        with threadpool_limits(2):
+            again = ridge(X, Y, w, C=1.0, balanced=balanced)
+        np.testing.assert_array_equal(again[0], dual[0])
+    # the fitted scores follow the labels
+    coef, intercept = ridge(X, Y, w, C=100.0)
+    scores = X @ coef + intercept
+    assert all(scores[Y[:, k], k].mean() > scores[~Y[:, k], k].mean() for k in range(3))
 
 
 def test_char_ngrams_setting_is_validated():
     with pytest.raises(ValueError, match="shortest <= longest"):
         CodingSettings(char_ngrams=(5, 2))
     assert CodingSettings(char_ngrams=None).char_ngrams is None
+
+
+def _choose_one_by_one(score, Y, M, fixed_col, fixed_val, floor, relative=None, fill=None):
+    """The decision search as it was written first: every candidate through decide()."""
+    from pipeline.stages.coding.coders.decision import FILL_GRID, RELATIVE_GRID, decide
+
+    truth = (Y & M).sum()
+    rel_grid = RELATIVE_GRID if relative is None else (float(relative),)
+    fill_grid = FILL_GRID if fill is None else (float(fill),)
+    best = (-1.0, floor, rel_grid[0], fill_grid[0])
+    for rel in rel_grid:
+        for fil in fill_grid:
+            cands = np.unique(np.round(score[M], 4 if rel == 0 and fil == 0 else 3))
+            cands = cands[cands >= floor]
+            for t in cands if len(cands) else [floor]:
+                pred = decide(score, np.where(fixed_col, fixed_val, t), rel, fil) & M
+                f1 = 2 * (pred & Y).sum() / max(pred.sum() + truth, 1)
+                if f1 > best[0] + 1e-12:
+                    best = (f1, float(t), rel, fil)
+    return np.where(fixed_col, fixed_val, best[1]).astype(float), best[2], best[3]
+
+
+@pytest.mark.parametrize("trial", range(12))
+def test_decision_search_counts_every_threshold_as_decide_does(trial):
+    from pipeline.stages.coding.coders.decision import choose_decision
+
+    rng = np.random.default_rng(trial)
+    n, k = int(rng.integers(5, 60)), int(rng.integers(2, 7))
+    score = np.round(rng.random((n, k)) ** 2, int(rng.integers(1, 4)))  # ties, as real scores have
+    Y = rng.random((n, k)) < score * 0.9
+    M = rng.random((n, k)) < (1.0 if trial % 3 else 0.8)  # some cells undecided (review sheets)
+    fixed_col = rng.random(k) < (0.3 if trial % 2 else 0.0)
+    fixed_val = np.round(rng.random(k), 2)
+    kept = {"relative": 0.4, "fill": None} if trial % 4 == 1 else {}
+    ours = choose_decision(score, Y, M, fixed_col, fixed_val, 0.2, **kept)
+    ref = _choose_one_by_one(score, Y, M, fixed_col, fixed_val, 0.2, **kept)
+    np.testing.assert_array_equal(ours[0], ref[0])
+    assert ours[1:] == ref[1:]

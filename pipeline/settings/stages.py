@@ -100,8 +100,9 @@ class CodingSettings(StrictModel):
     cv_folds: int = Field(5, ge=2, description="folds of the by-document cross-validation")
     rule_weight: float = Field(0.3, ge=0, le=1, description="weight of the rule score in 'combined'")
     inverse_regularisation: float | None = Field(
-        None, gt=0, description="C of the (first-level) logistic regressions; default 1.0 for model and "
-        "combined, 8.0 for stacked (chosen by cross-validation by document on the sample study)")
+        None, gt=0, description="C of the (first-level) models: the logistic regressions of model and "
+        "combined (default 1.0), the ridge regressions of stacked (1 / C is the ridge penalty; default "
+        "1.0, chosen by cross-validation by document on the sample study)")
     max_ngram: int = Field(2, ge=1, le=3, description="longest lemma n-gram used as a model feature")
     context: bool = Field(True, description="stacked: use the preceding interviewer turn of the same "
                           "document (its words and cue scores) as features of a respondent turn")

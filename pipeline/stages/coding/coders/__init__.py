@@ -5,7 +5,11 @@
   human-coded segments, calibrated, thresholds chosen by cross-validation by document.
 - :class:`CombinedCoder` (:mod:`pipeline.stages.coding.coders.combined`): model and rule scores blended.
 - :class:`StackedCoder` (:mod:`pipeline.stages.coding.coders.stacked`): per-code and per-theme models, neighbours,
-  cues and the preceding interviewer question, weighed by one meta-model (for small training sets).
+  cues and the preceding interviewer question, weighed by one meta-model (for small training sets);
+  its parts: :mod:`~pipeline.stages.coding.coders.features` (level-1 inputs and feature matrices),
+  :mod:`~pipeline.stages.coding.coders.level1` (the per-code models), :mod:`~pipeline.stages.coding.coders.meta`
+  (the meta-model's features), :mod:`~pipeline.stages.coding.coders.decision` (thresholds) and
+  :mod:`~pipeline.stages.coding.coders.selection` (the per-code choice of rules or model).
 
 All share the scikit-learn interface ``fit(segments, codings)``, ``predict_proba(segments)``
 (index ``segment_id``, one column per leaf code) and ``predict(segments)`` (long codings:

@@ -100,8 +100,6 @@ class LearnedCoder(BaseEstimator):
     # -- fit ------------------------------------------------------------------------------
     def fit(self, segments: pd.DataFrame, codings: pd.DataFrame) -> "LearnedCoder":
         """Train on ``segments`` (all taken as fully coded) and their human ``codings``."""
-        from sklearn.model_selection import GroupKFold
-
         check_segments(segments)
         self.rule_ = clone(self.rule_coder) if self.rule_coder is not None else RuleCoder(self.codebook)
         self.rule_.fit(segments)
@@ -118,75 +116,90 @@ class LearnedCoder(BaseEstimator):
         trainable = ((n_pos >= self.min_positives) & (n_docs_pos >= self.min_documents) & (n_docs >= 2)
                      & (n_pos < M.sum(axis=0)))  # a code on every segment has nothing to learn
         self.trainable_ = trainable
-
-        # out-of-fold decision values, by document
-        oof = np.full(Y.shape, np.nan)
-        self.cv_folds_: list[list[str]] = []
-        if trainable.any():
-            splitter = GroupKFold(n_splits=min(self.cv_folds, n_docs))
-            for train, test in splitter.split(texts, groups=groups.to_numpy()):
-                self.cv_folds_.append(sorted(set(groups.iloc[test])))
-                vec = self._vectorizer().fit([texts[i] for i in train])
-                X_tr = self._features(vec, [texts[i] for i in train], R[train])
-                X_te = self._features(vec, [texts[i] for i in test], R[test])
-                for k in np.nonzero(trainable)[0]:
-                    use = M[train, k]
-                    y_tr = Y[train, k][use]
-                    if y_tr.all() or not y_tr.any():
-                        continue  # one class only in this fold: left NaN, filled below
-                    model = self._classifier().fit(X_tr[use], y_tr)
-                    oof[test, k] = model.decision_function(X_te)
-
-        # calibration and thresholds on the out-of-fold scores
-        self.platt_ = np.zeros((len(codes), 2))
-        fixed = self.thresholds or {}
-        thresholds = self.rule_.thresholds_.copy()
+        oof = self._out_of_fold(texts, R, Y, M, groups, trainable, n_docs)
         self.oof_proba_ = pd.DataFrame(R.copy(), index=pd.Index(segments["segment_id"].astype(str),
                                                                 name="segment_id"), columns=codes)
-        rows = []
-        for k, code in enumerate(codes):
-            m = M[:, k]
-            y = Y[m, k]
-            r_thr, r_f1, r_p, r_r = _metrics_at(y, R[m, k], thresholds[k])
-            row = {"code": code, "theme": self.codebook.theme_of(code), "n_positive": int(n_pos[k]),
-                   "n_documents": int(n_docs_pos[k]), "mode": "rule", "threshold": r_thr,
-                   "cv_precision": r_p, "cv_recall": r_r, "cv_f1": r_f1, "rule_precision": r_p,
-                   "rule_recall": r_r, "rule_f1": r_f1, "model_f1": np.nan,
-                   "reason": _reason(n_pos[k], n_docs_pos[k], n_docs, self)}
-            if trainable[k]:
-                dec = oof[m, k]
-                dec = np.where(np.isnan(dec), np.nanmin(dec) if np.isfinite(dec).any() else 0.0, dec)
-                self.platt_[k] = platt(dec, y)
-                score = (1 - self.rule_weight) * sigmoid(dec, self.platt_[k]) + self.rule_weight * R[m, k]
-                self.oof_proba_.loc[m, code] = score
-                thr, f1, p, r = best_threshold(y, score, floor=self.min_threshold)
-                if code in fixed:
-                    thr, f1, p, r = _metrics_at(y, score, fixed[code])
-                row["model_f1"] = f1
-                if self.must_beat_rule and code not in fixed and f1 <= r_f1:
-                    trainable[k] = False
-                    self.oof_proba_[code] = R[:, k]
-                    row["reason"] = f"model CV F1 {f1:.2f} is not above the rules' {r_f1:.2f}"
-                else:
-                    thresholds[k] = thr
-                    row.update(mode=self.name, threshold=thr, cv_precision=p, cv_recall=r,
-                               cv_f1=f1, reason="")
-            rows.append(row)
-        self.thresholds_ = thresholds
+        self.platt_ = np.zeros((len(codes), 2))
+        self.thresholds_ = self.rule_.thresholds_.copy()
+        counts = (n_pos, n_docs_pos, n_docs)
+        self.code_status_ = pd.DataFrame([self._calibrate(k, oof, R, Y, M, trainable, counts)
+                                          for k in range(len(codes))])
         self.trainable_ = trainable
-        self.code_status_ = pd.DataFrame(rows)
-
-        # final models on all training segments
-        self.models_: dict[int, object] = {}
-        if trainable.any():
-            self.vectorizer_ = self._vectorizer().fit(texts)
-            X = self._features(self.vectorizer_, texts, R)
-            for k in np.nonzero(trainable)[0]:
-                self.models_[k] = self._classifier().fit(X[M[:, k]], Y[M[:, k], k])
-            self.feature_names_ = np.array(list(self.vectorizer_.get_feature_names_out())
-                                           + [f"cue:{c}" for c in codes] * bool(self.rule_features))
-            self.n_text_features_ = len(self.vectorizer_.vocabulary_)
+        self._fit_final(texts, R, Y, M, trainable)
         return self
+
+    def _out_of_fold(self, texts: list[str], R: np.ndarray, Y: np.ndarray, M: np.ndarray, groups: pd.Series,
+                     trainable: np.ndarray, n_docs: int) -> np.ndarray:
+        """Out-of-fold decision values (segments x codes; NaN where a fold had one class), by document."""
+        from sklearn.model_selection import GroupKFold
+
+        oof = np.full(Y.shape, np.nan)
+        self.cv_folds_: list[list[str]] = []
+        if not trainable.any():
+            return oof
+        splitter = GroupKFold(n_splits=min(self.cv_folds, n_docs))
+        for train, test in splitter.split(texts, groups=groups.to_numpy()):
+            self.cv_folds_.append(sorted(set(groups.iloc[test])))
+            vec = self._vectorizer().fit([texts[i] for i in train])
+            X_tr = self._features(vec, [texts[i] for i in train], R[train])
+            X_te = self._features(vec, [texts[i] for i in test], R[test])
+            for k in np.nonzero(trainable)[0]:
+                use = M[train, k]
+                y_tr = Y[train, k][use]
+                if y_tr.all() or not y_tr.any():
+                    continue  # one class only in this fold: left NaN, filled below
+                model = self._classifier().fit(X_tr[use], y_tr)
+                oof[test, k] = model.decision_function(X_te)
+        return oof
+
+    def _calibrate(self, k: int, oof: np.ndarray, R: np.ndarray, Y: np.ndarray, M: np.ndarray,
+                   trainable: np.ndarray, counts: tuple) -> dict:
+        """Calibration and threshold of code ``k`` on its out-of-fold scores, whether the model or
+        the rules decide it (``trainable`` is updated), and its row of ``code_status_``."""
+        n_pos, n_docs_pos, n_docs = counts
+        code = self.codes_[k]
+        fixed = self.thresholds or {}
+        m = M[:, k]
+        y = Y[m, k]
+        r_thr, r_f1, r_p, r_r = _metrics_at(y, R[m, k], self.thresholds_[k])
+        row = {"code": code, "theme": self.codebook.theme_of(code), "n_positive": int(n_pos[k]),
+               "n_documents": int(n_docs_pos[k]), "mode": "rule", "threshold": r_thr,
+               "cv_precision": r_p, "cv_recall": r_r, "cv_f1": r_f1, "rule_precision": r_p,
+               "rule_recall": r_r, "rule_f1": r_f1, "model_f1": np.nan,
+               "reason": _reason(n_pos[k], n_docs_pos[k], n_docs, self)}
+        if not trainable[k]:
+            return row
+        dec = oof[m, k]
+        dec = np.where(np.isnan(dec), np.nanmin(dec) if np.isfinite(dec).any() else 0.0, dec)
+        self.platt_[k] = platt(dec, y)
+        score = (1 - self.rule_weight) * sigmoid(dec, self.platt_[k]) + self.rule_weight * R[m, k]
+        self.oof_proba_.loc[m, code] = score
+        thr, f1, p, r = best_threshold(y, score, floor=self.min_threshold)
+        if code in fixed:
+            thr, f1, p, r = _metrics_at(y, score, fixed[code])
+        row["model_f1"] = f1
+        if self.must_beat_rule and code not in fixed and f1 <= r_f1:
+            trainable[k] = False
+            self.oof_proba_[code] = R[:, k]
+            row["reason"] = f"model CV F1 {f1:.2f} is not above the rules' {r_f1:.2f}"
+        else:
+            self.thresholds_[k] = thr
+            row.update(mode=self.name, threshold=thr, cv_precision=p, cv_recall=r, cv_f1=f1, reason="")
+        return row
+
+    def _fit_final(self, texts: list[str], R: np.ndarray, Y: np.ndarray, M: np.ndarray,
+                   trainable: np.ndarray) -> None:
+        """The models of the trained codes on all training segments."""
+        self.models_: dict[int, object] = {}
+        if not trainable.any():
+            return
+        self.vectorizer_ = self._vectorizer().fit(texts)
+        X = self._features(self.vectorizer_, texts, R)
+        for k in np.nonzero(trainable)[0]:
+            self.models_[k] = self._classifier().fit(X[M[:, k]], Y[M[:, k], k])
+        self.feature_names_ = np.array(list(self.vectorizer_.get_feature_names_out())
+                                       + [f"cue:{c}" for c in self.codes_] * bool(self.rule_features))
+        self.n_text_features_ = len(self.vectorizer_.vocabulary_)
 
     # -- prediction -----------------------------------------------------------------------
     def _score(self, segments: pd.DataFrame):  # noqa: ANN202

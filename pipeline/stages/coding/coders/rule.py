@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from bisect import bisect_right
-from dataclasses import dataclass
 from typing import Iterable
 
 import numpy as np
@@ -40,6 +38,7 @@ from sklearn.base import BaseEstimator
 
 from pipeline.codebook import Codebook
 from pipeline.stages.coding.coders._common import CODER_VERSION, check_segments, long_codings
+from pipeline.stages.coding.coders.cues import Cue, CueIndex, cached_index, cached_matches, extend_match, negated
 from pipeline.errors import ConfigError, InputError, Problem
 
 #: Words that negate a cue later in the same clause (compared with lemma and lower form).
@@ -55,40 +54,6 @@ CLAUSE_BREAKS: dict[str, set[str]] = {
            "however", "then"},
     "nl": {"maar", "en", "omdat", "hoewel", "terwijl", "want", "dus", "doch", "toen"},
 }
-_QUOTES = {"'", '"', "’", "‘", "“", "”", "`"}
-
-
-@dataclass
-class _Cue:
-    code: str
-    text: str
-    atoms: tuple[int, ...]
-    gaps: tuple[int, ...]  # max tokens between atom k and k+1
-    n_words: int
-    exclude: bool
-    needs: frozenset[int] = frozenset()  # all its atoms
-
-
-@dataclass
-class _Index:
-    """The cues of one segment language, compiled."""
-
-    cues: list[_Cue]
-    exact: dict[str, list[int]]  # word -> atom ids
-    prefixes: list[tuple[str, int]]
-    first: dict[int, list[int]]  # atom id -> cue ids starting with it
-    negators: frozenset[str]
-    breaks: frozenset[str]
-
-    def atoms_of(self, lemma: str, lower: str, memo: dict) -> frozenset[int]:
-        """The atoms a token matches; ``memo`` (one per scoring call) keeps the fitted index unchanged."""
-        key = (lemma, lower)
-        hit = memo.get(key)
-        if hit is None:
-            ids = set(self.exact.get(lemma, ())) | set(self.exact.get(lower, ()))
-            ids.update(a for p, a in self.prefixes if lemma.startswith(p) or lower.startswith(p))
-            hit = memo[key] = frozenset(ids)
-        return hit
 
 
 class RuleCoder(BaseEstimator):
@@ -141,7 +106,7 @@ class RuleCoder(BaseEstimator):
                 warnings.warn(f"codebook code '{code.id}' has sub-codes, so its cues are not used: "
                               "only leaf codes are applied to segments. Move the cues to a sub-code.",
                               stacklevel=2)
-        self.index_: dict[str, _Index] = {}
+        self.index_: dict[str, CueIndex] = {}
         if segments is not None:
             check_segments(segments)
             self._segment_languages(segments)
@@ -158,14 +123,24 @@ class RuleCoder(BaseEstimator):
 
         return clone(self).fit()
 
-    def _index(self, lang: str) -> _Index:
+    def _index(self, lang: str) -> CueIndex:
         return self.index_[lang]
 
-    def _compile_index(self, lang: str) -> _Index:
+    def _compile_index(self, lang: str) -> CueIndex:
+        import json
+
+        table = self.negators if self.negators is not None else DEFAULT_NEGATORS
+        negators = sorted(w.lower() for w in table.get(lang, []))
+        codes = [(c, self.codebook.code(c).cues, self.codebook.code(c).exclude_cues) for c in self.codes_]
+        key = json.dumps([lang, self.window, self.fallback_languages, negators, codes], sort_keys=True,
+                         ensure_ascii=False, default=str)
+        return cached_index(key, lambda: self._build_index(lang, frozenset(negators)))
+
+    def _build_index(self, lang: str, negators: frozenset[str]) -> CueIndex:
         from pipeline.text.nlp import split_word
 
         atoms: dict[tuple[str, bool], int] = {}
-        cues: list[_Cue] = []
+        cues: list[Cue] = []
         for code_id in self.codes_:
             code = self.codebook.code(code_id)
             for exclude, table in ((False, code.cues), (True, code.exclude_cues)):
@@ -177,21 +152,16 @@ class RuleCoder(BaseEstimator):
                     if cue is not None:
                         cues.append(cue)
         exact: dict[str, list[int]] = {}
-        prefixes = []
+        prefixes: dict[str, list[int]] = {}
         for (word, is_prefix), atom_id in atoms.items():
-            if is_prefix:
-                prefixes.append((word, atom_id))
-            else:
-                exact.setdefault(word, []).append(atom_id)
+            (prefixes if is_prefix else exact).setdefault(word, []).append(atom_id)
         first: dict[int, list[int]] = {}
         for i, cue in enumerate(cues):
             first.setdefault(cue.atoms[0], []).append(i)
-        table = self.negators if self.negators is not None else DEFAULT_NEGATORS
-        return _Index(cues, exact, prefixes, first,
-                      negators=frozenset(w.lower() for w in table.get(lang, [])),
+        return CueIndex(cues, exact, prefixes, first, negators=negators,
                       breaks=frozenset(CLAUSE_BREAKS.get(lang, set())))
 
-    def _compile(self, code_id, text, exclude, lang, atoms, split_word) -> _Cue | None:  # noqa: ANN001
+    def _compile(self, code_id, text, exclude, lang, atoms, split_word) -> Cue | None:  # noqa: ANN001
         words = str(text).lower().split()
         if not words:
             raise ConfigError(Problem(f"{self.codebook.source}[{code_id}.cues]",
@@ -207,7 +177,7 @@ class RuleCoder(BaseEstimator):
                 ids.append(atoms.setdefault(key, len(atoms)))
                 if len(ids) > 1:
                     gaps.append(0 if p > 0 else self.window)
-        return _Cue(code_id, str(text), tuple(ids), tuple(gaps), len(words), exclude, frozenset(ids))
+        return Cue(code_id, str(text), tuple(ids), tuple(gaps), len(words), exclude, frozenset(ids))
 
     def _segment_languages(self, segments: pd.DataFrame) -> tuple[list[str], pd.Series]:
         default = self.languages_[0] if self.languages_ else "en"
@@ -247,10 +217,12 @@ class RuleCoder(BaseEstimator):
         all_tokens: list = [None] * len(segments)
         for lang in langs:
             index, memo = self._index(lang), {}
+            key = (index.key, self.negation, tuple(sorted(self.exempt_)))
             rows = positions[lang_values == lang]
             for row, tokens in zip(rows, tokenize([texts[r] for r in rows], lang)):
                 all_tokens[row] = tokens
-                hits, excluded = self._match(tokens, index, memo)
+                text = texts[row] if isinstance(texts[row], str) else ""
+                hits, excluded = cached_matches(key, text, self._match, tokens, index, memo)
                 for code, spans in hits.items():
                     if code in excluded or not allowed[row, col[code]]:
                         continue
@@ -280,10 +252,10 @@ class RuleCoder(BaseEstimator):
                     allowed[i, j] = False
         return allowed
 
-    def _match(self, tokens: list, index: _Index,
+    def _match(self, tokens: list, index: CueIndex,
                memo: dict) -> tuple[dict[str, list[tuple[int, int, int]]], set[str]]:
         """Matches in one segment: ``({code: [(start, end, n_words), ...]}, excluded codes)``."""
-        found: dict[str, list[tuple[int, list[int], _Cue]]] = {}
+        found: dict[str, list[tuple[int, list[int], Cue]]] = {}
         excluded: set[str] = set()
         where: dict[int, list[int]] = {}  # atom -> positions of the tokens it matches
         for i, t in enumerate(tokens):
@@ -295,14 +267,14 @@ class RuleCoder(BaseEstimator):
                 if cue.code in excluded or not cue.needs <= where.keys():
                     continue
                 for i in where[atom]:
-                    path = _extend(cue, 1, [i], tokens, where)
+                    path = extend_match(cue, 1, [i], tokens, where)
                     if path is None:
                         continue
                     if cue.exclude:
                         excluded.add(cue.code)
                         break
                     if (self.negation and cue.code not in self.exempt_
-                            and _negated(tokens, path, index)):
+                            and negated(tokens, path, index)):
                         continue
                     found.setdefault(cue.code, []).append((i, path, cue))
         hits: dict[str, list[tuple[int, int, int]]] = {}
@@ -335,49 +307,6 @@ class RuleCoder(BaseEstimator):
         n = len(proba.columns)
         return long_codings(proba, proba.to_numpy() >= coder.thresholds_, ["rule"] * n,
                             [coder.coder_id] * n, evidence, coder.codebook), proba
-
-
-def _extend(cue: _Cue, k: int, path: list[int], tokens: list, where: dict[int, list[int]]) -> list[int] | None:
-    """Match atoms ``k..`` of ``cue`` after ``path`` (backtracking over the allowed gaps)."""
-    if k == len(cue.atoms):
-        return path
-    last = path[-1]
-    sent = tokens[last].sent_id
-    positions = where[cue.atoms[k]]
-    for j in positions[bisect_right(positions, last):]:
-        if j > last + 1 + cue.gaps[k - 1] or tokens[j].sent_id != sent:
-            break
-        found = _extend(cue, k + 1, path + [j], tokens, where)
-        if found is not None:
-            return found
-    return None
-
-
-def _negated(tokens: list, path: list[int], index: _Index) -> bool:
-    """True when a negator precedes the match (or sits inside it) within its clause."""
-    if not index.negators:
-        return False
-    sent = tokens[path[0]].sent_id
-    inside = set(path)
-    # inside the match (e.g. "opened no doors")
-    for j in range(path[0] + 1, path[-1]):
-        if j not in inside and _is_negator(tokens[j], index):
-            return True
-    j = path[0] - 1
-    while j >= 0 and tokens[j].sent_id == sent:
-        tok = tokens[j]
-        if tok.is_punct and tok.text not in _QUOTES:
-            return False
-        if tok.lower in index.breaks:
-            return False
-        if _is_negator(tok, index):
-            return True
-        j -= 1
-    return False
-
-
-def _is_negator(tok, index: _Index) -> bool:  # noqa: ANN001
-    return tok.lower in index.negators or tok.lemma in index.negators
 
 
 def expand_code_ids(codebook: Codebook, ids: Iterable[str], where: str) -> set[str]:

@@ -114,3 +114,29 @@ def conversational(segments) -> bool:  # noqa: ANN001
         repeated = repeated | asked.groupby(asked["doc_id"].astype(str))["_q"].any().reindex(repeated.index,
                                                                                            fill_value=False)
     return bool(repeated.mean() >= 0.5)
+
+
+def exclusive_pairs(Y: np.ndarray, M: np.ndarray, min_expected: float = 10.0) -> list[tuple[int, int]]:
+    """Pairs of codes (columns) that never apply to the same unit in the training codings although,
+    were they independent, at least ``min_expected`` units would carry both (for 10, chance gives
+    none with probability below 1e-4): exclusive by the codebook's design, such as the values of one
+    variable split into codes. Only cells decided for both codes (``M``) count."""
+    both = (M.T.astype(int) @ M.astype(int)).astype(float)
+    pos = (Y & M).astype(int)
+    together = pos.T @ pos
+    n_pos = pos.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        expected = np.where(both > 0, np.outer(n_pos, n_pos) / np.maximum(M.sum(axis=0)[:, None], 1), 0.0)
+    return [(a, b) for a in range(Y.shape[1]) for b in range(a + 1, Y.shape[1])
+            if together[a, b] == 0 and expected[a, b] >= min_expected]
+
+
+def apply_exclusive(pred: np.ndarray, score: np.ndarray, pairs: list[tuple[int, int]]) -> np.ndarray:
+    """``pred`` where, of two exclusive codes both applied to a unit, only the higher-scoring stays."""
+    out = pred.copy()
+    for a, b in pairs:
+        both = out[:, a] & out[:, b]
+        lose_a = both & (score[:, a] < score[:, b])
+        out[lose_a, a] = False
+        out[both & ~lose_a, b] = False
+    return out

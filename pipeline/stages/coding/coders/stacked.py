@@ -54,8 +54,7 @@ out-of-fold features of the training segments).
 """
 from __future__ import annotations
 
-import os
-import re
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -63,48 +62,18 @@ import pandas as pd
 from sklearn.base import BaseEstimator, clone
 
 from pipeline.codebook import Codebook
+from pipeline.stages.coding.coders import features, meta, ngrams
 from pipeline.stages.coding.coders._common import CODER_VERSION, add_model_terms, check_segments, long_codings, platt, sigmoid
+from pipeline.stages.coding.coders.decision import FILL_GRID, RELATIVE_GRID, choose_decision, decide
+from pipeline.stages.coding.coders.features import codebook_examples
+from pipeline.stages.coding.coders.level1 import level1
 from pipeline.stages.coding.coders.learned import _doc_ids, _metrics_at, _prf, label_matrix
 from pipeline.stages.coding.coders.rule import RuleCoder
-from pipeline.stages.coding.coders.selection import apply_modes, choose_modes, conversational
+from pipeline.stages.coding.coders.selection import (apply_exclusive, apply_modes, choose_modes, conversational,
+                                                      exclusive_pairs)
 from pipeline.errors import ConfigError, Problem
 
-_CODE_ID = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)+")
-_TRAILING_NOTE = re.compile(r"\s*\(([^()]*)\)\s*$")
-
-
-def codebook_examples(codebook: Codebook) -> tuple[pd.DataFrame, np.ndarray]:
-    """The codebook's examples as training rows: ``(frame, Y)`` where the frame has
-    ``segment_id, doc_id, text, language, context, position`` and ``Y`` (rows x leaf codes, bool) the labels.
-
-    An example is a positive of its code. A counter-example is a negative of its code and a
-    positive of every leaf code id named in its trailing parenthesis (removed from the text).
-    """
-    codes = list(codebook.code_ids)
-    col = {c: k for k, c in enumerate(codes)}
-    rows, labels = [], []
-    for code_id in codes:
-        code = codebook.code(code_id)
-        for field, positive in (("examples", True), ("counter_examples", False)):
-            for lang, texts in (getattr(code, field) or {}).items():
-                for i, text in enumerate(texts):
-                    y = np.zeros(len(codes), dtype=bool)
-                    text = str(text)
-                    if positive:
-                        y[col[code_id]] = True
-                    else:
-                        note = _TRAILING_NOTE.search(text)
-                        if note:
-                            for named in _CODE_ID.findall(note.group(1)):
-                                if named in col and named != code_id:
-                                    y[col[named]] = True
-                            text = text[:note.start()]
-                    rows.append({"segment_id": f"example:{code_id}:{field}:{lang}:{i}",
-                                 "doc_id": "(codebook examples)", "text": text, "language": lang,
-                                 "context": "", "position": np.nan})
-                    labels.append(y)
-    frame = pd.DataFrame(rows, columns=["segment_id", "doc_id", "text", "language", "context", "position"])
-    return frame, (np.vstack(labels) if labels else np.zeros((0, len(codes)), dtype=bool))
+__all__ = ["FILL_GRID", "RELATIVE_GRID", "StackedCoder", "codebook_examples", "decide"]
 
 
 class StackedCoder(BaseEstimator):
@@ -113,14 +82,14 @@ class StackedCoder(BaseEstimator):
     name = "stacked"
 
     def __init__(self, codebook: Codebook, rule_coder: RuleCoder | None = None, context: bool = True,
-                 position: bool = True, examples_weight: float = 1.0, cv_folds: int = 5, C: float = 8.0, meta_C: float = 1.0,
+                 position: bool = True, examples_weight: float = 1.0, cv_folds: int = 5, C: float = 1.0, meta_C: float = 1.0,
                  max_ngram: int = 2, n_neighbours: int = 3, theme_models: bool = True,
                  thresholds: dict[str, float] | None = None, min_threshold: float = 0.2,
                  seed: int = 42, n_terms: int = 3, adjacent: bool = True,
                  balanced: bool = False, char_ngrams: tuple[int, int] | None = (2, 5), char_max_df: float = 0.5,
-                 relative: float | None = None, fill: float | None = None, n_jobs: int | None = None,
+                 relative: float | None = None, fill: float | None = None,
                  conversation: str = "auto", per_code: bool = True, per_code_min_positives: int = 5,
-                 embeddings: str | None = None, embedding_weight: float = 1.0):
+                 embeddings: str | None = None, embedding_weight: float = 1.0, exclusive: bool = True):
         self.codebook = codebook
         self.rule_coder = rule_coder
         self.context = context
@@ -142,186 +111,48 @@ class StackedCoder(BaseEstimator):
         self.char_max_df = char_max_df
         self.relative = relative
         self.fill = fill
-        self.n_jobs = n_jobs
         self.conversation = conversation
         self.per_code = per_code
         self.per_code_min_positives = per_code_min_positives
         self.embeddings = embeddings
         self.embedding_weight = embedding_weight
+        self.exclusive = exclusive
 
     @property
     def coder_id(self) -> str:
         return f"{self.name}@{CODER_VERSION}"
 
     # -- level 1 ----------------------------------------------------------------------------
-    def _inputs(self, segments: pd.DataFrame, char_counts=None) -> dict:  # noqa: ANN001
-        """Lemma strings, rule scores and evidence of the segments and of their context, and the
-        character n-gram counts (``char_counts`` when already counted)."""
-        rule_proba, evidence, tokens = self.rule_.score(segments, return_tokens=True)
-        if char_counts is None and self.char_counter_ is not None:
-            char_counts = self.char_counter_.transform(_texts(segments))
-        out = {"lemmas": [" ".join(t.lemma for t in toks if not t.is_punct) for toks in tokens],
-               "R": rule_proba.to_numpy(), "evidence": evidence, "index": rule_proba.index, "C": char_counts}
-        n = len(segments)
-        out["E"], out["ZS"] = None, np.zeros_like(out["R"])
-        if self.semantic_ is not None and n:
-            out["E"] = self.semantic_.embed(_texts(segments).tolist())
-            out["ZS"] = self.semantic_.scores(out["E"])
-        out["prev"], out["next"] = _adjacent(segments)
-        position = (pd.to_numeric(segments["position"], errors="coerce").to_numpy(dtype=float)
-                    if self.position_ and "position" in segments.columns else np.full(n, np.nan))
-        # a turn's place in the interview as soft bins (interview guides run theme by theme)
-        centres = np.linspace(0.0, 1.0, 6)
-        out["POS"] = np.nan_to_num(np.exp(-((position[:, None] - centres[None, :]) ** 2) / 0.02), nan=0.0)
-        ctx_text = (segments["context"].astype("object").fillna("").astype(str).to_numpy()
-                    if self.context_ and "context" in segments.columns else np.array([""] * n, dtype=object))
-        if self.context_ and n:
-            frame = pd.DataFrame({"segment_id": [f"ctx:{i}" for i in range(n)], "text": ctx_text})
-            if "language" in segments.columns:
-                frame["language"] = segments["language"].to_numpy()
-            ctx_proba, _, ctx_tokens = self.rule_.score(frame, return_tokens=True)
-            out["ctx_lemmas"] = [" ".join(t.lemma for t in toks if not t.is_punct) for toks in ctx_tokens]
-            out["QR"] = ctx_proba.to_numpy()
-        else:
-            out["ctx_lemmas"] = [""] * n
-            out["QR"] = np.zeros_like(out["R"])
-        return out
-
-    def _vectorizer(self, ngram: int):  # noqa: ANN202
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        return TfidfVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False,
-                               ngram_range=(1, ngram), sublinear_tf=True, dtype=np.float64)
-
-    def _fit_vectorizers(self, data: dict, rows: np.ndarray) -> tuple:
-        vec = self._vectorizer(self.max_ngram).fit([data["lemmas"][i] for i in rows])
-        ctx = None
-        if self.context_:
-            texts = [data["ctx_lemmas"][i] for i in rows]
-            if any(t.strip() for t in texts):
-                ctx = self._vectorizer(2).fit(texts)
-        chars = _CharTfidf(self.char_max_df).fit(data["C"][rows]) if data["C"] is not None else None
-        return vec, ctx, chars
+    def _inputs(self, segments: pd.DataFrame) -> dict:
+        return features.inputs(segments, self.rule_, self.semantic_, self.position_, self.context_, self.max_ngram,
+                               self.char_ngrams)
 
     def _matrix(self, vecs: tuple, data: dict, rows: np.ndarray):  # noqa: ANN202
-        from scipy import sparse
-
-        vec, ctx, chars = vecs
-        parts = [vec.transform([data["lemmas"][i] for i in rows]), sparse.csr_matrix(data["R"][rows])]
-        if self.context_:
-            if ctx is not None:
-                parts.append(ctx.transform([data["ctx_lemmas"][i] for i in rows]))
-            parts.append(sparse.csr_matrix(data["QR"][rows]))
-        if self.position_:
-            parts.append(sparse.csr_matrix(data["POS"][rows]))
-        if data["E"] is not None:  # sentence embeddings and zero-shot scores (coding.embeddings)
-            w = float(self.embedding_weight)
-            parts += [sparse.csr_matrix(data["E"][rows] * w), sparse.csr_matrix(data["ZS"][rows])]
-        if chars is not None:  # last, so the word features keep their column numbers (evidence)
-            parts.append(chars.transform(data["C"][rows]))
-        return sparse.hstack(parts, format="csr")
-
-    def _classifier(self):  # noqa: ANN202
-        from sklearn.linear_model import LogisticRegression
-
-        # dual liblinear: same optimum as the primal, far faster with more features than rows
-        return LogisticRegression(C=self.C, class_weight="balanced" if self.balanced else None,
-                                  solver="liblinear", dual=True,
-                                  random_state=self.seed, max_iter=2000)
-
-    def _fit_all(self, X, Y: np.ndarray, weights: np.ndarray) -> list:  # noqa: ANN001
-        """One fitted classifier per column of ``Y``; in ``n_jobs`` processes when there are many
-        rows x targets (liblinear's random state is global to a process, so not threads). The
-        models do not depend on ``n_jobs``."""
-        n_jobs = self.n_jobs if self.n_jobs is not None else min(4, os.cpu_count() or 1)
-        if n_jobs == 1 or Y.shape[1] < 2 or X.nnz * Y.shape[1] < _PARALLEL_MIN_WORK:
-            return [_fit_one(self._classifier(), X, Y[:, k], weights) for k in range(Y.shape[1])]
-        from joblib import Parallel, delayed
-
-        return Parallel(n_jobs=n_jobs, backend="loky")(
-            delayed(_fit_one)(self._classifier(), X, Y[:, k], weights) for k in range(Y.shape[1]))
-
-    def _level1(self, data: dict, train: np.ndarray, test: np.ndarray, Y: np.ndarray,
-                weights: np.ndarray, keep: bool = False) -> np.ndarray:
-        """Decision values (test rows x targets) of one model per column of ``Y``."""
-        vecs = self._fit_vectorizers(data, train)
-        X_tr = self._matrix(vecs, data, train)
-        X_te = self._matrix(vecs, data, test) if len(test) else None
-        out = np.full((len(test), Y.shape[1]), -10.0)
-        fit_cols = []
-        for k in range(Y.shape[1]):
-            y = Y[train, k]
-            if y.all() or not y.any():
-                out[:, k] = 10.0 if y.all() else -10.0
-            else:
-                fit_cols.append(k)
-        models = dict(zip(fit_cols, self._fit_all(X_tr, Y[train][:, fit_cols], weights[train])))
-        for k, model in models.items():
-            if X_te is not None:
-                out[:, k] = model.decision_function(X_te)
-        if keep:
-            self._kept = (vecs, models, X_te)
-        return out
+        return features.matrix(vecs, data, rows, self.context_, self.position_, self.embedding_weight)
 
     # -- level 2 ----------------------------------------------------------------------------
-    def _neighbours(self, data: dict, rows: np.ndarray, pos_rows: np.ndarray, Ypos: np.ndarray,
-                    docs_rows: np.ndarray, docs_pos: np.ndarray, ex_rows: np.ndarray, EY: np.ndarray):
-        """Per row and code: mean similarity to the nearest positives of other documents, and the
-        highest similarity to the code's examples."""
-        from sklearn.preprocessing import normalize
-
-        vec = self._vectorizer(1).fit([data["lemmas"][i] for i in np.r_[pos_rows, ex_rows]])
-        A = normalize(vec.transform([data["lemmas"][i] for i in rows]))
-        sim = (A @ normalize(vec.transform([data["lemmas"][i] for i in pos_rows])).T).toarray()
-        sim[docs_rows[:, None] == docs_pos[None, :]] = -1.0
-        n_codes = Ypos.shape[1]
-        knn = np.zeros((len(rows), n_codes))
-        for k in range(n_codes):
-            cols = np.nonzero(Ypos[:, k])[0]
-            if len(cols):
-                top = -np.sort(-sim[:, cols], axis=1)[:, : self.n_neighbours]
-                knn[:, k] = np.clip(top, 0, None).mean(axis=1)
-        exs = np.zeros((len(rows), n_codes))
-        if len(ex_rows):
-            es = (A @ normalize(vec.transform([data["lemmas"][i] for i in ex_rows])).T).toarray()
-            for k in range(n_codes):
-                cols = np.nonzero(EY[:, k])[0]
-                if len(cols):
-                    exs[:, k] = es[:, cols].max(axis=1)
-        return knn, exs
-
-    def _theme_max(self, M: np.ndarray) -> np.ndarray:
-        out = np.zeros_like(M)
-        for t in range(len(self.themes_)):
-            cols = self.theme_col_ == t
-            out[:, cols] = M[:, cols].max(axis=1, keepdims=True)
-        return out
-
     def _pairs(self, P, R, QR, knn, exs, T, adjacent, ZS=None) -> np.ndarray:  # noqa: ANN001
-        n = P.shape[0]
-        feats = [P, np.log(P + 1e-4), R, self._theme_max(R), QR, self._theme_max(QR), knn,
-                 self._theme_max(knn), exs, np.tile(np.log(self.prior_), (n, 1)), T[:, self.theme_col_],
-                 self._theme_max(P), P / (P.max(axis=1, keepdims=True) + 1e-9)]
-        if ZS is not None and self.semantic_ is not None:  # zero-shot similarity, raw and within the turn
-            feats += [ZS, ZS - ZS.mean(axis=1, keepdims=True)]
-        if self.adjacent_:  # the previous and next turn's scores (zeros at a document's edge)
-            RT = self._theme_max(R)
-            for idx in adjacent:
-                there = (idx >= 0)[:, None]
-                j = np.where(idx >= 0, idx, 0)
-                feats += [np.where(there, P[j], 0.0), np.where(there, T[j][:, self.theme_col_], 0.0),
-                          np.where(there, RT[j], 0.0)]
-        return np.stack([f.reshape(-1) for f in feats], axis=1)
+        return meta.pairs(P, R, QR, knn, exs, T, adjacent, self.theme_col_, len(self.themes_), self.prior_,
+                          ZS if self.semantic_ is not None else None, self.adjacent_)
 
     # -- fit --------------------------------------------------------------------------------
     def fit(self, segments: pd.DataFrame, codings: pd.DataFrame) -> "StackedCoder":
         """Train on ``segments`` (all taken as fully coded) and their human ``codings``."""
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.model_selection import GroupKFold
-        from sklearn.pipeline import make_pipeline
-        from sklearn.preprocessing import StandardScaler
-
         check_segments(segments)
+        segments = segments.reset_index(drop=True)
+        self._setup(segments)
+        train = self._training_data(segments, codings)
+        P, T = self._out_of_fold(train)
+        score = self._fit_meta(train, P, T)
+        self.oof_proba_ = pd.DataFrame(score, index=pd.Index(segments["segment_id"].astype(str),
+                                                             name="segment_id"), columns=self.codes_)
+        self._choose(train, score)
+        self.trainable_ = np.ones(len(self.codes_), dtype=bool)
+        self._fit_final(train)
+        return self
+
+    def _setup(self, segments: pd.DataFrame) -> None:
+        """Check the parameters; the rule coder, the features to use, codes and themes."""
         if self.examples_weight < 0:
             raise ConfigError(Problem("coding[examples_weight]", f"must be >= 0, got {self.examples_weight}.",
                                       "Set e.g. 'examples_weight: 1.0' (0 leaves the examples out)."))
@@ -330,7 +161,6 @@ class StackedCoder(BaseEstimator):
                                       "Use auto, on or off."))
         book = self.codebook
         self.rule_ = clone(self.rule_coder) if self.rule_coder is not None else RuleCoder(book)
-        segments = segments.reset_index(drop=True)
         # conversation features (question, place, neighbouring turns) only for turns of conversations
         self.conversational_ = (conversational(segments) if self.conversation == "auto"
                                 else self.conversation == "on")
@@ -342,12 +172,16 @@ class StackedCoder(BaseEstimator):
             from pipeline.stages.coding.coders.semantic import Semantic
 
             self.semantic_ = Semantic(book, self.embeddings)
-        codes = self.codes_ = list(book.code_ids)
+        self.codes_ = list(book.code_ids)
         self.themes_ = list(book.theme_ids)
-        self.theme_col_ = np.array([self.themes_.index(book.theme_of(c)) for c in codes])
+        self.theme_col_ = np.array([self.themes_.index(book.theme_of(c)) for c in self.codes_])
+
+    def _training_data(self, segments: pd.DataFrame, codings: pd.DataFrame) -> SimpleNamespace:
+        """Labels, the codebook's examples as extra rows, and the level-1 inputs of all rows."""
+        codes = self.codes_
         Y, M = label_matrix(segments, codings, codes)
         n = len(segments)
-        examples, EY = codebook_examples(book) if self.examples_weight > 0 else (None, None)
+        examples, EY = codebook_examples(self.codebook) if self.examples_weight > 0 else (None, None)
         self.rule_.fit()
         if examples is not None:  # examples in languages the coder does not use are left out
             keep = examples["language"].isin(self.rule_.languages_).to_numpy()
@@ -357,66 +191,85 @@ class StackedCoder(BaseEstimator):
                              position=segments["position"] if "position" in segments.columns else np.nan),
              examples], ignore_index=True)
         self.rule_.fit(frame)
-        self.char_counter_, counts = None, None
-        if self.char_ngrams:  # counted once; each fold keeps its own vocabulary and idf (_CharTfidf)
-            from sklearn.feature_extraction.text import CountVectorizer
-
-            self.char_counter_ = CountVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngrams),
-                                                 lowercase=True, dtype=np.float64)
-            counts = self.char_counter_.fit_transform(_texts(frame))
-        data = self._inputs(frame, counts)
+        data = self._inputs(frame)  # n-grams counted once per text; each fold keeps its own (CountTfidf)
+        self.columns_ = features.compact(data)
         n_ex = len(frame) - n
         Yall = np.vstack([Y, EY]) if n_ex else Y
-        weights = np.r_[np.ones(n), np.full(n_ex, float(self.examples_weight))]
         TY = np.zeros((len(frame), len(self.themes_)), dtype=bool)
         for k in range(len(codes)):
             TY[:, self.theme_col_[k]] |= Yall[:, k]
-        groups = _doc_ids(segments).to_numpy()
-        seg_rows, ex_rows = np.arange(n), np.arange(n, len(frame))
         self.prior_ = (Y.sum(axis=0) + 0.5) / (n + 1.0)
+        return SimpleNamespace(
+            data=data, n=n, Y=Y, M=M, Yall=Yall, TY=TY, groups=_doc_ids(segments).to_numpy(),
+            weights=np.r_[np.ones(n), np.full(n_ex, float(self.examples_weight))],
+            seg_rows=np.arange(n), ex_rows=np.arange(n, len(frame)), n_frame=len(frame),
+            EY=EY if n_ex else np.zeros((0, len(codes)), dtype=bool))
 
-        # level 1, out of fold by document (codebook examples always train, never test)
-        n_docs = len(set(groups))
-        P = np.full((n, len(codes)), -10.0)
-        T = np.full((n, len(self.themes_)), -10.0)
+    def _targets(self, train: SimpleNamespace) -> np.ndarray:
+        return np.hstack([train.Yall, train.TY]) if self.theme_models else train.Yall
+
+    def _out_of_fold(self, train: SimpleNamespace) -> tuple[np.ndarray, np.ndarray]:
+        """Calibrated out-of-fold probabilities of the code and theme models, by document (the
+        codebook's examples always train, never test)."""
+        from sklearn.model_selection import GroupKFold
+
+        n, n_codes, n_themes, groups = train.n, len(self.codes_), len(self.themes_), train.groups
+        P = np.full((n, n_codes), -10.0)
+        T = np.full((n, n_themes), -10.0)
         self.cv_folds_: list[list[str]] = []
+        n_docs = len(set(groups))
         if n_docs >= 2:
             splitter = GroupKFold(n_splits=min(self.cv_folds, n_docs), shuffle=True, random_state=self.seed)
-            targets = np.hstack([Yall, TY]) if self.theme_models else Yall
-            for tr, te in splitter.split(seg_rows, groups=groups):
+            targets = self._targets(train)
+            for tr, te in splitter.split(train.seg_rows, groups=groups):
                 self.cv_folds_.append(sorted(set(groups[te])))
-                out = self._level1(data, np.r_[tr, ex_rows], te, targets, weights)
-                P[te] = out[:, : len(codes)]
+                out = level1(self, train.data, np.r_[tr, train.ex_rows], te, targets, train.weights)[0]
+                P[te] = out[:, :n_codes]
                 if self.theme_models:
-                    T[te] = out[:, len(codes):]
-        self.platt_ = np.array([platt(P[:, k], Y[:, k]) for k in range(len(codes))])
-        self.theme_platt_ = np.array([platt(T[:, t], TY[:n, t]) for t in range(len(self.themes_))])
-        P = np.column_stack([sigmoid(P[:, k], self.platt_[k]) for k in range(len(codes))])
-        T = (np.column_stack([sigmoid(T[:, t], self.theme_platt_[t]) for t in range(len(self.themes_))])
+                    T[te] = out[:, n_codes:]
+        self.platt_ = np.array([platt(P[:, k], train.Y[:, k]) for k in range(n_codes)])
+        self.theme_platt_ = np.array([platt(T[:, t], train.TY[:n, t]) for t in range(n_themes)])
+        P = np.column_stack([sigmoid(P[:, k], self.platt_[k]) for k in range(n_codes)])
+        T = (np.column_stack([sigmoid(T[:, t], self.theme_platt_[t]) for t in range(n_themes)])
              if self.theme_models else np.zeros_like(T))
+        return P, T
 
-        knn, exs = self._neighbours(data, seg_rows, seg_rows, Y, groups, groups, ex_rows,
-                                    EY if n_ex else np.zeros((0, len(codes)), dtype=bool))
+    def _fit_meta(self, train: SimpleNamespace, P: np.ndarray, T: np.ndarray) -> np.ndarray:
+        """Fit the meta-model on the pairs' out-of-fold features; its probabilities (segments x codes)."""
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+
+        data, n, seg_rows = train.data, train.n, train.seg_rows
+        knn, exs = meta.neighbours(data, seg_rows, seg_rows, train.Y, train.groups, train.groups, train.ex_rows,
+                                   train.EY, self.n_neighbours)
         F = self._pairs(P, data["R"][:n], data["QR"][:n], knn, exs, T, (data["prev"][:n], data["next"][:n]),
                         data["ZS"][:n])
-        mask, y = M.reshape(-1), Y.reshape(-1)
-        self.meta_ = make_pipeline(StandardScaler(), LogisticRegression(C=self.meta_C, max_iter=2000))
+        mask, y = train.M.reshape(-1), train.Y.reshape(-1)
+        # a few dozen features: Newton's method reaches the optimum in a handful of steps
+        self.meta_ = make_pipeline(StandardScaler(), LogisticRegression(C=self.meta_C, solver="newton-cholesky",
+                                                                        max_iter=200))
         if y[mask].all() or not y[mask].any():
             raise ConfigError(Problem("human codings", "the training segments need both coded and "
                                       "uncoded segment-code pairs.", "Code whole documents."))
         self.meta_.fit(F[mask], y[mask])
-        score = self.meta_.predict_proba(F)[:, 1].reshape(Y.shape)
-        self.oof_proba_ = pd.DataFrame(score, index=pd.Index(segments["segment_id"].astype(str),
-                                                             name="segment_id"), columns=codes)
+        return self.meta_.predict_proba(F)[:, 1].reshape(train.Y.shape)
+
+    def _choose(self, train: SimpleNamespace, score: np.ndarray) -> None:
+        """The shared decision rule and each code's mode, by out-of-fold F1; ``code_status_``."""
+        codes, Y, M = self.codes_, train.Y, train.M
         fixed = dict(self.thresholds or {})
         unknown = sorted(set(fixed) - set(codes))
         if unknown:
             raise ConfigError(Problem(f"coding[thresholds.{unknown[0]}]", "not a leaf code of codebook "
-                                      f"'{book.name}'.", "Use a code id from the codebook."))
-        self._choose_decision(score, Y, M, fixed)
-        shared = decide(score, self.thresholds_, self.relative_, self.fill_)
-        rule_pred = data["R"][:n] >= self.rule_.thresholds_[None, :]
+                                      f"'{self.codebook.name}'.", "Use a code id from the codebook."))
         fixed_col = np.array([c in fixed for c in codes])
+        fixed_val = np.array([fixed.get(c, 0.0) for c in codes], dtype=float)
+        self.thresholds_, self.relative_, self.fill_ = choose_decision(
+            score, Y, M, fixed_col, fixed_val, self.min_threshold, self.relative, self.fill)
+        shared = decide(score, self.thresholds_, self.relative_, self.fill_)
+        R = train.data["R"][:train.n]
+        rule_pred = R >= self.rule_.thresholds_[None, :]
         if self.per_code:
             self.modes_, self.own_thresholds_, reasons, _ = choose_modes(
                 shared, score, rule_pred, Y, M, floor=self.min_threshold,
@@ -424,61 +277,45 @@ class StackedCoder(BaseEstimator):
         else:
             self.modes_, self.own_thresholds_ = ["shared"] * len(codes), np.full(len(codes), np.nan)
             reasons = [""] * len(codes)
-        decided = apply_modes(self.modes_, self.own_thresholds_, shared, score, rule_pred)
+        self.exclusive_ = exclusive_pairs(Y, M) if self.exclusive else []
+        decided = apply_exclusive(apply_modes(self.modes_, self.own_thresholds_, shared, score, rule_pred), score,
+                                  self.exclusive_)
+        for a, b in self.exclusive_:
+            for one, other in ((a, b), (b, a)):
+                note = f"never together with {codes[other]} in the training codings: the higher score wins"
+                reasons[one] = "; ".join(r for r in (reasons[one], note) if r)
+        self.code_status_ = pd.DataFrame([self._status_row(k, train, R, decided, shared, reasons[k])
+                                          for k in range(len(codes))])
 
-        rows = []
-        for k, code in enumerate(codes):
-            m = M[:, k]
-            _, r_f1, r_p, r_r = _metrics_at(Y[m, k], data["R"][:n][m, k], self.rule_.thresholds_[k])
-            f1, p, r = _prf(decided[m, k], Y[m, k])
-            m_f1 = _prf(shared[m, k], Y[m, k])[0]
-            mode = self.modes_[k]
-            threshold = {"shared": self.thresholds_[k], "own": self.own_thresholds_[k],
-                         "rule": self.rule_.thresholds_[k]}[mode]
-            rows.append({"code": code, "theme": book.theme_of(code), "n_positive": int((Y & M)[:, k].sum()),
-                         "n_documents": int(len(set(groups[Y[:, k] & m]))),
-                         "mode": "rule" if mode == "rule" else self.name,
-                         "threshold": float(threshold), "cv_precision": p, "cv_recall": r,
-                         "cv_f1": f1, "rule_precision": r_p, "rule_recall": r_r, "rule_f1": r_f1,
-                         "model_f1": m_f1, "reason": reasons[k]})
-        self.code_status_ = pd.DataFrame(rows)
-        self.trainable_ = np.ones(len(codes), dtype=bool)
+    def _status_row(self, k: int, train: SimpleNamespace, R: np.ndarray, decided: np.ndarray,
+                    shared: np.ndarray, reason: str) -> dict:
+        """One row of ``code_status_``: counts, mode, threshold and out-of-fold figures of code ``k``."""
+        code, Y, M = self.codes_[k], train.Y, train.M
+        m = M[:, k]
+        _, r_f1, r_p, r_r = _metrics_at(Y[m, k], R[m, k], self.rule_.thresholds_[k])
+        f1, p, r = _prf(decided[m, k], Y[m, k])
+        m_f1 = _prf(shared[m, k], Y[m, k])[0]
+        mode = self.modes_[k]
+        threshold = {"shared": self.thresholds_[k], "own": self.own_thresholds_[k],
+                     "rule": self.rule_.thresholds_[k]}[mode]
+        return {"code": code, "theme": self.codebook.theme_of(code), "n_positive": int((Y & M)[:, k].sum()),
+                "n_documents": int(len(set(train.groups[Y[:, k] & m]))),
+                "mode": "rule" if mode == "rule" else self.name,
+                "threshold": float(threshold), "cv_precision": p, "cv_recall": r,
+                "cv_f1": f1, "rule_precision": r_p, "rule_recall": r_r, "rule_f1": r_f1,
+                "model_f1": m_f1, "reason": reason}
 
-        # final level-1 models on every training segment (and the examples)
-        everything = np.arange(len(frame))
-        self._level1(data, everything, seg_rows[:0], np.hstack([Yall, TY]) if self.theme_models else Yall,
-                     weights, keep=True)
-        self.vectorizers_, models, _ = self._kept
-        self.models_ = {k: m for k, m in models.items() if k < len(codes)}
-        self.theme_models_ = {k - len(codes): m for k, m in models.items() if k >= len(codes)}
-        del self._kept
-        self.train_ = {"data": data, "n": n, "Y": Y, "groups": groups, "ex_rows": ex_rows,
-                       "EY": EY if n_ex else np.zeros((0, len(codes)), dtype=bool)}
-        return self
-
-    def _choose_decision(self, score: np.ndarray, Y: np.ndarray, M: np.ndarray, fixed: dict) -> None:
-        """Threshold, ``relative`` and ``fill`` that maximise micro F1 on the out-of-fold scores of
-        the training segments (a given ``relative``/``fill`` is kept; fixed thresholds stay)."""
-        fixed_col = np.array([c in fixed for c in self.codes_])
-        fixed_val = np.array([fixed.get(c, 0.0) for c in self.codes_], dtype=float)
-        truth = (Y & M).sum()
-        rel_grid = RELATIVE_GRID if self.relative is None else (float(self.relative),)
-        fill_grid = FILL_GRID if self.fill is None else (float(self.fill),)
-        best = (-1.0, self.min_threshold, rel_grid[0], fill_grid[0])
-        for rel in rel_grid:
-            for fill in fill_grid:
-                # exact cut points for the plain rule, a 0.001 grid for the others (speed)
-                digits = 4 if rel == 0 and fill == 0 else 3
-                cands = np.unique(np.round(score[M], digits))
-                cands = cands[cands >= self.min_threshold]
-                for t in cands if len(cands) else [self.min_threshold]:
-                    thr = np.where(fixed_col, fixed_val, t)
-                    pred = decide(score, thr, rel, fill) & M
-                    f1 = 2 * (pred & Y).sum() / max(pred.sum() + truth, 1)
-                    if f1 > best[0] + 1e-12:
-                        best = (f1, float(t), rel, fill)
-        _, t, self.relative_, self.fill_ = best
-        self.thresholds_ = np.where(fixed_col, fixed_val, t).astype(float)
+    def _fit_final(self, train: SimpleNamespace) -> None:
+        """The level-1 models on every training segment (and the examples), kept for predict."""
+        n_codes = len(self.codes_)
+        _, self.vectorizers_, models = level1(self, train.data, np.arange(train.n_frame), train.seg_rows[:0],
+                                              self._targets(train), train.weights)
+        self.word_names_ = ngrams.bucket_names(train.data["lemmas"], self.max_ngram,
+                                               self.columns_["WC"][self.vectorizers_[0].keep_])
+        self.models_ = {k: m for k, m in models.items() if k < n_codes}
+        self.theme_models_ = {k - n_codes: m for k, m in models.items() if k >= n_codes}
+        self.train_ = {"data": train.data, "n": train.n, "Y": train.Y, "groups": train.groups,
+                       "ex_rows": train.ex_rows, "EY": train.EY}
 
     # -- prediction -------------------------------------------------------------------------
     def _apply(self, vecs: tuple, models: dict, data: dict, n_targets: int, ab: np.ndarray,
@@ -500,6 +337,7 @@ class StackedCoder(BaseEstimator):
         check_segments(segments)
         segments = segments.reset_index(drop=True)
         data = self._inputs(segments)
+        features.compact(data, self.columns_)
         P, X = self._apply(self.vectorizers_, self.models_, data, len(self.codes_), self.platt_)
         T = np.zeros((len(segments), len(self.themes_)))
         if self.theme_models:
@@ -510,9 +348,9 @@ class StackedCoder(BaseEstimator):
         n_new = len(segments)
         pos_rows = n_new + np.arange(tr["n"])
         ex_rows = n_new + tr["ex_rows"]
-        knn, exs = self._neighbours(both, np.arange(n_new), pos_rows, tr["Y"],
-                                    np.array([""] * n_new, dtype=object).astype(str),
-                                    np.asarray(tr["groups"]).astype(str), ex_rows, tr["EY"])
+        knn, exs = meta.neighbours(both, np.arange(n_new), pos_rows, tr["Y"],
+                                   np.array([""] * n_new, dtype=object).astype(str),
+                                   np.asarray(tr["groups"]).astype(str), ex_rows, tr["EY"], self.n_neighbours)
         F = self._pairs(P, data["R"], data["QR"], knn, exs, T, (data["prev"], data["next"]), data["ZS"])
         score = self.meta_.predict_proba(F)[:, 1].reshape(P.shape) if n_new else P
         rule_mode = np.array([m == "rule" for m in self.modes_])
@@ -535,86 +373,10 @@ class StackedCoder(BaseEstimator):
         decide_ = apply_modes(self.modes_, self.own_thresholds_,
                               decide(score, self.thresholds_, self.relative_, self.fill_), score,
                               R >= self.rule_.thresholds_[None, :])
-        names = self.vectorizers_[0].get_feature_names_out()
+        decide_ = apply_exclusive(decide_, score, self.exclusive_)
+        names = self.word_names_
         evidence = add_model_terms(evidence, proba, decide_, self.models_, X, names, len(names), self.codes_,
                                    self.rule_.languages_, self.n_terms)
         n = len(self.codes_)
         return long_codings(proba, decide_, ["model"] * n, [self.coder_id] * n, evidence, self.codebook), proba
-
-
-#: Stored feature values x models below which fitting in one process is faster than a pool.
-_PARALLEL_MIN_WORK = 2e7
-
-
-def _fit_one(model, X, y: np.ndarray, weights: np.ndarray):  # noqa: ANN001, ANN202
-    return model.fit(X, y, sample_weight=weights)
-
-
-class _CharTfidf:
-    """TF-IDF of character n-gram counts, fitted on some rows of a count matrix: the same
-    features as ``TfidfVectorizer(analyzer="char_wb", min_df=2, sublinear_tf=True)`` fitted on
-    those rows' texts, without counting the n-grams again for every fold."""
-
-    def __init__(self, max_df: float = 1.0):
-        self.max_df = max_df
-
-    def fit(self, counts) -> "_CharTfidf":  # noqa: ANN001
-        n = counts.shape[0]
-        df = np.asarray((counts > 0).sum(axis=0)).ravel()
-        self.keep_ = np.nonzero((df >= 2) & (df <= self.max_df * n))[0]
-        self.idf_ = np.log((1.0 + n) / (1.0 + df[self.keep_])) + 1.0
-        return self
-
-    def transform(self, counts):  # noqa: ANN001, ANN201
-        from sklearn.preprocessing import normalize
-
-        X = counts[:, self.keep_].tocsr(copy=True).astype(np.float64)
-        X.data = 1.0 + np.log(X.data)
-        return normalize(X.multiply(self.idf_[None, :]).tocsr())
-
-
-#: Candidates for ``relative`` and ``fill`` (0 = off) tried by :meth:`StackedCoder.fit`.
-RELATIVE_GRID = (0.0, 0.3, 0.4, 0.5)
-FILL_GRID = (0.0, 0.6, 0.8)
-
-
-def decide(score: np.ndarray, thresholds: np.ndarray, relative: float = 0.0, fill: float = 0.0) -> np.ndarray:
-    """Which (segment, code) cells of ``score`` (segments x codes) to apply: the score reaches its
-    code's threshold and, with ``relative`` > 0, at least ``relative`` times the segment's best
-    score (a weak code beside a clear one is left out); with ``fill`` > 0 a segment left without
-    any code gets its best code when that reaches ``fill`` times the code's threshold (most
-    answers in an interview are about something)."""
-    score = np.asarray(score, dtype=float)
-    pred = score >= thresholds
-    if not score.size:
-        return pred
-    if relative:
-        pred &= score >= relative * score.max(axis=1, keepdims=True)
-    if fill:
-        rows = np.arange(len(score))
-        best = score.argmax(axis=1)
-        empty = ~pred.any(axis=1) & (score[rows, best] >= fill * np.asarray(thresholds)[best])
-        pred[rows[empty], best[empty]] = True
-    return pred
-
-
-def _texts(segments: pd.DataFrame) -> pd.Series:
-    return segments["text"].astype("object").fillna("").astype(str)
-
-
-def _adjacent(segments: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Row positions of the previous and the next segment of the same document by ``turn``
-    (-1 where there is none, or without ``doc_id``/``turn``)."""
-    n = len(segments)
-    prev, nxt = np.full(n, -1), np.full(n, -1)
-    if not n or not {"doc_id", "turn"} <= set(segments.columns):
-        return prev, nxt
-    turn = pd.to_numeric(segments["turn"], errors="coerce").to_numpy(dtype=float)
-    docs = segments["doc_id"].astype("object").fillna("").astype(str).to_numpy()
-    order = [i for i in np.lexsort((np.nan_to_num(turn, nan=-1.0), docs)) if not np.isnan(turn[i])]
-    for a, b in zip(order[:-1], order[1:]):
-        if docs[a] == docs[b]:
-            prev[b], nxt[a] = a, b
-    return prev, nxt
-
 

@@ -1,0 +1,76 @@
+"""Level-2 features of the stacked coder: one row per segment x code pair, for the meta-model
+shared by all codes (see :mod:`pipeline.stages.coding.coders.stacked`)."""
+from __future__ import annotations
+
+import numpy as np
+
+
+
+def _unigrams():  # noqa: ANN202
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False, sublinear_tf=True,
+                           dtype=np.float64)
+
+
+def neighbours(data: dict, rows: np.ndarray, pos_rows: np.ndarray, Ypos: np.ndarray, docs_rows: np.ndarray,
+               docs_pos: np.ndarray, ex_rows: np.ndarray, EY: np.ndarray, n_neighbours: int):  # noqa: ANN201
+    """Per row and code: mean similarity (TF-IDF of lemmas) to the ``n_neighbours`` nearest
+    positives of other documents, and the highest similarity to the code's examples."""
+    from sklearn.preprocessing import normalize
+
+    vec = _unigrams().fit([data["lemmas"][i] for i in np.r_[pos_rows, ex_rows]])
+    A = normalize(vec.transform([data["lemmas"][i] for i in rows]))
+    sim = (A @ normalize(vec.transform([data["lemmas"][i] for i in pos_rows])).T).toarray()
+    sim[docs_rows[:, None] == docs_pos[None, :]] = -1.0
+    n_codes = Ypos.shape[1]
+    knn = np.zeros((len(rows), n_codes))
+    for k in range(n_codes):
+        cols = np.nonzero(Ypos[:, k])[0]
+        if len(cols):
+            top = -np.sort(-sim[:, cols], axis=1)[:, :n_neighbours]
+            knn[:, k] = np.clip(top, 0, None).mean(axis=1)
+    exs = np.zeros((len(rows), n_codes))
+    if len(ex_rows):
+        es = (A @ normalize(vec.transform([data["lemmas"][i] for i in ex_rows])).T).toarray()
+        for k in range(n_codes):
+            cols = np.nonzero(EY[:, k])[0]
+            if len(cols):
+                exs[:, k] = es[:, cols].max(axis=1)
+    return knn, exs
+
+
+def theme_max(M: np.ndarray, theme_col: np.ndarray, n_themes: int) -> np.ndarray:
+    """Each cell replaced by the highest value of its row among the codes of its theme."""
+    out = np.zeros_like(M)
+    for t in range(n_themes):
+        cols = theme_col == t
+        out[:, cols] = M[:, cols].max(axis=1, keepdims=True)
+    return out
+
+
+def pairs(P, R, QR, knn, exs, T, adjacent, theme_col: np.ndarray, n_themes: int, prior: np.ndarray,  # noqa: ANN001
+          ZS=None, use_adjacent: bool = False) -> np.ndarray:  # noqa: ANN001
+    """The meta-model's rows (segments x codes, flattened row by row) and their features: the
+    code's calibrated probability (and its log), its rule score and the theme's best, the
+    context's, the neighbours', the examples', the log prior, the theme model's probability, the
+    theme's best probability and the code's share of the segment's best; with ``ZS`` the zero-shot
+    similarity (raw and relative to the segment's mean); with ``use_adjacent`` the previous and
+    next turn's probabilities and the theme's rule score there."""
+    n = P.shape[0]
+
+    def tmax(M: np.ndarray) -> np.ndarray:
+        return theme_max(M, theme_col, n_themes)
+
+    feats = [P, np.log(P + 1e-4), R, tmax(R), QR, tmax(QR), knn, tmax(knn), exs, np.tile(np.log(prior), (n, 1)),
+             T[:, theme_col], tmax(P), P / (P.max(axis=1, keepdims=True) + 1e-9)]
+    if ZS is not None:  # zero-shot similarity, raw and within the turn
+        feats += [ZS, ZS - ZS.mean(axis=1, keepdims=True)]
+    if use_adjacent:  # the previous and next turn's scores (zeros at a document's edge)
+        RT = tmax(R)
+        for idx in adjacent:
+            there = (idx >= 0)[:, None]
+            j = np.where(idx >= 0, idx, 0)
+            feats += [np.where(there, P[j], 0.0), np.where(there, T[j][:, theme_col], 0.0),
+                      np.where(there, RT[j], 0.0)]
+    return np.stack([f.reshape(-1) for f in feats], axis=1)
