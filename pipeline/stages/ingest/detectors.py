@@ -110,6 +110,9 @@ class Detector:
     kind: str
     placeholder: str
     apply: Callable[[str], str]
+    #: a text this pattern does not find in is left alone without running ``apply``: each
+    #: detector's every form holds a digit, an e-mail address an "@" or a bracket
+    needs: re.Pattern = re.compile(r"\d")
 
 
 def _iban_valid(candidate: str) -> bool:
@@ -185,7 +188,7 @@ def _sub_dob(text: str) -> str:
 
 
 DETECTORS: tuple[Detector, ...] = (
-    Detector("email", "[EMAIL]", lambda t: EMAIL.sub("[EMAIL]", t)),
+    Detector("email", "[EMAIL]", lambda t: EMAIL.sub("[EMAIL]", t), re.compile(r"[@\[(]")),
     Detector("iban", "[IBAN]", _sub_iban),
     Detector("national_id", "[NATIONAL_ID]", _sub_national_id),
     Detector("id", "[ID]", _sub_ids),
@@ -195,12 +198,14 @@ DETECTORS: tuple[Detector, ...] = (
 )
 
 PLACEHOLDERS = tuple(d.placeholder for d in DETECTORS)
+_ANY_NEED = re.compile(r"[\d@\[(]")
 
 
 def mask_identifiers(text: str) -> str:
     """``text`` with every identifier found by :data:`DETECTORS` replaced by its placeholder."""
-    if not isinstance(text, str) or not text:
-        return text
+    if not isinstance(text, str) or not text or _ANY_NEED.search(text) is None:
+        return text  # most turns: no digit, "@" or bracket, so no detector can find anything
     for detector in DETECTORS:
-        text = detector.apply(text)
+        if detector.needs.search(text) is not None:
+            text = detector.apply(text)
     return text
