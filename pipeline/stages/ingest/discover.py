@@ -22,18 +22,16 @@ CONTEXT = 40
 def texts_of(documents, segments, attribute_columns: Iterable[str]) -> list[tuple[str, str, str]]:
     """``(doc_id, where, text)`` for every text the pseudonymiser will write: turns, preambles,
     unpublished attributes and file names (``interview_Jan_Peeters.vtt`` -> ``interview Jan Peeters``)."""
-    out = []
-    for seg in segments[["doc_id", "text"]].itertuples(index=False):
-        out.append((seg.doc_id, "text", seg.text))
+    out = [(doc_id, "text", text) for doc_id, text in zip(segments["doc_id"].tolist(), segments["text"].tolist())]
     for doc in documents.to_dict("records"):
         out.append((doc["doc_id"], "preamble", doc.get("preamble", "")))
         out.append((doc["doc_id"], "file", file_words(str(doc.get("file", "")))))
     for column in attribute_columns:
         for frame in (documents, segments):
             if column in frame:
-                for doc_id, value in zip(frame["doc_id"], frame[column]):
-                    if isinstance(value, str) and value:
-                        out.append((doc_id, "attribute", value))
+                out += [(doc_id, "attribute", value) for doc_id, value in zip(frame["doc_id"].tolist(),
+                                                                              frame[column].tolist())
+                        if isinstance(value, str) and value]
     return out
 
 

@@ -166,23 +166,35 @@ class Pseudonymiser:
         tables = set(documents.loc[documents["format"].isin(["csv", "tsv", "xlsx"]), "doc_id"]) \
             if "format" in documents else set()
         speakers = []
-        for seg in segments.itertuples(index=False):  # document order: first seen, first numbered
-            label = seg.speaker
-            if seg.doc_id in tables or GENERIC_LABEL.match(label.strip()):
+        own_roles = segments["role"].tolist() if "role" in segments else [None] * len(segments)
+        generic: dict[str, bool] = {}
+        for doc_id, label, speaker_role, own_role in zip(  # document order: first seen, first numbered
+                segments["doc_id"].tolist(), segments["speaker"].tolist(), segments["speaker_role"].tolist(), own_roles):
+            if label not in generic:
+                generic[label] = bool(GENERIC_LABEL.match(label.strip()))
+            if doc_id in tables or generic[label]:
                 continue
-            if seg.speaker_role == "interviewer":
+            if speaker_role == "interviewer":
                 prefix = "Interviewer"
             else:
-                role = getattr(seg, "role", None) or roles.get(seg.doc_id, "")
+                role = own_role or roles.get(doc_id, "")
                 prefix = ROLE_PREFIX.get(str(role), "Participant")
-            self._assign(seg.doc_id, label, prefix, "speaker")
+            self._assign(doc_id, label, prefix, "speaker")
             speakers.append(label)
         return speakers
 
     def _fit_discovered(self, documents: pd.DataFrame, segments: pd.DataFrame) -> None:
         known = {o for (_, o), (_, kind) in self.key_.items() if kind != "candidate"}
         parts = {p for o in known for p in name_parts(o, self.min_name_part)}
-        texts = [(doc_id, where, mask_identifiers(text))  # "Kerkstraat 12" is an address, not a name
+        masked: dict[str, str] = {}  # attributes repeat on every turn: masked once
+
+        def mask(where: str, text: str) -> str:
+            if where == "text":
+                return mask_identifiers(text)
+            if text not in masked:
+                masked[text] = mask_identifiers(text)
+            return masked[text]
+        texts = [(doc_id, where, mask(where, text))  # "Kerkstraat 12" is an address, not a name
                  for doc_id, where, text in texts_of(documents, segments, self.attribute_columns(documents, segments))]
         found_units, self.candidates_ = discover(texts, known, parts, self.not_names)
         for unit in found_units:
