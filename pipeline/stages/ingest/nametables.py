@@ -93,10 +93,80 @@ def _is_word(name: str) -> bool:
 
 
 def _alternation(replacements: dict[str, str], flags: int) -> re.Pattern | None:
+    """The pattern that finds the names of ``replacements``: at each place the longest name that
+    stands there between non-word characters (see :func:`_trie`)."""
     if not replacements:
         return None
     alternatives = sorted(replacements, key=lambda s: (-len(s), s))
-    return re.compile(r"(?<![\w@])(?:" + "|".join(map(re.escape, alternatives)) + r")(?![\w@])", flags)
+    body = _trie(alternatives, flags)
+    if body is None:  # the plain alternation: the same matches, tried name by name
+        body = "|".join(map(re.escape, alternatives))
+    return re.compile(r"(?<![\w@])(?:" + body + r")(?![\w@])", flags)
+
+
+def _trie(names: list[str], flags: int) -> str | None:
+    """``names`` as a tree of their characters in one regular expression (``Amal|Amina`` ->
+    ``Am(?:al|ina)``), or None where that would not match exactly as the plain alternation.
+
+    The plain alternation, longest name first, finds at each place the longest name followed by no
+    word character. The engine tries its names one by one at every place: about 90 µs a turn for
+    400 names, 15 ms for 40,000 (case-insensitive: 450 µs and 50 ms). In the tree only one branch
+    can go on at each character, longer names come before a name that ends there, and the check
+    after the name sends the engine back to the next shorter one: the same match, in about 10 µs
+    however many names (30-130 µs case-insensitive). Case-insensitive, two characters that match
+    the same text are put on one branch when they match exactly the same characters (``i`` and
+    ``ı``); where they match only partly the same (``ß`` and ``ẞ``), the alternation is kept. The
+    engine may read a branch of single characters as a character class: case-insensitive, a class
+    matches what its characters match one by one (tests/test_name_tables.py checks this over
+    every Unicode character)."""
+    if flags & re.IGNORECASE:
+        same = _same_characters(sorted({c for name in names for c in name}))
+        if same is None:
+            return None
+        names = ["".join(same[c] for c in name) for name in names]
+    root: dict = {}
+    for name in names:
+        node = root
+        for char in name:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a name ends here
+    try:
+        return _branches(root)
+    except RecursionError:  # a name of hundreds of characters nested: the alternation does it
+        return None
+
+
+def _branches(node: dict) -> str:
+    branches = [re.escape(char) + _branches(child) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return "(?:" + body + ")?" if "" in node else body  # longer names first, then the one ending here
+
+
+def _same_characters(chars: list[str]) -> dict[str, str] | None:
+    """Each character -> the first of ``chars`` that matches the same characters case-insensitively
+    (``ı`` -> ``i``), or None if two of them match only partly the same (see :func:`_trie`)."""
+    firsts: list[str] = []
+    out: dict[str, str] = {}
+    for char in chars:
+        for first in firsts:
+            one, other = _case_match(first, char), _case_match(char, first)
+            if one and other:
+                out[char] = first
+                break
+            if one or other:
+                return None
+        else:
+            firsts.append(char)
+            out[char] = char
+    return out
+
+
+@functools.lru_cache(maxsize=65536)
+def _case_match(pattern: str, char: str) -> bool:
+    """The regular-expression engine's own answer: does ``pattern`` match ``char`` ignoring case?"""
+    return re.fullmatch(re.escape(pattern), char, re.IGNORECASE) is not None
 
 
 def _article(match: re.Match) -> bool:
