@@ -76,7 +76,7 @@ def _reversed(words: str) -> str:
 # every position, Unicode case-insensitive, they cost about 20-30 µs a run. The same patterns
 # written backwards match the reversed text at its start (one try, about 1 µs): ``$`` (the end,
 # or before a final newline) becomes ``\n?`` at the start, ``^`` becomes ``\Z``; ``\b`` and the
-# case rules are the same read either way. tests/test_privacy_rules.py compares the two forms.
+# case rules are the same read either way. tests/test_name_tables.py compares the two forms.
 _CUE_REVERSED = re.compile(rf"\n?\s,?(?:(?:{_reversed(_RELATIONS)})\s(?:{_reversed(_POSSESSIVES)})|"
                            rf"(?:{_reversed(_CUE_WORDS)}))\b", re.IGNORECASE)
 _TITLE_REVERSED = re.compile(rf"\n?\s(?:{_reversed('|'.join(sorted(TITLES)))})(?:\s|\Z)", re.IGNORECASE)
