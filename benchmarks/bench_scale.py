@@ -201,7 +201,7 @@ def child(args: argparse.Namespace) -> None:
     warm: list[dict] = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:  # imports, word lists, cue compilation, numba
-        tiny = synthetic_study(Path(tmp), WARMUP_TURNS, seed=1)
+        tiny = synthetic_study(Path(tmp), WARMUP_TURNS, seed=1, names=args.names)
         _chain(tiny, Path(tmp), None)
         if args.child == "learned":
             _learned(Path(tmp), WARMUP_TURNS, args.kind, warm)
@@ -223,7 +223,7 @@ def child(args: argparse.Namespace) -> None:
 def run_child(stage: str, folder: Path, args: argparse.Namespace, cap: int) -> list[dict] | str:
     """The child's rows, or why it gave none."""
     cmd = [sys.executable, __file__, "--child", stage, "--folder", str(folder), "--fit-cap",
-           str(args.fit_cap), "--cap", str(cap), "--kind", args.kind]
+           str(args.fit_cap), "--cap", str(cap), "--kind", args.kind] + ["--names"] * args.names
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]))
     started = time.perf_counter()
     try:
@@ -284,6 +284,9 @@ def main() -> None:
                         help="learned coder kind for make_coder")
     parser.add_argument("--stages", nargs="+", default=["chain", "learned", "topics"],
                         choices=["chain", "learned", "topics"])
+    parser.add_argument("--names", action="store_true",
+                        help="the synthetic corpus with personal data: named speakers, names mentioned in "
+                             "passing, phone numbers, e-mail addresses and a names file")
     parser.add_argument("--repeats", type=int, default=3, help="runs of the ingest+rule child for sizes below 100,000 (median)")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per child process")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -297,7 +300,8 @@ def main() -> None:
     from synthetic_corpus import synthetic_study
 
     print(f"bench_scale: sizes {args.sizes}, fit cap {args.fit_cap:,}, learned coder '{args.kind}', "
-          f"{os.cpu_count()} CPUs; every stage group in a fresh process, peak = child ru_maxrss")
+          f"{os.cpu_count()} CPUs; corpus {'with' if args.names else 'without'} personal data; every stage "
+          "group in a fresh process, peak = child ru_maxrss")
     table: list[tuple[int, dict]] = []
     problems: list[str] = []
     rates: dict[int, float] = {}
@@ -305,7 +309,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
             started = time.perf_counter()
-            synthetic_study(folder, size)
+            synthetic_study(folder, size, names=args.names)
             print(f"\n{size:,} turns: synthetic study written in {time.perf_counter() - started:.1f} s",
                   flush=True)
             groups = [("chain", 0)] * ("chain" in args.stages or bool(set(args.stages) - {"chain"}))
