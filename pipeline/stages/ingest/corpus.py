@@ -185,9 +185,10 @@ def _read_all(study: "Study") -> tuple[list[Problem], list[tuple[dict, Transcrip
         except QualpipeError as exc:
             report.problems.extend(exc.problems)
     files = ManifestFiles(study)
+    manifest_path = study.manifest_path  # resolved once, not per row
     for row in manifest.to_dict("records"):
         name = row.get("file", "")
-        where_ = f"{study.manifest_path}:{row['_line']}[file]"
+        where_ = f"{manifest_path}:{row['_line']}[file]"
         if not name:
             continue
         listed.add(name)

@@ -18,6 +18,7 @@
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from pipeline.stages.ingest.formats.base import parse_time
@@ -65,6 +66,10 @@ def _timemark(line: str) -> tuple[float | None, str]:
     return float(seconds), line[match.end():]
 
 
+_SPACES = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=65536)  # labels repeat on every turn
 def _plausible(label: str) -> bool:
     words = label.split()
     if not words or len(words) > MAX_LABEL_WORDS:
@@ -82,7 +87,7 @@ def match_label(line: str) -> tuple[str, float | None, str] | None:
     mark, line = _timemark(line)
     match = LINE.match(line)
     if match:
-        label = re.sub(r"\s+", " ", match["label"]).strip(" .-")
+        label = _SPACES.sub(" ", match["label"]).strip(" .-")
         if _plausible(label) and not (match["text"] == "" and ":" not in line[match.start("label"):]):
             text = match["text"]
             start = _time(match["ts1"]) if match["ts1"] else _time(match["ts2"])
@@ -93,7 +98,7 @@ def match_label(line: str) -> tuple[str, float | None, str] | None:
             return label, mark if mark is not None else start, text
     header = HEADER.match(line)
     if header and _plausible(header["label"].strip()):
-        return re.sub(r"\s+", " ", header["label"]).strip(), _time(header["ts"]), ""
+        return _SPACES.sub(" ", header["label"]).strip(), _time(header["ts"]), ""
     code = CODE.match(line)
     if code:
         return code["label"], mark, code["text"]
