@@ -275,8 +275,9 @@ class Pseudonymiser:
                        severity=problem.severity)
 
     def transform(self, documents: pd.DataFrame, segments: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-        documents = documents.copy()
-        segments = segments.copy()
+        # pandas copies on write: only the columns replaced below are new, the caller's are untouched
+        documents = documents.copy(deep=False)
+        segments = segments.copy(deep=False)
         strict = self.mode == "strict"
         doc_ids = segments["doc_id"].tolist()
         segments["speaker"] = _each(self.speaker, segments["speaker"].tolist(), doc_ids)
