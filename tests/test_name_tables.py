@@ -146,3 +146,22 @@ def test_identifiers_are_masked_as_by_running_every_detector():
         for detector in DETECTORS:
             every = detector.apply(every)
         assert mask_identifiers(text) == every, text
+
+
+def test_the_compact_word_probabilities_answer_as_the_json_file():
+    """The name detector's English word probabilities, read from a compact sorted file, give every
+    word above the floor its probability and every other word none, as the JSON file does."""
+    from pipeline.stages.ingest.wordprob import FLOOR, WordProbabilities, _read_json, _source, english
+
+    probabilities = _read_json(_source())
+    table = english()
+    if isinstance(table, dict):  # the package folder is read-only here: the JSON itself is used
+        table = WordProbabilities.from_dict(probabilities)
+    again = WordProbabilities.from_bytes(table.to_bytes())
+    words = list(probabilities)[::251] + ["Oliver", "oliver", "station", "Station", "zzqx", "", "é", "Ü" * 40]
+    for word in words + [w.capitalize() for w in words] + [w.upper() for w in words]:
+        expected = probabilities.get(word)
+        expected = expected if expected is not None and expected > FLOOR else None
+        assert table.get(word) == expected and again.get(word) == expected, word
+    assert len(table) == sum(p > FLOOR for p in probabilities.values())
+    assert WordProbabilities.from_bytes(table.to_bytes()[:-5]) is None  # a cut file is built again

@@ -20,10 +20,10 @@ mode they are masked until then. Runs also serve to keep a full name together as
 from __future__ import annotations
 
 import functools
-import gzip
-import json
 import re
 from dataclasses import dataclass
+
+from pipeline.stages.ingest.wordprob import FLOOR as _FLOOR  # at or below it a word counts as unseen
 
 #: surname particles kept inside a name: "van der Berg", "El Amrani", "ten Brink", "da Silva"
 PARTICLES = frozenset(
@@ -90,7 +90,6 @@ class Candidate:
     reason: str      # "cue", "title", "unknown word"
 
 
-_FLOOR = -19.4
 #: greetings and fillers that open a turn ("Hi Daan", "Dag Els"): words, never part of a name
 INTERJECTIONS = frozenset(
     "hi hello hey dear thanks thank bye goodbye cheers welcome sorry please yes yeah yep no nope ok okay oh ah uh "
@@ -98,13 +97,11 @@ INTERJECTIONS = frozenset(
     "nee neen neenee tja goh amai zeg kijk ziezo voila voilà wow".split())
 
 
-@functools.lru_cache(maxsize=1)
-def _en_prob() -> dict[str, float]:
-    from importlib.resources import files
+def _en_prob():  # noqa: ANN202 - WordProbabilities, or the dictionary where it cannot be kept
+    """English word log probabilities, ``.get(word)`` (:mod:`pipeline.stages.ingest.wordprob`)."""
+    from pipeline.stages.ingest.wordprob import english
 
-    path = files("spacy_lookups_data") / "data" / "en_lexeme_prob.json.gz"
-    with gzip.open(str(path), "rt", encoding="utf-8") as handle:
-        return json.load(handle)
+    return english()  # the same answers as the JSON dictionary: see the test of wordprob
 
 
 @functools.lru_cache(maxsize=1)
@@ -157,6 +154,7 @@ def is_common_word(token: str) -> bool:
 _CONTRACTION = re.compile(r"^(?:i|you|we|they|he|she|it|that|there|what|who|let)['’](?:m|d|ve|ll|re|s)$", re.I)
 
 
+@functools.lru_cache(maxsize=65536)
 def is_opener(token: str) -> bool:
     """A word that may open a sentence capitalised though written capitalised often elsewhere
     too (``Luckily``, ``However``): common, or frequent in lower case and not much rarer than
