@@ -77,9 +77,16 @@ def _plausible(label: str) -> bool:
     if len(JOINED.split(label)) > 1:  # "Y og X": every part a label
         return all(p and _plausible(p) for p in JOINED.split(label) if p)
     # Labels are names or roles: every word capitalised (or a number or a bracketed suffix), or one
-    # short lower-case token ("int", "r").
-    return all(w[0].isupper() or w[0].isdigit() or w[0] == "(" for w in words) or (
-        len(words) == 1 and len(label) <= 12)
+    # short lower-case token ("int", "r"); a surname particle may stand between capitalised words
+    # ("Mehmet Van den Broeck", "Jan de Vries": read as text before, the whole name stayed in it).
+    capitalised = [w[0].isupper() or w[0].isdigit() or w[0] == "(" for w in words]
+    return all(capitalised) or (len(words) == 1 and len(label) <= 12) or (
+        capitalised[0] and capitalised[-1] and all(c or w in NAME_PARTICLES for c, w in zip(capitalised, words)))
+
+
+#: lower-case surname particles inside a speaker's name
+NAME_PARTICLES = frozenset("van von der den de ter ten du da di dos das del della des la le el al ben bin ibn abu bou"
+                           .split())
 
 
 def match_label(line: str) -> tuple[str, float | None, str] | None:
