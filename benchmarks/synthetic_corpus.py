@@ -41,7 +41,7 @@ SURNAMES = ("Haddad|El Amrani|Peeters|Janssens|Maes|Van den Broeck|De Smet|Claes
             "Okafor|Mbeki|Nguyen|Rahimi|Hosseini|De Vries|Van Dijk|Bakker|O'Neil|Anne-Marie Dupont").split("|")
 INTERVIEWERS = FIRST[8:20]  # the manifest names them: no respondent shares their first name
 RESPONDENTS = FIRST[:8] + FIRST[20:]
-#: surnames of speakers: every word capitalised, as the reader wants a label ("Van den Broeck:" is not one)
+#: surnames of speakers: every word capitalised (the figures of bench_scale --names were measured so)
 LABEL_SURNAMES = [s for s in SURNAMES if all(w[0].isupper() for w in s.split())]
 MENTIONS = {
     "en": ["My mentor {first} helped me a lot.", "I met {full} at the job fair.",
