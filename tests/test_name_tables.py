@@ -11,6 +11,8 @@ import random
 import re
 import sys
 
+import pytest
+
 from pipeline.stages.ingest import namefinder
 from pipeline.stages.ingest.detectors import DETECTORS, mask_identifiers
 from pipeline.stages.ingest.nametables import DocumentTables, NameTable, _alternation, _trie
@@ -148,6 +150,18 @@ def test_identifiers_are_masked_as_by_running_every_detector():
         assert mask_identifiers(text) == every, text
 
 
+def test_compact_word_probabilities_keep_the_words_above_the_floor():
+    from pipeline.stages.ingest.wordprob import FLOOR, WordProbabilities
+
+    words = {"station": -9.5, "Station": -12.25, "Oliver": -11.0, "zzqx": FLOOR, "rare": FLOOR - 0.1, "é": -14.0,
+             "naïve": -13.0, "": -15.0}
+    table = WordProbabilities.from_bytes(WordProbabilities.from_dict(words).to_bytes())
+    for word, p in [*words.items(), ("oliver", None), ("Stations", None), ("stati", None)]:
+        assert table.get(word) == (p if p is not None and p > FLOOR else None), word
+    assert len(table) == 6
+
+
+@pytest.mark.slow
 def test_the_compact_word_probabilities_answer_as_the_json_file():
     """The name detector's English word probabilities, read from a compact sorted file, give every
     word above the floor its probability and every other word none, as the JSON file does."""
