@@ -1,6 +1,7 @@
 """Benchmark: ingestion speed (read + check + pseudonymise), in segments per second.
 
-    .venv/bin/python benchmarks/bench_ingest.py            # sample study + synthetic 10k turns
+    .venv/bin/python benchmarks/bench_ingest.py            # sample study + synthetic 10k turns, without
+                                                           # and with personal data (names, phone numbers)
 
 Prints one line per corpus. The stage cache is bypassed so that every figure is a real run.
 """
@@ -37,7 +38,8 @@ def measure(label: str, study_path: Path, repeats: int = 3) -> None:
 def main() -> None:
     measure("sample study", REPO / "study.yaml")
     with tempfile.TemporaryDirectory() as tmp:
-        measure("synthetic (10k turns)", synthetic_study(Path(tmp), 10_000), repeats=1)
+        measure("synthetic (10k turns)", synthetic_study(Path(tmp) / "plain", 10_000), repeats=1)
+        measure("synthetic, names (10k turns)", synthetic_study(Path(tmp) / "names", 10_000, names=True), repeats=1)
 
 
 if __name__ == "__main__":

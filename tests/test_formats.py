@@ -208,3 +208,16 @@ def test_zoom_labels_with_an_organisation_and_wrapped_cues(tmp_path):
                     "2\n00:00:03.500 --> 00:00:05.000\nAnna Smith (SL): Thanks.\n", encoding="utf-8")
     turns = read_transcript(path, OPTIONS).turns
     assert [(t.speaker, t.text) for t in turns] == [("Tom (HIVA)", "Hello and welcome."), ("Anna Smith (SL)", "Thanks.")]
+
+
+def test_a_speaker_label_with_a_surname_particle_is_a_label(tmp_path):
+    """``Mehmet Van den Broeck:`` is a speaker: read as text, the whole transcript was one
+    interviewer turn and the participant's full name stayed in it."""
+    path = tmp_path / "particles.txt"
+    path.write_text("Interviewer: How did it go?\nMehmet Van den Broeck: It went well.\nInterviewer: And then?\n"
+                    "Mehmet Van den Broeck: I found a job.\nJan de Vries: Me too.\nJan de Vries: Yes.\n"
+                    "Dit is de Bakker: a line of text.\nDit is de Bakker: again text.\n", encoding="utf-8")
+    turns = read_transcript(path, ReaderOptions(interviewer_labels=DEFAULT_INTERVIEWER_LABELS)).turns
+    assert [t.speaker for t in turns] == ["Interviewer", "Mehmet Van den Broeck", "Interviewer",
+                                          "Mehmet Van den Broeck", "Jan de Vries"]
+    assert turns[-1].text.endswith("Dit is de Bakker: again text.")  # "is" is no particle: text

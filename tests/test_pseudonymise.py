@@ -76,3 +76,24 @@ def test_ner_is_optional(tmp_path):
             Pseudonymiser(key_path=tmp_path / "k2.csv", ner="en_core_web_sm").fit_transform(docs, segs)
     else:  # pragma: no cover - depends on the machine
         assert "Katrien" not in out.loc[1, "text"]
+
+
+def test_a_fitted_pseudonymiser_transforms_partitions_of_documents_as_the_whole(tmp_path):
+    """Fit once, then transform documents in parts (another process, a Dask partition): the same
+    rows as transforming them all at once."""
+    import pickle
+
+    parts = [tables([("Interviewer", f"Hello {who}, call 0470 12 34 5{n}?", "interviewer"),
+                     (who, f"Yes. My mentor {mentor} and Nadia helped.", "respondent")], doc_id=f"d{n}")
+             for n, (who, mentor) in enumerate([("Nadia", "Koen"), ("Omar", "Els Peeters"), ("Nadia", "Koen")])]
+    docs = pd.concat([d for d, _ in parts], ignore_index=True)
+    segs = pd.concat([s for _, s in parts], ignore_index=True)
+    fitted = Pseudonymiser(names=["Koen"], key_path=tmp_path / "k.csv").fit(docs, segs)
+    whole_docs, whole_segs = fitted.transform(docs, segs)
+    shipped = pickle.loads(pickle.dumps(fitted))
+    pieces = [shipped.transform(docs[docs["doc_id"].isin(ids)], segs[segs["doc_id"].isin(ids)])
+              for ids in (["d0", "d2"], ["d1"])]
+    pd.testing.assert_frame_equal(pd.concat([p[0] for p in pieces]).loc[whole_docs.index], whole_docs)
+    pd.testing.assert_frame_equal(pd.concat([p[1] for p in pieces]).loc[whole_segs.index], whole_segs)
+    assert whole_segs["speaker"].tolist()[1::2] == ["Mentee-01", "Mentee-02", "Mentee-03"]
+    assert "Nadia" not in " ".join(whole_segs["text"]) and "0470" not in " ".join(whole_segs["text"])

@@ -238,10 +238,11 @@ class ManifestFiles:
         self.folder = study.transcripts_dir
         self.allow = bool(getattr(study.ingest, "allow_outside_files", False))
         self.seen: dict[Path, tuple[int, str]] = {}
+        self.manifest_path = study.manifest_path  # resolved once: a property that resolves on every call
 
     def problem(self, name: str, line: int, doc_id: str) -> Problem | None:
         """The problem with row ``line``'s file ``name``, or None when it may be read."""
-        where_ = f"{self.study.manifest_path}:{line}[file]"
+        where_ = f"{self.manifest_path}:{line}[file]"
         path = self.folder / name
         if not self.allow and not inside(path, self.folder):
             if Path(name).is_absolute():

@@ -30,9 +30,10 @@ import pandas as pd
 
 from pipeline.api.files import ManifestFiles
 from pipeline.errors import InputError, Problem, QualpipeError, Report
+from pipeline.stages.ingest.assemble import (READING_COLUMNS, _is_interviewer, _options,  # noqa: F401  (re-exported)
+                                             _speaker_attributes, build_tables, speaker_role)
 from pipeline.stages.ingest.document import render_document  # noqa: F401  (re-exported)
-from pipeline.stages.ingest.formats import READERS, ReaderOptions, Transcript, read_transcript
-from pipeline.stages.ingest.formats.base import label_key, normalise_label
+from pipeline.stages.ingest.formats import READERS, Transcript, read_transcript
 from pipeline.settings import IngestSettings  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -42,8 +43,6 @@ if TYPE_CHECKING:  # pragma: no cover
 #: language (with one, a missing ``language`` column is filled with it). Every other column is an
 #: attribute of the document.
 REQUIRED_COLUMNS = ("doc_id", "file")
-#: manifest columns that are about reading the file, not attributes of the document
-READING_COLUMNS = ("file", "interviewer")
 DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -127,20 +126,6 @@ def _check_manifest(study: "Study", manifest: pd.DataFrame, report: Report) -> N
                              f"Use one of {allowed}, or add it under attributes.{column} in {study.source}.")
 
 
-def _options(study: "Study", manifest_row: dict | None = None, known: tuple[str, ...] = ()) -> ReaderOptions:
-    labels = list(study.interviewer_labels)
-    if manifest_row and manifest_row.get("interviewer"):
-        labels += [x.strip() for x in manifest_row["interviewer"].split(";") if x.strip()]
-    return ReaderOptions(
-        interviewer_labels=labels,
-        known_speakers=known,
-        id_columns=study.ingest.table_id_columns,
-        text_columns=study.ingest.table_text_columns,
-        unlabelled_speaker=study.ingest.unlabelled_speaker,
-        questions_as_interviewer=study.ingest.unlabelled_questions_as_interviewer,
-    )
-
-
 def _is_ignored(name: str, patterns: list[str]) -> bool:
     from fnmatch import fnmatch
 
@@ -176,7 +161,7 @@ def scrubbed(study: "Study", problems: list[Problem], read: list) -> list[Proble
     return [pseudo.scrub(p) for p in problems]
 
 
-def _read_all(study: "Study") -> tuple[list[Problem], list[tuple[dict, Transcript, bytes]]]:
+def _read_all(study: "Study") -> tuple[list[Problem], list[tuple[dict, Transcript, str]]]:
     report = Report()
     folder = study.transcripts_dir
     if not folder.is_dir():
@@ -191,7 +176,7 @@ def _read_all(study: "Study") -> tuple[list[Problem], list[tuple[dict, Transcrip
     if report.errors and "file" not in manifest.columns:
         return report.problems, []
     listed = set()
-    read: list[tuple[dict, Transcript, bytes]] = []
+    read: list[tuple[dict, Transcript, str]] = []  # manifest row, transcript, sha256 of the file
     known: dict[str, tuple[str, ...]] = {}
     if study.ingest.speakers is not None and study.resolve(study.ingest.speakers).exists():
         try:
@@ -200,9 +185,10 @@ def _read_all(study: "Study") -> tuple[list[Problem], list[tuple[dict, Transcrip
         except QualpipeError as exc:
             report.problems.extend(exc.problems)
     files = ManifestFiles(study)
+    manifest_path = study.manifest_path  # resolved once, not per row
     for row in manifest.to_dict("records"):
         name = row.get("file", "")
-        where_ = f"{study.manifest_path}:{row['_line']}[file]"
+        where_ = f"{manifest_path}:{row['_line']}[file]"
         if not name:
             continue
         listed.add(name)
@@ -221,7 +207,7 @@ def _read_all(study: "Study") -> tuple[list[Problem], list[tuple[dict, Transcrip
 
 
 def _read_listed(study: "Study", row: dict, name: str, where_: str, folder, files: ManifestFiles,
-                 known: dict[str, tuple[str, ...]], report: Report) -> tuple[Transcript, bytes] | None:
+                 known: dict[str, tuple[str, ...]], report: Report) -> tuple[Transcript, str] | None:
     """Read the transcript of one manifest row, or report why it cannot be read (then None)."""
     path = folder / name
     problem = files.problem(name, row["_line"], row.get("doc_id", ""))
@@ -248,6 +234,8 @@ def _read_listed(study: "Study", row: dict, name: str, where_: str, folder, file
     if not data.strip():
         report.error(str(path), "the file is empty.", "Replace it with the transcript, or drop its manifest row.")
         return None
+    sha256 = hashlib.sha256(data).hexdigest()  # the bytes are not kept: at scale they were the corpus again
+    del data
     try:
         transcript = read_transcript(path, _options(study, row, known.get(row.get("doc_id", ""), ())))
     except QualpipeError as exc:
@@ -259,7 +247,7 @@ def _read_listed(study: "Study", row: dict, name: str, where_: str, folder, file
         return None
     report.problems.extend(transcript.warnings)
     _warn_no_interviewer(study, row, path, transcript, report)
-    return transcript, data
+    return transcript, sha256
 
 
 def _warn_no_interviewer(study: "Study", row: dict, path, transcript: Transcript, report: Report) -> None:
@@ -277,90 +265,6 @@ def _warn_no_interviewer(study: "Study", row: dict, path, transcript: Transcript
                     "all its turns count as respondent turns.",
                     "If one of them is the interviewer or moderator, put that label in the manifest's "
                     "'interviewer' column (or in interviewer_labels).")
-
-
-# -- assembly ----------------------------------------------------------------------------------
-
-def _is_interviewer(label: str, labels: set[str]) -> bool:
-    key = normalise_label(label)
-    if key in labels or label_key(label) in labels:
-        return True
-    # a Teams label "Lotte Claes" matches a manifest interviewer "Lotte"; Teams also writes
-    # "Surname, First" ("Jansen, Peter"), and Zoom "Name (Org)" ("Tom (HIVA)")
-    suffix = re.search(r"\(([^()]*)\)", key)
-    if suffix and suffix[1].strip() in labels:  # Zoom "Marie Dupont (Moderator)"
-        return True
-    key = re.sub(r"\s*\([^()]*\)\s*", " ", key).strip()
-    if "," in key:
-        surname, _, first = key.partition(",")
-        if first.strip() in labels or surname.strip() in labels:
-            return True
-        key = first.strip()
-    if key in labels:
-        return True
-    return any(" " not in x and key.split(" ")[0] == x for x in labels if x)
-
-
-def speaker_role(label: str, labels: set[str]) -> str:
-    """``interviewer`` or ``respondent``, as ingestion decides it for a turn's speaker label."""
-    return "interviewer" if _is_interviewer(label, labels) else "respondent"
-
-
-def _speaker_attributes(study: "Study") -> pd.DataFrame | None:
-    if study.ingest.speakers is None:
-        return None
-    from pipeline.api.io import read_csv_with
-
-    return read_csv_with(study.resolve(study.ingest.speakers), ("doc_id", "speaker"),
-                         "speakers file (doc_id, speaker and attribute columns)")
-
-
-def build_tables(study: "Study", read: list[tuple[dict, Transcript, bytes]]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Documents and segments from read transcripts (no pseudonymisation)."""
-    speakers = _speaker_attributes(study)
-    doc_rows, seg_rows = [], []
-    for row, transcript, data in read:
-        attrs = {k: v for k, v in row.items() if k not in ("_line", *READING_COLUMNS) and k != "doc_id"}
-        labels = _options(study, row).interviewer_labels
-        texts = [t.text for t in transcript.turns]
-        names = [t.speaker for t in transcript.turns]
-        text, offsets = render_document(transcript.preamble, names, texts)
-        n_words = 0
-        n_resp = 0
-        for number, (turn, (start, end)) in enumerate(zip(transcript.turns, offsets), start=1):
-            role = "interviewer" if _is_interviewer(turn.speaker, labels) else "respondent"
-            n_resp += role == "respondent"
-            n_words += len(turn.text.split())
-            seg = {
-                "segment_id": f"{row['doc_id']}:{number}", "doc_id": row["doc_id"], "turn": number,
-                "speaker": turn.speaker, "speaker_role": role, "text": turn.text,
-                "start_char": start, "end_char": end,
-                "start_time": turn.start_time, "end_time": turn.end_time, "source_line": turn.line,
-            }
-            seg.update(attrs)
-            seg.update({k: v for k, v in turn.attributes.items() if k not in seg or k in attrs})
-            seg_rows.append(seg)
-        doc_rows.append({
-            "doc_id": row["doc_id"], "file": row["file"], "sha256": hashlib.sha256(data).hexdigest(),
-            "format": Path(row["file"]).suffix.lower().lstrip("."), "encoding": transcript.encoding,
-            "labelled": transcript.labelled, "n_turns": len(transcript.turns), "n_respondent_turns": n_resp,
-            "n_words": n_words, "preamble": transcript.preamble, "text": text, **attrs,
-        })
-    documents = pd.DataFrame(doc_rows)
-    segments = pd.DataFrame(seg_rows)
-    if speakers is not None and not segments.empty:
-        extra = [c for c in speakers.columns if c not in ("doc_id", "speaker")]
-        merged = segments.merge(speakers, on=["doc_id", "speaker"], how="left", suffixes=("", "__speaker"))
-        for column in extra:
-            if f"{column}__speaker" in merged:
-                override = merged[f"{column}__speaker"]
-                merged[column] = override.where(override.notna() & (override != ""), merged[column])
-                merged = merged.drop(columns=f"{column}__speaker")
-        segments = merged
-    if not segments.empty:
-        segments["start_time"] = segments["start_time"].astype("float64")
-        segments["end_time"] = segments["end_time"].astype("float64")
-    return documents, segments
 
 
 def ingest(study: "Study", pseudonymise: bool = True, skip_invalid: bool = False) -> Corpus:

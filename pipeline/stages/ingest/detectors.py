@@ -110,6 +110,12 @@ class Detector:
     kind: str
     placeholder: str
     apply: Callable[[str], str]
+    #: a text this pattern does not find in is left alone without running ``apply``: each
+    #: detector's every form holds a digit, an e-mail address an "@" or a bracket
+    needs: re.Pattern = re.compile(r"\d")
+    #: nor a text with fewer digits than the fewest any form of this kind holds (a phone number
+    #: 7, a national number 9, a date 4)
+    min_digits: int = 1
 
 
 def _iban_valid(candidate: str) -> bool:
@@ -185,22 +191,26 @@ def _sub_dob(text: str) -> str:
 
 
 DETECTORS: tuple[Detector, ...] = (
-    Detector("email", "[EMAIL]", lambda t: EMAIL.sub("[EMAIL]", t)),
-    Detector("iban", "[IBAN]", _sub_iban),
-    Detector("national_id", "[NATIONAL_ID]", _sub_national_id),
+    Detector("email", "[EMAIL]", lambda t: EMAIL.sub("[EMAIL]", t), re.compile(r"[@\[(]"), 0),
+    Detector("iban", "[IBAN]", _sub_iban, min_digits=2),
+    Detector("national_id", "[NATIONAL_ID]", _sub_national_id, min_digits=9),  # BSN 9, Belgian 11
     Detector("id", "[ID]", _sub_ids),
-    Detector("phone", "[PHONE]", _sub_phone),
-    Detector("date_of_birth", "[DATE_OF_BIRTH]", _sub_dob),
+    Detector("phone", "[PHONE]", _sub_phone, min_digits=7),  # "+32 4 12 34" (the earlier detector)
+    Detector("date_of_birth", "[DATE_OF_BIRTH]", _sub_dob, min_digits=4),  # "1985", "3/4/85"
     Detector("address", "[ADDRESS]", lambda t: ADDRESS.sub("[ADDRESS]", t)),
 )
 
 PLACEHOLDERS = tuple(d.placeholder for d in DETECTORS)
+_ANY_NEED = re.compile(r"[\d@\[(]")
+_DIGIT = re.compile(r"\d")
 
 
 def mask_identifiers(text: str) -> str:
     """``text`` with every identifier found by :data:`DETECTORS` replaced by its placeholder."""
-    if not isinstance(text, str) or not text:
-        return text
+    if not isinstance(text, str) or not text or _ANY_NEED.search(text) is None:
+        return text  # most turns: no digit, "@" or bracket, so no detector can find anything
+    digits = len(_DIGIT.findall(text))  # masking only removes digits: the count stays an upper bound
     for detector in DETECTORS:
-        text = detector.apply(text)
+        if digits >= detector.min_digits and detector.needs.search(text) is not None:
+            text = detector.apply(text)
     return text

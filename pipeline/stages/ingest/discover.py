@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from pipeline.stages.ingest.namefinder import (PARTICLES, TITLES, _sentence_initial, _stop_words, find_candidates,
-                                               is_common_word, is_opener, runs)
+from pipeline.stages.ingest.namefinder import (_TITLE_KEYS, PARTICLES, _sentence_initial, _stop_words,
+                                               find_candidates, is_common_word, is_opener, runs)
 
 CONTEXT = 40
 
@@ -22,18 +22,16 @@ CONTEXT = 40
 def texts_of(documents, segments, attribute_columns: Iterable[str]) -> list[tuple[str, str, str]]:
     """``(doc_id, where, text)`` for every text the pseudonymiser will write: turns, preambles,
     unpublished attributes and file names (``interview_Jan_Peeters.vtt`` -> ``interview Jan Peeters``)."""
-    out = []
-    for seg in segments[["doc_id", "text"]].itertuples(index=False):
-        out.append((seg.doc_id, "text", seg.text))
+    out = [(doc_id, "text", text) for doc_id, text in zip(segments["doc_id"].tolist(), segments["text"].tolist())]
     for doc in documents.to_dict("records"):
         out.append((doc["doc_id"], "preamble", doc.get("preamble", "")))
         out.append((doc["doc_id"], "file", file_words(str(doc.get("file", "")))))
     for column in attribute_columns:
         for frame in (documents, segments):
             if column in frame:
-                for doc_id, value in zip(frame["doc_id"], frame[column]):
-                    if isinstance(value, str) and value:
-                        out.append((doc_id, "attribute", value))
+                out += [(doc_id, "attribute", value) for doc_id, value in zip(frame["doc_id"].tolist(),
+                                                                              frame[column].tolist())
+                        if isinstance(value, str) and value]
     return out
 
 
@@ -48,11 +46,16 @@ def _name_tokens(run) -> list[str]:
     return [w for _, _, w in run if w.lower() not in PARTICLES]
 
 
-def units(text: str, known: set[str], parts: set[str]) -> list[str]:
-    """Runs of two or more name tokens in ``text`` holding a known part, not known themselves."""
+def units(text: str, known: set[str], parts: set[str], text_runs: list | None = None) -> list[str]:
+    """Runs of two or more name tokens in ``text`` holding a known part, not known themselves;
+    ``text_runs`` are the text's :func:`runs` when already computed."""
+    if not parts:
+        return []  # no known part: no unit
     found = []
-    for _, _, run in runs(text):
-        while run and run[0][2].lower().rstrip(".") in {t.rstrip(".") for t in TITLES}:
+    for _, _, run in runs(text) if text_runs is None else text_runs:
+        if len(run) < 2:
+            continue
+        while run and run[0][2].lower().rstrip(".") in _TITLE_KEYS:
             run = run[1:]
         while len(run) > 1 and run[0][2] not in parts and (
                 is_opener(run[0][2]) and _sentence_initial(text, run[0][0])
@@ -73,28 +76,43 @@ def units(text: str, known: set[str], parts: set[str]) -> list[str]:
     return found
 
 
+#: texts cached by their content in :func:`discover` when not a turn, or a turn this short
+#: ("Yes.", "Mm-hmm."): attributes repeat on every turn of a document
+_CACHE_LENGTH = 80
+
+
 def discover(texts: list[tuple[str, str, str]], known: set[str], parts: set[str],
              rejected: set[str]) -> tuple[list[str], dict[str, dict]]:
     """Units (in order of first appearance) and candidates ``name -> {reason, n, docs, context}``."""
-    unit_list: list[str] = []
+    unit_list: dict[str, None] = {}  # ordered, with quick lookups
     candidates: dict[str, dict] = {}
+    docs_of: dict[str, set[str]] = {}
     folded_known = {k.casefold() for k in known | parts}
     folded_rejected = {r.casefold() for r in rejected}
-    for doc_id, _, text in texts:
+    cache: dict[str, tuple[list[str], list]] = {}
+    for doc_id, where, text in texts:
         if not isinstance(text, str) or not text:
             continue
-        for unit in units(text, known, parts):
+        found = cache.get(text)
+        if found is None:
+            text_runs = runs(text)
+            found = (units(text, known, parts, text_runs), find_candidates(text, text_runs))
+            if where != "text" or len(text) <= _CACHE_LENGTH:
+                cache[text] = found
+        for unit in found[0]:
             if unit not in unit_list and unit.casefold() not in folded_rejected:
-                unit_list.append(unit)
-        for cand in find_candidates(text):
+                unit_list[unit] = None
+        for cand in found[1]:
             name = cand.text
             if name.casefold() in folded_known or name.casefold() in folded_rejected or name in unit_list:
                 continue
             info = candidates.setdefault(name, {"reason": cand.reason, "n": 0, "docs": [], "context": ""})
             info["n"] += 1
-            if doc_id not in info["docs"]:
+            seen = docs_of.setdefault(name, set())
+            if doc_id not in seen:
+                seen.add(doc_id)
                 info["docs"].append(doc_id)
             if not info["context"]:
                 a, b = max(0, cand.start - CONTEXT), cand.end + CONTEXT
                 info["context"] = " ".join(text[a:b].split())
-    return unit_list, candidates
+    return list(unit_list), candidates

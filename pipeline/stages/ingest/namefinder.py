@@ -20,10 +20,10 @@ mode they are masked until then. Runs also serve to keep a full name together as
 from __future__ import annotations
 
 import functools
-import gzip
-import json
 import re
 from dataclasses import dataclass
+
+from pipeline.stages.ingest.wordprob import FLOOR as _FLOOR  # at or below it a word counts as unseen
 
 #: surname particles kept inside a name: "van der Berg", "El Amrani", "ten Brink", "da Silva"
 PARTICLES = frozenset(
@@ -39,10 +39,9 @@ _RELATIONS = (
     "contact|contactpersoon|begeleider|begeleidster|consulent|trajectbegeleider|supervisor|advisor|adviseur|"
     "counsellor|counselor|tutor|werkgever|employer|uncle|aunt|oom|tante|cousin|neef|nicht|classmate|"
     "klasgenoot|landlord|huisbaas|lawyer|advocaat|doctor|huisarts|nurse|verpleegster|interpreter|tolk")
-_CUE = re.compile(
-    rf"(?:\b(?:my|mijn|our|onze|ons|his|her|their|zijn|haar|hun|the|de|a|een)\s(?:{_RELATIONS})|"
-    r"\b(?:named|called|genaamd|heet|heette|noemt|noemde|name is|naam is|ik ben|i am|i'm|this is|dit is))"
-    r",?\s$", re.IGNORECASE)
+_POSSESSIVES = "my|mijn|our|onze|ons|his|her|their|zijn|haar|hun|the|de|a|een"
+_CUE_WORDS = "named|called|genaamd|heet|heette|noemt|noemde|name is|naam is|ik ben|i am|i'm|this is|dit is"
+_CUE = re.compile(rf"(?:\b(?:{_POSSESSIVES})\s(?:{_RELATIONS})|\b(?:{_CUE_WORDS})),?\s$", re.IGNORECASE)
 #: proper nouns that are no persons: never candidates
 NOT_NAMES = frozenset("""
 monday tuesday wednesday thursday friday saturday sunday maandag dinsdag woensdag donderdag vrijdag zaterdag
@@ -63,6 +62,24 @@ rabat tunis algiers asmara addis kinshasa lagos nairobi delhi mumbai new york wa
 _TITLE_BEFORE = re.compile(r"(?:^|\s)(?:" + "|".join(re.escape(t) for t in sorted(TITLES)) + r")\s$", re.IGNORECASE)
 _TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['’][^\W\d_])*(?:-[^\W\d_](?:[^\W\d_]|['’][^\W\d_])*)*")
 _SENTENCE_END = re.compile(r"(?:[.!?:;…\"“”‘’()\[\]*_]|[-–—]|\n)\s*$")
+#: what ends a sentence before a word (the characters of :data:`_SENTENCE_END`)
+_END_CHARS = frozenset(".!?:;…\"“”‘’()[]*_-–—\n")
+#: titles compared without their dot ("mr." and "mr" alike)
+_TITLE_KEYS = frozenset(t.rstrip(".") for t in TITLES)
+
+
+def _reversed(words: str) -> str:
+    return "|".join(re.escape(w[::-1]) for w in words.split("|"))
+
+
+# _CUE and _TITLE_BEFORE end in "\s$" and are searched in the 40 characters before a run: tried at
+# every position, Unicode case-insensitive, they cost about 20-30 µs a run. The same patterns
+# written backwards match the reversed text at its start (one try, about 1 µs): ``$`` (the end,
+# or before a final newline) becomes ``\n?`` at the start, ``^`` becomes ``\Z``; ``\b`` and the
+# case rules are the same read either way. tests/test_name_tables.py compares the two forms.
+_CUE_REVERSED = re.compile(rf"\n?\s,?(?:(?:{_reversed(_RELATIONS)})\s(?:{_reversed(_POSSESSIVES)})|"
+                           rf"(?:{_reversed(_CUE_WORDS)}))\b", re.IGNORECASE)
+_TITLE_REVERSED = re.compile(rf"\n?\s(?:{_reversed('|'.join(sorted(TITLES)))})(?:\s|\Z)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -73,7 +90,6 @@ class Candidate:
     reason: str      # "cue", "title", "unknown word"
 
 
-_FLOOR = -19.4
 #: greetings and fillers that open a turn ("Hi Daan", "Dag Els"): words, never part of a name
 INTERJECTIONS = frozenset(
     "hi hello hey dear thanks thank bye goodbye cheers welcome sorry please yes yeah yep no nope ok okay oh ah uh "
@@ -81,13 +97,11 @@ INTERJECTIONS = frozenset(
     "nee neen neenee tja goh amai zeg kijk ziezo voila voilà wow".split())
 
 
-@functools.lru_cache(maxsize=1)
-def _en_prob() -> dict[str, float]:
-    from importlib.resources import files
+def _en_prob():  # noqa: ANN202 - WordProbabilities, or the dictionary where it cannot be kept
+    """English word log probabilities, ``.get(word)`` (:mod:`pipeline.stages.ingest.wordprob`)."""
+    from pipeline.stages.ingest.wordprob import english
 
-    path = files("spacy_lookups_data") / "data" / "en_lexeme_prob.json.gz"
-    with gzip.open(str(path), "rt", encoding="utf-8") as handle:
-        return json.load(handle)
+    return english()  # the same answers as the JSON dictionary: see the test of wordprob
 
 
 @functools.lru_cache(maxsize=1)
@@ -140,6 +154,7 @@ def is_common_word(token: str) -> bool:
 _CONTRACTION = re.compile(r"^(?:i|you|we|they|he|she|it|that|there|what|who|let)['’](?:m|d|ve|ll|re|s)$", re.I)
 
 
+@functools.lru_cache(maxsize=65536)
 def is_opener(token: str) -> bool:
     """A word that may open a sentence capitalised though written capitalised often elsewhere
     too (``Luckily``, ``However``): common, or frequent in lower case and not much rarer than
@@ -156,23 +171,47 @@ def _is_name_token(token: str) -> bool:
             and not _CONTRACTION.match(token))
 
 
+#: a token (as :data:`_TOKEN` cuts them) that does not start with a letter a-z: every name token
+#: and a few more (checked in :func:`_word`); tokens starting a-z only matter as particles between
+#: names, which :data:`_GAP` reads. The first character comes first, so the regular expression
+#: engine skips quickly to where a token may start (about 3x faster than every token).
+_CAP_TOKEN = re.compile(r"[^\W\d_a-z](?<![^\W\d_][^\W\d_])(?<![^\W\d_]['’-][^\W\d_])"
+                        r"(?:[^\W\d_]|['’][^\W\d_])*(?:-[^\W\d_](?:[^\W\d_]|['’][^\W\d_])*)*")
+#: what joins two name tokens: one space, or particles written a-z each followed by one space
+_GAP = re.compile(" (?:(?:" + "|".join(
+    "".join(f"[{c}{c.upper()}]" for c in p) for p in sorted(PARTICLES, key=lambda p: (-len(p), p)) if p.isalpha())
+    + ") )*")
+_WORDS: dict[str, tuple[str, bool, bool]] = {}
+
+
+def _word(token: str) -> tuple[str, bool, bool]:
+    """``(word, is a name token, is a particle)`` of one token; "Omar's" is Omar."""
+    info = _WORDS.get(token)
+    if info is None:
+        word = re.sub(r"['’]s$", "", token) if not _CONTRACTION.match(token) else token
+        lower = word.lower()
+        info = (word, _is_name_token(word), lower in PARTICLES or lower.rstrip(".") in PARTICLES)
+        if len(_WORDS) > 200_000:
+            _WORDS.clear()
+        _WORDS[token] = info
+    return info
+
+
 def runs(text: str) -> list[tuple[int, int, list[tuple[int, int, str]]]]:
     """Runs of capitalised tokens joined by single spaces and particles: ``(start, end, tokens)``."""
-    tokens = []
-    for m in _TOKEN.finditer(text):  # "Omar's" is Omar
-        word = re.sub(r"['’]s$", "", m.group(0)) if not _CONTRACTION.match(m.group(0)) else m.group(0)
-        tokens.append((m.start(), m.start() + len(word), word))
     out, current = [], []
-    for tok in tokens:
-        start, _, word = tok
-        joined = current and text[current[-1][1]:start] == " "
-        particle = word.lower() in PARTICLES or word.lower().rstrip(".") in PARTICLES
-        if current and joined and (_is_name_token(word) or particle):
-            current.append(tok)
-            continue
+    for m in _CAP_TOKEN.finditer(text):
+        word, name, particle = _word(m.group())
+        start = m.start()
+        if current and (name or particle):
+            gap = _GAP.fullmatch(text, current[-1][1], start)
+            if gap is not None:
+                current += _particles(text, current[-1][1], start)
+                current.append((start, start + len(word), word))
+                continue
         if current:
             out.append(current)
-        current = [tok] if _is_name_token(word) else []
+        current = [(start, start + len(word), word)] if name else []
     if current:
         out.append(current)
     result = []
@@ -184,27 +223,49 @@ def runs(text: str) -> list[tuple[int, int, list[tuple[int, int, str]]]]:
     return result
 
 
+def _particles(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The particle tokens of a gap ``text[start:end]`` that :data:`_GAP` matched."""
+    out, pos = [], start + 1
+    for word in text[start + 1:end - 1].split(" ") if end - start > 1 else ():
+        out.append((pos, pos + len(word), word))
+        pos += len(word) + 1
+    return out
+
+
 def _sentence_initial(text: str, start: int) -> bool:
+    """True if the word at ``start`` opens a sentence: after a sentence end (:data:`_SENTENCE_END`)
+    and only white space, or at the very start of ``text``."""
     before = text[max(0, start - 6):start]
-    return not before.strip() and start < 6 or bool(_SENTENCE_END.search(before))
+    stripped = before.rstrip()  # str.rstrip and the "\s" of a regular expression strip the same
+    if not stripped:
+        return start < 6 or "\n" in before
+    return stripped[-1] in _END_CHARS or "\n" in before[len(stripped):]
 
 
-def find_candidates(text: str) -> list[Candidate]:
-    """Possible personal names in ``text`` (see the module docstring)."""
+def _cue_before(before: str) -> tuple[bool, bool]:
+    """``(title, cue)``: ``before`` (the text before a run) ends in a title, or in a cue or a title
+    (:data:`_TITLE_BEFORE`, :data:`_CUE`)."""
+    backwards = before[::-1]
+    title = _TITLE_REVERSED.match(backwards) is not None
+    return title, title or _CUE_REVERSED.match(backwards) is not None
+
+
+def find_candidates(text: str, text_runs: list | None = None) -> list[Candidate]:
+    """Possible personal names in ``text`` (see the module docstring); ``text_runs`` are its
+    :func:`runs` when already computed."""
     if not isinstance(text, str) or not text:
         return []
     found: list[Candidate] = []
-    for _, _, run in runs(text):
-        words = [w for _, _, w in run]
+    for _, _, run in runs(text) if text_runs is None else text_runs:
         title = False
-        while words and words[0].lower().rstrip(".") in {t.rstrip(".") for t in TITLES}:
+        while run and run[0][2].lower().rstrip(".") in _TITLE_KEYS:
             title = True
-            run, words = run[1:], words[1:]
+            run = run[1:]
         if not run:
             continue
-        before = text[max(0, run[0][0] - 40):run[0][0]]
-        title = title or bool(_TITLE_BEFORE.search(before))
-        cue = title or bool(_CUE.search(before))
+        title_before, cue = _cue_before(text[max(0, run[0][0] - 40):run[0][0]])
+        title = title or title_before
+        cue = title or cue
         initial = not cue and _sentence_initial(text, run[0][0])
         while len(run) > 1 and run[0][2].lower() in _stop_words() and run[0][2].lower() not in PARTICLES:
             run = run[1:]  # "And Martine", "Without Dirk": a capitalised stop word opens the run

@@ -43,7 +43,7 @@ from pipeline.stages.ingest.detectors import EMAIL, PHONE, mask_identifiers  # n
 from pipeline.stages.ingest.discover import discover, file_words, texts_of
 from pipeline.stages.ingest.document import render_document
 from pipeline.stages.ingest.names import is_initial, name_parts, read_name_list, review_paths
-from pipeline.stages.ingest.namefinder import _sentence_initial, _stop_words
+from pipeline.stages.ingest.nametables import DocumentTables, NameTable, _alternation, _article
 from pipeline.stages.ingest.ner import ner_names
 from pipeline.stages.ingest.pseudokey import load_key, save_key
 
@@ -166,23 +166,35 @@ class Pseudonymiser:
         tables = set(documents.loc[documents["format"].isin(["csv", "tsv", "xlsx"]), "doc_id"]) \
             if "format" in documents else set()
         speakers = []
-        for seg in segments.itertuples(index=False):  # document order: first seen, first numbered
-            label = seg.speaker
-            if seg.doc_id in tables or GENERIC_LABEL.match(label.strip()):
+        own_roles = segments["role"].tolist() if "role" in segments else [None] * len(segments)
+        generic: dict[str, bool] = {}
+        for doc_id, label, speaker_role, own_role in zip(  # document order: first seen, first numbered
+                segments["doc_id"].tolist(), segments["speaker"].tolist(), segments["speaker_role"].tolist(), own_roles):
+            if label not in generic:
+                generic[label] = bool(GENERIC_LABEL.match(label.strip()))
+            if doc_id in tables or generic[label]:
                 continue
-            if seg.speaker_role == "interviewer":
+            if speaker_role == "interviewer":
                 prefix = "Interviewer"
             else:
-                role = getattr(seg, "role", None) or roles.get(seg.doc_id, "")
+                role = own_role or roles.get(doc_id, "")
                 prefix = ROLE_PREFIX.get(str(role), "Participant")
-            self._assign(seg.doc_id, label, prefix, "speaker")
+            self._assign(doc_id, label, prefix, "speaker")
             speakers.append(label)
         return speakers
 
     def _fit_discovered(self, documents: pd.DataFrame, segments: pd.DataFrame) -> None:
         known = {o for (_, o), (_, kind) in self.key_.items() if kind != "candidate"}
         parts = {p for o in known for p in name_parts(o, self.min_name_part)}
-        texts = [(doc_id, where, mask_identifiers(text))  # "Kerkstraat 12" is an address, not a name
+        masked: dict[str, str] = {}  # attributes repeat on every turn: masked once
+
+        def mask(where: str, text: str) -> str:
+            if where == "text":
+                return mask_identifiers(text)
+            if text not in masked:
+                masked[text] = mask_identifiers(text)
+            return masked[text]
+        texts = [(doc_id, where, mask(where, text))  # "Kerkstraat 12" is an address, not a name
                  for doc_id, where, text in texts_of(documents, segments, self.attribute_columns(documents, segments))]
         found_units, self.candidates_ = discover(texts, known, parts, self.not_names)
         for unit in found_units:
@@ -198,10 +210,10 @@ class Pseudonymiser:
                 "`qualpipe pseudonymise review --apply`; or set pseudonymise.mode: strict to mask them now.",
                 severity="warning"))
 
-    def _replacements(self, scope: str, candidates: bool) -> dict[str, str]:
+    def _replacements(self, entries: list[tuple[str, str, str]], candidates: bool) -> dict[str, str]:
+        """``name -> pseudonym`` of one scope's key ``entries`` ``(original, pseudonym, kind)``."""
         out: dict[str, str] = {}
-        entries = [(o, p) for (where, o), (p, kind) in self.key_.items()
-                   if where == scope and (candidates or kind != "candidate")
+        entries = [(o, p) for o, p, kind in entries if (candidates or kind != "candidate")
                    and o not in self.not_names and not is_initial(o)]
         for original, pseudonym in entries:
             out[original] = pseudonym
@@ -214,17 +226,17 @@ class Pseudonymiser:
     def _build_patterns(self, doc_ids: list[str]) -> None:
         """One replacement table per document: its own speakers first, then study-wide names."""
         strict = self.mode == "strict"
-        study_wide = self._replacements("", strict)
-        self.patterns_: dict[str, tuple] = {}
-        for doc_id in doc_ids:
-            self.patterns_[doc_id] = _tables({**study_wide, **self._replacements(doc_id, strict)})
-        self.patterns_[""] = _tables(study_wide)
-        if strict:
-            self.strict_patterns_ = self.patterns_
-        else:
-            every = self._replacements("", True)
-            self.strict_patterns_ = {d: _tables({**every, **self._replacements(d, True)}) for d in doc_ids}
-            self.strict_patterns_[""] = _tables(every)
+        scopes: dict[str, list[tuple[str, str, str]]] = {}
+        for (scope, original), (pseudonym, kind) in self.key_.items():
+            scopes.setdefault(scope, []).append((original, pseudonym, kind))
+
+        def tables(candidates: bool) -> dict[str, DocumentTables]:
+            study_wide = NameTable(self._replacements(scopes.get("", []), candidates))
+            out = {d: DocumentTables(study_wide, self._replacements(scopes.get(d, []), candidates)) for d in doc_ids}
+            out[""] = DocumentTables(study_wide, {})
+            return out
+        self.patterns_ = tables(strict)
+        self.strict_patterns_ = self.patterns_ if strict else tables(True)
 
     # -- applying ------------------------------------------------------------------------------
     def pseudonymise_text(self, text: str, doc_id: str = "", strict: bool = False) -> str:
@@ -232,14 +244,8 @@ class Pseudonymiser:
         masks names not yet reviewed."""
         if not self.enabled or not isinstance(text, str):
             return text
-        text = mask_identifiers(text)
         patterns = self.strict_patterns_ if strict else self.patterns_
-        table, pattern, folded, folded_pattern = patterns.get(doc_id) or patterns[""]
-        if pattern is not None:
-            text = pattern.sub(lambda m: m.group(0) if _article(m) else table[m.group(0)], text)
-        if folded_pattern is not None:
-            text = folded_pattern.sub(lambda m: folded[m.group(0).casefold()], text)
-        return text
+        return (patterns.get(doc_id) or patterns[""]).replace(mask_identifiers(text))
 
     def speaker(self, label: str, doc_id: str = "") -> str:
         if (doc_id, label) in self.key_:
@@ -269,19 +275,22 @@ class Pseudonymiser:
                        severity=problem.severity)
 
     def transform(self, documents: pd.DataFrame, segments: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-        documents = documents.copy()
-        segments = segments.copy()
+        # pandas copies on write: only the columns replaced below are new, the caller's are untouched
+        documents = documents.copy(deep=False)
+        segments = segments.copy(deep=False)
         strict = self.mode == "strict"
-        segments["speaker"] = [self.speaker(s, d) for s, d in zip(segments["speaker"], segments["doc_id"])]
-        segments["text"] = [self.pseudonymise_text(t, d, strict) for t, d in zip(segments["text"], segments["doc_id"])]
+        doc_ids = segments["doc_id"].tolist()
+        segments["speaker"] = _each(self.speaker, segments["speaker"].tolist(), doc_ids)
+        segments["text"] = [self.pseudonymise_text(t, d, strict) for t, d in zip(segments["text"].tolist(), doc_ids)]
         documents["preamble"] = [self.pseudonymise_text(t, d, strict)
                                  for t, d in zip(documents["preamble"], documents["doc_id"])]
         documents["file"] = [self.file_name(t, d) for t, d in zip(documents["file"], documents["doc_id"])]
         for column in self.attribute_columns(documents, segments):
             for frame in (documents, segments):
-                if column in frame and any(isinstance(v, str) for v in frame[column]):
-                    frame[column] = [self.pseudonymise_text(v, d, strict=True) if isinstance(v, str) else v
-                                     for v, d in zip(frame[column], frame["doc_id"])]
+                values = frame[column].tolist() if column in frame else []
+                if any(isinstance(v, str) for v in values):  # the same value of one document: once
+                    frame[column] = _each(lambda v, d: self.pseudonymise_text(v, d, strict=True), values,
+                                          frame["doc_id"].tolist())
         _render(documents, segments)
         self._save_key()
         return documents, segments
@@ -295,77 +304,45 @@ class Pseudonymiser:
         save_key(self.key_path, self.key_, self._extra)
 
 
+def _each(function, values: list, doc_ids: list) -> list:  # noqa: ANN001 - (value, doc_id) -> value
+    """``function(value, doc_id)`` of every text value (others kept), once per distinct pair."""
+    done: dict[tuple[str, str], object] = {}
+    out = []
+    for value, doc_id in zip(values, doc_ids):
+        if not isinstance(value, str):
+            out.append(value)
+            continue
+        key = (value, doc_id)
+        if key not in done:
+            done[key] = function(value, doc_id)
+        out.append(done[key])
+    return out
+
+
 def _render(documents: pd.DataFrame, segments: pd.DataFrame) -> None:
     """Document texts and turn offsets rebuilt from the pseudonymised turns (in place)."""
-    texts: dict[str, str] = {}
+    if segments.empty:
+        documents["text"] = documents["doc_id"].map({})
+        documents["n_words"] = documents["doc_id"].map({}).fillna(0).astype(int)
+        return
+    rows: dict[str, list[int]] = {}  # the turns of each document, in order
+    for i, doc_id in enumerate(segments["doc_id"].tolist()):
+        rows.setdefault(doc_id, []).append(i)
+    speakers, texts = segments["speaker"].tolist(), segments["text"].tolist()
     preambles = dict(zip(documents["doc_id"], documents["preamble"]))
-    start_char = segments["start_char"].copy()
-    end_char = segments["end_char"].copy()
-    for doc_id, part in segments.groupby("doc_id", sort=False):
-        text, offsets = render_document(preambles[doc_id], part["speaker"].tolist(), part["text"].tolist())
-        texts[doc_id] = text
-        start_char.loc[part.index] = [a for a, _ in offsets]
-        end_char.loc[part.index] = [b for _, b in offsets]
-    segments["start_char"] = start_char
-    segments["end_char"] = end_char
-    documents["text"] = documents["doc_id"].map(texts)
-    documents["n_words"] = documents["doc_id"].map(
-        segments.assign(n=segments["text"].str.split().str.len()).groupby("doc_id")["n"].sum()).fillna(0).astype(int)
-
-
-def _article(match: re.Match) -> bool:
-    """True where a name that is also a stop word stands as that word: opening a sentence before a
-    lower-case word that is no verb (``An interesting point``, ``Elke week``; not ``An said``,
-    ``Elke zei``); the English article ``An`` also needs a vowel after it."""
-    word, text = match.group(0), match.string
-    if " " in word or word.lower() not in _stop_words() or word.isupper() \
-            or not _sentence_initial(text, match.start()):
-        return False
-    following = re.match(r"\s+([^\W\d_A-Z][^\W\d_]*)", text[match.end():])
-    if following is None:
-        return False
-    nxt = following.group(1)
-    if nxt.lower() in _stop_words() or _verb_like(nxt):
-        return False
-    english_only = word.lower() in _EN_ONLY_STOP
-    return not english_only or nxt[0] in "aeiouh"
-
-
-_EN_ONLY_STOP = frozenset({"an", "a", "will", "may", "said", "rose", "mark", "art", "bill", "pat", "sue", "val"})
-
-
-def _verb_like(word: str) -> bool:
-    """A finite verb form by simplemma's lemmas (``said`` -> say, ``zei`` -> zeggen, ``explained``)."""
-    import simplemma
-
-    if word.endswith("ed"):
-        return True
-    nl, en = simplemma.lemmatize(word, lang="nl"), simplemma.lemmatize(word, lang="en")
-    if nl != word and nl.endswith("en") and not word.endswith("en"):
-        return True
-    return en != word and not word.endswith(("s", "ing"))
-
-
-def _tables(table: dict[str, str]) -> tuple:
-    # names that are no word of English or Dutch are also replaced in lower case
-    # ("jabouri"); names that are words too (Hope, Mark, Els) only when capitalised
-    folded = {k.casefold(): v for k, v in table.items() if not _is_word(k)}
-    return table, _alternation(table, 0), folded, _alternation(folded, re.IGNORECASE)
-
-
-def _is_word(name: str) -> bool:
-    """True if every part of ``name`` is a known English or Dutch word (simplemma's lexicons)."""
-    import simplemma
-
-    return all(simplemma.is_known(p.lower(), lang="en") or simplemma.is_known(p.lower(), lang="nl")
-               for p in re.split(r"[\s-]+", name) if p)
-
-
-def _alternation(replacements: dict[str, str], flags: int) -> re.Pattern | None:
-    if not replacements:
-        return None
-    alternatives = sorted(replacements, key=lambda s: (-len(s), s))
-    return re.compile(r"(?<![\w@])(?:" + "|".join(map(re.escape, alternatives)) + r")(?![\w@])", flags)
+    start_char, end_char = segments["start_char"].tolist(), segments["end_char"].tolist()
+    rendered: dict[str, str] = {}
+    n_words: dict[str, int] = {}
+    for doc_id, turns in rows.items():
+        text, offsets = render_document(preambles[doc_id], [speakers[i] for i in turns], [texts[i] for i in turns])
+        rendered[doc_id] = text
+        n_words[doc_id] = sum(len(texts[i].split()) for i in turns if isinstance(texts[i], str))
+        for i, (start, end) in zip(turns, offsets):
+            start_char[i], end_char[i] = start, end
+    segments["start_char"] = pd.Series(start_char, index=segments.index, dtype=segments["start_char"].dtype)
+    segments["end_char"] = pd.Series(end_char, index=segments.index, dtype=segments["end_char"].dtype)
+    documents["text"] = documents["doc_id"].map(rendered)
+    documents["n_words"] = documents["doc_id"].map(n_words).fillna(0).astype(int)
 
 
 def pseudonymise(documents: pd.DataFrame, segments: pd.DataFrame, names: Iterable[str] = (),

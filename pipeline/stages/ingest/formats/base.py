@@ -15,7 +15,7 @@ from pathlib import Path
 from pipeline.errors import Problem
 
 
-@dataclass
+@dataclass(slots=True)  # no per-turn __dict__: a million turns are held at once
 class Turn:
     """One speaker turn as read from the source. ``line`` is where it starts (1-based) in the
     source: a line of a text file, a paragraph or table row of a docx, a cue of a subtitle file,

@@ -18,6 +18,7 @@
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from pipeline.stages.ingest.formats.base import parse_time
@@ -65,6 +66,10 @@ def _timemark(line: str) -> tuple[float | None, str]:
     return float(seconds), line[match.end():]
 
 
+_SPACES = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=65536)  # labels repeat on every turn
 def _plausible(label: str) -> bool:
     words = label.split()
     if not words or len(words) > MAX_LABEL_WORDS:
@@ -72,9 +77,16 @@ def _plausible(label: str) -> bool:
     if len(JOINED.split(label)) > 1:  # "Y og X": every part a label
         return all(p and _plausible(p) for p in JOINED.split(label) if p)
     # Labels are names or roles: every word capitalised (or a number or a bracketed suffix), or one
-    # short lower-case token ("int", "r").
-    return all(w[0].isupper() or w[0].isdigit() or w[0] == "(" for w in words) or (
-        len(words) == 1 and len(label) <= 12)
+    # short lower-case token ("int", "r"); a surname particle may stand between capitalised words
+    # ("Mehmet Van den Broeck", "Jan de Vries": read as text before, the whole name stayed in it).
+    capitalised = [w[0].isupper() or w[0].isdigit() or w[0] == "(" for w in words]
+    return all(capitalised) or (len(words) == 1 and len(label) <= 12) or (
+        capitalised[0] and capitalised[-1] and all(c or w in NAME_PARTICLES for c, w in zip(capitalised, words)))
+
+
+#: lower-case surname particles inside a speaker's name
+NAME_PARTICLES = frozenset("van von der den de ter ten du da di dos das del della des la le el al ben bin ibn abu bou"
+                           .split())
 
 
 def match_label(line: str) -> tuple[str, float | None, str] | None:
@@ -82,7 +94,7 @@ def match_label(line: str) -> tuple[str, float | None, str] | None:
     mark, line = _timemark(line)
     match = LINE.match(line)
     if match:
-        label = re.sub(r"\s+", " ", match["label"]).strip(" .-")
+        label = _SPACES.sub(" ", match["label"]).strip(" .-")
         if _plausible(label) and not (match["text"] == "" and ":" not in line[match.start("label"):]):
             text = match["text"]
             start = _time(match["ts1"]) if match["ts1"] else _time(match["ts2"])
@@ -93,7 +105,7 @@ def match_label(line: str) -> tuple[str, float | None, str] | None:
             return label, mark if mark is not None else start, text
     header = HEADER.match(line)
     if header and _plausible(header["label"].strip()):
-        return re.sub(r"\s+", " ", header["label"]).strip(), _time(header["ts"]), ""
+        return _SPACES.sub(" ", header["label"]).strip(), _time(header["ts"]), ""
     code = CODE.match(line)
     if code:
         return code["label"], mark, code["text"]

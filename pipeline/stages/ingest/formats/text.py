@@ -197,9 +197,12 @@ def _scrub_lines(lines: list[tuple[int, str]], place: Place) -> tuple[list[tuple
                          severity="warning")]
 
 
+_BLANKS = re.compile(r"\n{3,}")
+
+
 def _join(parts: list[str]) -> str:
     text = clean_text("\n".join(parts))
-    return re.sub(r"\n{3,}", "\n\n", text)
+    return _BLANKS.sub("\n\n", text) if "\n\n\n" in text else text
 
 
 MAX_PARAGRAPH = 1500
