@@ -32,13 +32,15 @@ _LOCK = threading.Lock()
 
 
 class _NotHere(importlib.abc.MetaPathFinder):
-    """Answers 'not installed' for the heavy packages and their submodules."""
+    """Answers 'not installed' for the heavy packages and their submodules, to the thread that
+    imports BERTopic only (another thread's imports are not its business)."""
 
     def __init__(self, names: tuple[str, ...]):
         self.names = names
+        self.thread = threading.get_ident()
 
     def find_spec(self, fullname, path=None, target=None):
-        if fullname.split(".")[0] in self.names:
+        if fullname.split(".")[0] in self.names and threading.get_ident() == self.thread:
             raise ModuleNotFoundError(f"No module named {fullname!r} (left out while BERTopic is imported)",
                                       name=fullname)
         return None

@@ -13,6 +13,7 @@ from pipeline.stages.topics.languages import add_language_columns
 from pipeline.stages.topics.fitting import fit_model
 from pipeline.stages.topics.model import _label, _prepare, _top_words
 from pipeline.stages.topics.refits import Refits
+from pipeline.stages.topics.units import make_units
 from pipeline.settings.topics import TopicsSettings
 
 
@@ -29,6 +30,13 @@ class StabilityResult:
     @property
     def mean_ari(self) -> float:
         return float(self.runs["ari"].mean())
+
+
+def _same_units(prep: Any, segments: pd.DataFrame, settings: TopicsSettings) -> bool:
+    """Whether ``prep`` holds the units of ``segments`` (ids and texts)."""
+    units = make_units(segments, settings)
+    return units["unit_id"].tolist() == prep.units["unit_id"].tolist() and \
+        units["text"].tolist() == prep.units["text"].tolist()
 
 
 def _reference(prep, settings: TopicsSettings, reference: Any) -> tuple[np.ndarray, dict[int, str]]:
@@ -71,7 +79,9 @@ def stability(segments: pd.DataFrame, settings: TopicsSettings | None = None,
 
     settings = settings or TopicsSettings()
     seeds = tuple(int(s) for s in seeds)
-    prep = getattr(reference, "prepared", None) or _prepare(segments, settings, cache_dir, None)
+    prep = getattr(reference, "prepared", None)
+    if prep is None or not _same_units(prep, segments, settings):
+        prep = _prepare(segments, settings, cache_dir, None)
     refits = getattr(reference, "refits", None)
     if refits is None or refits.seeds != seeds:
         refits = Refits(prep, settings, seeds, processes if reference is None else 1)
