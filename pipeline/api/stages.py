@@ -164,7 +164,10 @@ def _code(study: Study, write: bool = True) -> tuple[CodeResult, str]:
         return run_coding(segments, view, study.coding, human_codings=human, training=training,
                           gold_coders=gold_coders)
 
-    result, hit = cached_stage(study, "code", compute, *key)
+    from pipeline.text.embeddings import default_cache_dir
+
+    with default_cache_dir(cache_dir(study) / "embeddings"):  # coding.embeddings: the topics stage's vectors
+        result, hit = cached_stage(study, "code", compute, *key)
     # the coders were given the view; the codings name the version of the codebook as it is
     result = _with_codebook_version(result, codebook_version(view), codebook_version(codebook))
     out = study.output_dir
