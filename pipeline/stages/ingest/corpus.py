@@ -30,6 +30,7 @@ import pandas as pd
 
 from pipeline.api.files import ManifestFiles
 from pipeline.errors import Problem, QualpipeError, Report
+from pipeline.parallel import SERIAL, Serial
 from pipeline.stages.ingest.document import render_document  # noqa: F401  (re-exported)
 from pipeline.stages.ingest.formats import READERS, ReaderOptions, Transcript, read_transcript
 from pipeline.stages.ingest.formats.base import label_key, normalise_label
@@ -102,7 +103,9 @@ def scrubbed(study: "Study", problems: list[Problem], read: list) -> list[Proble
     return [pseudo.scrub(p) for p in problems]
 
 
-def _read_all(study: "Study") -> tuple[list[Problem], list[tuple[dict, Transcript, bytes]]]:
+def _read_all(study: "Study", parallel: Serial = SERIAL) -> tuple[list[Problem], list[tuple[dict, Transcript, bytes]]]:
+    """Every problem of the study's manifest and transcripts, and the transcripts read, in manifest
+    order; ``parallel`` reads the transcripts (in partitions of manifest rows, on its workers)."""
     report = Report()
     folder = study.transcripts_dir
     if not folder.is_dir():
@@ -126,13 +129,16 @@ def _read_all(study: "Study") -> tuple[list[Problem], list[tuple[dict, Transcrip
         except QualpipeError as exc:
             report.problems.extend(exc.problems)
     files = ManifestFiles(study)
+    rows = []  # (row, problem with its file: outside the transcripts folder, or listed twice)
     for row in manifest.to_dict("records"):
         name = row.get("file", "")
-        where_ = f"{study.manifest_path}:{row['_line']}[file]"
-        if not name:
-            continue
-        listed.add(name)
-        found = _read_listed(study, row, name, where_, folder, files, known, report)
+        if name:
+            listed.add(name)
+            rows.append((row, files.problem(name, row["_line"], row.get("doc_id", ""))))
+    results = iter(parallel.map_items(_read_rows, [r for r, problem in rows if problem is None], study, known))
+    for row, problem in rows:
+        problems, found = ([problem], None) if problem is not None else next(results)
+        report.problems.extend(problems)
         if found is not None:
             read.append((row, *found))
     if folder.is_dir():
@@ -146,14 +152,19 @@ def _read_all(study: "Study") -> tuple[list[Problem], list[tuple[dict, Transcrip
     return report.problems, read
 
 
-def _read_listed(study: "Study", row: dict, name: str, where_: str, folder, files: ManifestFiles,
-                 known: dict[str, tuple[str, ...]], report: Report) -> tuple[Transcript, bytes] | None:
-    """Read the transcript of one manifest row, or report why it cannot be read (then None)."""
+def _read_rows(rows: list[dict], study: "Study", known: dict[str, tuple[str, ...]]) -> list[tuple[list, object]]:
+    """:func:`_read_listed` for each manifest row of a partition: ``(problems, found)`` per row."""
+    reports = [Report() for _ in rows]
+    return [(report.problems, _read_listed(study, row, known, report)) for row, report in zip(rows, reports)]
+
+
+def _read_listed(study: "Study", row: dict, known: dict[str, tuple[str, ...]],
+                 report: Report) -> tuple[Transcript, bytes] | None:
+    """Read the transcript of one manifest row (whose file passed :class:`ManifestFiles`), or report
+    why it cannot be read (then None)."""
+    name, folder = row["file"], study.transcripts_dir
+    where_ = f"{study.manifest_path}:{row['_line']}[file]"
     path = folder / name
-    problem = files.problem(name, row["_line"], row.get("doc_id", ""))
-    if problem is not None:  # outside the transcripts folder, or listed twice
-        report.problems.append(problem)
-        return None
     if not path.is_file():
         report.error(where_, f"file {name!r} is not in {folder}.",
                      "Correct the file name, or put the file in the transcripts folder.")
@@ -289,7 +300,8 @@ def build_tables(study: "Study", read: list[tuple[dict, Transcript, bytes]]) -> 
     return documents, segments
 
 
-def ingest(study: "Study", pseudonymise: bool = True, skip_invalid: bool = False) -> Corpus:
+def ingest(study: "Study", pseudonymise: bool = True, skip_invalid: bool = False,
+           parallel: Serial = SERIAL) -> Corpus:
     """Read a study's transcripts into documents and segments.
 
     Refuses a study with errors (raising :class:`QualpipeError` listing all of them); returns
@@ -297,8 +309,10 @@ def ingest(study: "Study", pseudonymise: bool = True, skip_invalid: bool = False
     own checks and are never written by qualpipe). With ``skip_invalid`` the documents with
     errors are left out instead, and each of their errors is returned as a warning starting
     "left out:"; errors about the whole study (manifest header, study file) still refuse it.
+    ``parallel`` (:mod:`pipeline.parallel`) reads and pseudonymises in partitions of documents
+    (:mod:`pipeline.stages.ingest.partitions`); the tables do not depend on the partitions.
     """
-    problems, read = _read_all(study)
+    problems, read = _read_all(study, parallel)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     if errors and skip_invalid:
@@ -316,10 +330,11 @@ def ingest(study: "Study", pseudonymise: bool = True, skip_invalid: bool = False
                                     "Correct the errors listed, then ingest again."))
     documents, segments = build_tables(study, read)
     if pseudonymise:
+        from pipeline.stages.ingest.partitions import pseudonymise_partitions
         from pipeline.stages.ingest.pseudonymise import Pseudonymiser
 
-        pseudo = Pseudonymiser.for_study(study)
-        documents, segments = pseudo.fit_transform(documents, segments)
+        pseudo = Pseudonymiser.for_study(study).fit(documents, segments)
+        documents, segments = pseudonymise_partitions(pseudo, documents, segments, parallel)
         # warnings are printed and cached: no raw names or identifiers in them
         warnings = [pseudo.scrub(w) for w in warnings] + pseudo.warnings_
     return Corpus(documents=documents, segments=segments, warnings=warnings)
