@@ -68,10 +68,21 @@ def split_frame(frame, column: str, parts: Sequence[Sequence[Any]]):  # noqa: AN
 
 
 def join_frames(frames: Sequence[Any], restore):  # noqa: ANN001, ANN201
-    """The inverse of :func:`split_frame`: the frames joined, rows in the original order and labels."""
+    """The inverse of :func:`split_frame`: the frames joined, rows in the original order and labels.
+
+    Columns held by Arrow (pandas' strings) come out of a join in one piece per frame; each is made
+    one piece again, as a table built in one process has it: Parquet writes a long text column
+    split at other places otherwise (the dictionary of its values overflows at another row), and
+    the file's bytes would depend on the partitions."""
     import pandas as pd
 
-    return pd.concat(list(frames)).iloc[restore]
+    joined = pd.concat(list(frames)).iloc[restore]
+    for column in joined.columns:
+        values = joined[column].array
+        chunked = values.__arrow_array__() if hasattr(values, "__arrow_array__") else None
+        if getattr(chunked, "num_chunks", 1) > 1:
+            joined[column] = pd.Series(pd.array(chunked.combine_chunks(), dtype=values.dtype), index=joined.index)
+    return joined
 
 
 __all__ = ["SERIAL", "Serial", "chunks", "join_frames", "split_frame"]

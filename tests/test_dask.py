@@ -11,6 +11,8 @@ masked in every other partition's, which is what fitting once on the whole corpu
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -123,6 +125,24 @@ def test_a_running_scheduler_is_used_and_workers_running_other_code_are_refused(
         assert len(cluster.scheduler_info["workers"]) == 2  # a scheduler qualpipe did not start stays up
 
 
+def test_tables_joined_from_partitions_write_the_same_parquet_bytes(tmp_path):
+    """Rows split by document and joined back are the same table and the same Parquet file: a long
+    text column joined from pieces is made one piece again (Parquet stops dictionary-encoding a
+    column at a row that depends on its pieces)."""
+    from pipeline.parallel import chunks, join_frames, split_frame
+
+    frame = pd.DataFrame({"doc_id": [f"d{i // 10:04d}" for i in range(30000)],  # 10 turns a document, in order
+                          "text": [f"turn {i}: " + "so we met every two weeks " * (1 + i % 5) for i in range(30000)],
+                          "turn": range(30000)})
+    frames, order = split_frame(frame, "doc_id", chunks(list(dict.fromkeys(frame["doc_id"])), 400))
+    assert len(frames) == 8 and sum(len(f) for f in frames) == len(frame)
+    joined = join_frames(frames, order)
+    pd.testing.assert_frame_equal(joined, frame)
+    frame.to_parquet(tmp_path / "one.parquet", index=False, engine="pyarrow", compression="zstd")
+    joined.to_parquet(tmp_path / "joined.parquet", index=False, engine="pyarrow", compression="zstd")
+    assert (tmp_path / "one.parquet").read_bytes() == (tmp_path / "joined.parquet").read_bytes()
+
+
 def test_compute_settings_are_checked_and_named(tmp_path):
     keys = fixture_study(tmp_path)
     bad = {"compute": {"address": "tcp://127.0.0.1:8786"}}
@@ -150,3 +170,28 @@ def test_where_stages_run_is_not_part_of_the_run_key(tmp_path):
     study = study_from_dict(fixture_study(tmp_path), root=tmp_path, source="s.yaml")
     assert run_key(study) == run_key(compute.with_scheduler(study, "dask"))
     assert run_key(study) != run_key(study.model_copy(update={"seed": 7}))
+
+
+@pytest.mark.slow
+def test_cli_run_on_dask_writes_the_same_folder_and_a_warm_run_starts_no_cluster(tmp_path):
+    """`qualpipe run --scheduler dask` (a local cluster of 2 workers, qualpipe's own) against `qualpipe
+    run`: every file of the output folder, report included, the same bytes; the next run with
+    `--scheduler dask` finds nothing changed without importing dask."""
+    topics = {"reduction": "none", "clustering": "kmeans", "n_topics": 2, "min_words": 1, "stability_seeds": [],
+              "embedding": "lsa"}
+    for label in ("one", "dask"):
+        keys = {**fixture_study(tmp_path / label), "topics": topics}
+        path = write_study(tmp_path / label, keys, {"workers": 2, "partition_size": 3})
+        extra = ["--scheduler", "dask"] if label == "dask" else []
+        done = subprocess.run([sys.executable, "-m", "pipeline.cli", "run", "--study", str(path), *extra],
+                              capture_output=True, text=True, timeout=900, cwd=tmp_path / label)
+        assert done.returncode == 0, done.stdout + done.stderr
+    one, dask = outputs(tmp_path / "one" / "out"), outputs(tmp_path / "dask" / "out")
+    assert "index.html" in one and sorted(one) == sorted(dask)
+    assert [name for name in one if one[name] != dask[name]] == []
+    probe = ("import sys, runpy; sys.argv = ['qualpipe', 'run', '--study', sys.argv[1], '--scheduler', 'dask']\n"
+             "try:\n    runpy.run_module('pipeline.cli', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+             "print('DASK', [m for m in ('dask', 'distributed') if m in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "dask" / "study.yaml")], capture_output=True,
+                          text=True, timeout=300, cwd=tmp_path / "dask")
+    assert "nothing changed" in done.stdout and "DASK []" in done.stdout, done.stdout + done.stderr

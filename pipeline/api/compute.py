@@ -23,7 +23,7 @@ import math
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from pipeline.api.session import resource
-from pipeline.errors import ConfigError, Problem
+from pipeline.errors import ConfigError, Problem, QualpipeError
 from pipeline.parallel import SERIAL, Serial, chunks
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -70,7 +70,7 @@ def with_scheduler(study: "Study", scheduler: str) -> "Study":
     elif scheduler == "dask":
         values = {**current, "scheduler": "dask"}
     elif "://" in scheduler:
-        values = {**current, "scheduler": "dask", "address": scheduler, "workers": None}
+        values = {**current, "scheduler": "dask", "address": scheduler, "workers": None, "start_method": None}
     else:
         raise ConfigError(Problem("--scheduler", f"unknown scheduler {scheduler!r}.",
                                   "Use 'single', 'dask' (a local cluster, or compute.address of the study "
@@ -108,10 +108,7 @@ class DaskPartitions(Serial):
                                       "Install it (pip install 'dask==2026.8.0' 'distributed==2026.8.0', as "
                                       "pinned in pyproject.toml) or set compute.scheduler: single.")) from None
         if self.settings.address is None:
-            import logging
-
-            self._cluster = LocalCluster(n_workers=self.settings.workers or _cores(), threads_per_worker=1,
-                                         processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+            self._cluster = self._local_cluster(LocalCluster)
             return Client(self._cluster)
         try:
             client = Client(self.settings.address, timeout=CONNECT_TIMEOUT)
@@ -126,6 +123,28 @@ class DaskPartitions(Serial):
             client.close()
             raise
         return client
+
+    def _local_cluster(self, LocalCluster):  # noqa: ANN001, ANN202, N803
+        """A cluster of ``workers`` processes of one thread on this machine. Forked workers start with
+        what this process loaded first (the stages, scikit-learn, spaCy and its pipelines: it needs
+        them anyway); spawned ones load it themselves (:func:`_warm_up`)."""
+        import logging
+
+        import dask
+
+        method = self.method()
+        if method == "fork":
+            _warm_up(self.languages)
+            self._warming = []  # nothing left to load in the workers
+        with dask.config.set({"distributed.worker.multiprocessing-method": method}):
+            return LocalCluster(n_workers=self.settings.workers or _cores(), threads_per_worker=1, processes=True,
+                                dashboard_address=None, silence_logs=logging.ERROR)
+
+    def method(self) -> str:
+        """How local workers start: ``compute.start_method``, else fork on Linux and spawn elsewhere."""
+        import sys
+
+        return self.settings.start_method or ("fork" if sys.platform.startswith("linux") else "spawn")
 
     def close(self) -> None:
         """Stop the local cluster (a running scheduler at ``address`` is left running)."""
@@ -160,6 +179,13 @@ class DaskPartitions(Serial):
         futures = [client.submit(fn, part, *sent, pure=False) for part in inputs]
         try:
             results = client.gather(futures)
+        except Exception as exc:
+            if type(exc).__name__ != "KilledWorker":
+                raise
+            raise QualpipeError(Problem(f"{self.source}[compute]", f"a Dask worker died while running "
+                                        f"{getattr(fn, '__name__', fn)} on a partition ({exc}); most often it ran "
+                                        "out of memory.", "Give the workers more memory, set a smaller "
+                                        "compute.partition_size, or run with compute.scheduler: single.")) from None
         finally:
             client.cancel(futures + inputs + sent)
         if self._warming is None:  # after the first partitions: while this process fits, not before

@@ -7,6 +7,7 @@
       address: tcp://10.0.0.5:8786   # an existing Dask scheduler; without it, a local cluster
       workers: 2                 # worker processes of the local cluster (default: one per core)
       partition_size: 50         # documents per partition (default: 4 partitions per worker thread)
+      start_method: spawn        # how local workers start (default: fork on Linux, spawn elsewhere)
 
 The outputs do not depend on any of these: the same study gives the same bytes on one process and
 on a cluster. ``qualpipe run --scheduler dask`` sets ``scheduler`` for one run.
@@ -38,6 +39,10 @@ class ComputeSettings(StrictModel):
     partition_size: int | None = Field(
         None, ge=1, description="documents per partition; default: the documents spread over 4 partitions "
                                 "per worker thread")
+    start_method: Literal["fork", "spawn", "forkserver"] | None = Field(
+        None, description="how the local cluster starts its workers: 'fork' copies this process, its imports "
+                          "and word lists loaded (quick); 'spawn' starts fresh interpreters that import them "
+                          "again (about 5-10 CPU s each); default: fork on Linux, spawn elsewhere")
 
     @field_validator("address")
     @classmethod
@@ -49,12 +54,12 @@ class ComputeSettings(StrictModel):
             raise ValueError("it is empty: give the scheduler's address (e.g. 'tcp://10.0.0.5:8786') or remove it")
         return value
 
-    @field_validator("workers")
+    @field_validator("workers", "start_method")
     @classmethod
-    def _workers_of_local_cluster(cls, value: int | None, info: ValidationInfo) -> int | None:
+    def _of_local_cluster(cls, value, info: ValidationInfo):  # noqa: ANN001, ANN206
         if value is not None and info.data.get("address") is not None:
-            raise ValueError("'workers' sizes the local cluster; the running scheduler at 'address' has its own "
-                             "workers: remove 'workers'")
+            raise ValueError(f"'{info.field_name}' is about the local cluster; the running scheduler at 'address' "
+                             f"has its own workers: remove '{info.field_name}'")
         return value
 
 

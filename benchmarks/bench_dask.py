@@ -1,0 +1,180 @@
+"""Benchmark: the per-document stages (ingest, pseudonymise, code) in one process and on a Dask
+``LocalCluster`` (tracker issue 12, "Past one machine"); prints figures.
+
+    .venv/bin/python benchmarks/bench_dask.py                       # sample study and 100k synthetic turns
+    .venv/bin/python benchmarks/bench_dask.py --corpora sample --repeats 5
+    .venv/bin/python benchmarks/bench_dask.py --corpora 10000 100000 --workers 2 4
+    .venv/bin/python benchmarks/bench_dask.py --corpora sample --stages run   # the whole `qualpipe run`
+
+Corpora: ``sample`` is a copy of the bundled sample study (40 transcripts, 1,661 turns, the stacked
+coder trained on its human codings); a number is a study of that many turns from
+``benchmarks/synthetic_corpus.py`` (no human codings, so the coding stage uses the rule coder).
+
+Each measurement is a fresh process (``bench_dask.py --child``) that runs ``pipeline.ingest`` then
+``pipeline.code`` (or ``pipeline.run`` with ``--stages run``) on its own copy of the corpus, with the
+stage cache off and no pseudonym key yet, once with ``compute.scheduler: single`` and once with
+``scheduler: dask`` and ``workers: N`` (a ``LocalCluster`` of N processes of one thread, started and
+stopped inside the measured process). Wall seconds are the child's; CPU seconds are user + system of
+the child and of every process it started and waited for (the Dask scheduler runs in the child and
+the workers are its children), from ``RUSAGE_CHILDREN``; peak MiB is the largest single process.
+Medians over ``--repeats`` runs, modes alternating. After the runs, every output file (tables,
+provenance) and the pseudonym key of each mode are compared byte for byte with the single-process
+ones: ``identical`` says whether they matched.
+
+What runs where on Dask (``pipeline/api/compute.py``): the workers read the transcripts, apply the
+fitted pseudonymiser and score turns with the fitted coder, one partition of documents at a time;
+the calling process reads the manifest, builds the tables, fits the pseudonymiser (name discovery
+over the whole corpus), trains the coder and assembles the outputs. A new worker process first
+imports the stages, scikit-learn and spaCy (which imports torch): about 5-10 CPU seconds each,
+started after the first partitions so that it overlaps the fitting.
+
+Measured 2026-12-03 on the development machine (2 cores shared with other work; the figures
+quoted in the README's performance section come from this script).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path[:0] = [str(HERE), str(REPO)]  # this checkout's pipeline package, in the children too
+
+
+# -- child: one measured process ---------------------------------------------------------------
+
+def child(folder: Path, mode: str, workers: int, stages: str) -> None:
+    os.environ["QUALPIPE_NO_CACHE"] = "1"
+    import pipeline
+    from pipeline.settings.compute import ComputeSettings
+
+    study = pipeline.load_study(folder / "study.yaml")
+    if mode == "dask":
+        study = study.model_copy(update={"compute": ComputeSettings(scheduler="dask", workers=workers)})
+    times = {}
+    started = time.perf_counter()
+    if stages == "run":
+        pipeline.run(study)
+    else:
+        with pipeline.api.session():  # one cluster for both stages
+            corpus = pipeline.ingest(study)
+            times["ingest"] = time.perf_counter() - started
+            pipeline.code(study)
+            times["code"] = time.perf_counter() - started - times["ingest"]
+        times["turns"] = len(corpus.segments)
+    times["total"] = time.perf_counter() - started  # the cluster's stop included
+    print("RESULT " + json.dumps(times), flush=True)
+
+
+# -- parent ------------------------------------------------------------------------------------
+
+def prepare(corpus: str, base: Path) -> Path:
+    """A folder holding the corpus's study.yaml, transcripts and inputs (no key, no outputs)."""
+    folder = base / f"corpus-{corpus}"
+    if corpus == "sample":
+        folder.mkdir(parents=True)
+        shutil.copytree(REPO / "data" / "sample", folder / "data" / "sample")
+        shutil.copytree(REPO / "codebooks", folder / "codebooks")
+        shutil.copy(REPO / "study.yaml", folder / "study.yaml")
+    else:
+        from synthetic_corpus import synthetic_study
+
+        synthetic_study(folder, int(corpus))
+    return folder
+
+
+def measure(folder: Path, run_folder: Path, mode: str, workers: int, stages: str) -> dict:
+    """One fresh copy of ``folder`` run in a child process: its figures."""
+    if run_folder.exists():
+        shutil.rmtree(run_folder)
+    shutil.copytree(folder, run_folder)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, __file__, "--child", str(run_folder), "--mode", mode,
+                           "--workers", str(workers), "--stages", stages], capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    if done.returncode or not lines:
+        raise SystemExit(f"the {mode} run failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    figures = json.loads(lines[-1][len("RESULT "):])
+    figures.update(wall=wall, cpu=(after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
+                   peak=after.ru_maxrss / 1024)
+    return figures
+
+
+def fingerprint(run_folder: Path) -> dict[str, str]:
+    """sha256 of every output file and of the pseudonym key of one run."""
+    files = [p for p in sorted((run_folder / "reports").rglob("*")) if p.is_file()]
+    files += sorted((run_folder / ".private").glob("*.pseudonym_key.csv"))
+    return {str(p.relative_to(run_folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def bench(corpus: str, base: Path, workers: list[int], repeats: int, stages: str) -> list[dict]:
+    folder = prepare(corpus, base)
+    modes = [("single", 1)] + [("dask", n) for n in workers]
+    runs: dict[tuple[str, int], list[dict]] = {m: [] for m in modes}
+    prints: dict[tuple[str, int], dict] = {}
+    for _ in range(repeats):
+        for mode, n in modes:  # alternating, so a change in the machine's load hits every mode alike
+            run_folder = base / f"run-{corpus}-{mode}-{n}"
+            runs[(mode, n)].append(measure(folder, run_folder, mode, n, stages))
+            prints[(mode, n)] = fingerprint(run_folder)
+            print(f"  {corpus} {mode}{'' if mode == 'single' else f' x{n}'}: "
+                  f"{runs[(mode, n)][-1]['wall']:.1f} s wall, {runs[(mode, n)][-1]['cpu']:.1f} s CPU", flush=True)
+    rows = []
+    for mode, n in modes:
+        figures = runs[(mode, n)]
+        differ = sorted(name for name in set(prints[(mode, n)]) | set(prints[("single", 1)])
+                        if prints[(mode, n)].get(name) != prints[("single", 1)].get(name))
+        row = {"corpus": corpus, "mode": "1 process" if mode == "single" else f"dask, {n} workers",
+               "identical": not differ, "differ": differ, "files": len(prints[(mode, n)])}
+        for name in ("wall", "cpu", "ingest", "code", "peak"):
+            values = [f[name] for f in figures if name in f]
+            row[name] = statistics.median(values) if values else float("nan")
+        row["turns"] = figures[0].get("turns", 0)
+        rows.append(row)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpora", nargs="+", default=["sample", "100000"],
+                        help="'sample' and/or numbers of synthetic turns")
+    parser.add_argument("--workers", nargs="+", type=int, default=[2], help="LocalCluster sizes to measure")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--stages", choices=["ingest+code", "run"], default="ingest+code")
+    parser.add_argument("--keep", type=Path, help="keep the corpora and runs in this folder (default: a temporary one)")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--mode", default="single", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.mode, args.workers[0], args.stages)
+        return
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-dask-") as tmp:
+        base = args.keep or Path(tmp)
+        for corpus in args.corpora:
+            rows += bench(corpus, base, args.workers, args.repeats, args.stages)
+    print(f"\n{args.stages}, medians of {args.repeats} fresh processes each "
+          f"({time.strftime('%Y-%m-%d')}, load average {os.getloadavg()[0]:.1f} at the end):")
+    print(f"{'corpus':<8} {'turns':>8} {'mode':<16} {'wall s':>8} {'CPU s':>8} {'ingest s':>9} {'code s':>8} "
+          f"{'peak MiB':>9}  outputs")
+    for row in rows:
+        same = f"identical ({row['files']} files)" if row["identical"] else f"DIFFER: {', '.join(row['differ'])}"
+        print(f"{row['corpus']:<8} {row['turns']:>8,} {row['mode']:<16} {row['wall']:>8.1f} {row['cpu']:>8.1f} "
+              f"{row['ingest']:>9.1f} {row['code']:>8.1f} {row['peak']:>9,.0f}  {same}")
+
+
+if __name__ == "__main__":
+    main()
