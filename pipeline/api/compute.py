@@ -22,7 +22,7 @@ import contextlib
 import math
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
-from pipeline.api.session import resource
+from pipeline.api.session import release, resource
 from pipeline.errors import ConfigError, Problem, QualpipeError
 from pipeline.parallel import SERIAL, Serial, chunks
 
@@ -47,8 +47,7 @@ def partitions(study: "Study") -> Iterator[Serial]:
         yield SERIAL
         return
     where, folder, languages = str(study.source or "study"), str(study.transcripts_dir), tuple(study.languages)
-    key = ("compute", settings.model_dump_json(), folder, languages)
-    shared = resource(key, lambda: DaskPartitions(settings, where, folder, languages), DaskPartitions.close)
+    shared = resource(_key(study), lambda: DaskPartitions(settings, where, folder, languages), DaskPartitions.close)
     if shared is not None:
         yield shared
         return
@@ -57,6 +56,18 @@ def partitions(study: "Study") -> Iterator[Serial]:
         yield backend
     finally:
         backend.close()
+
+
+def stop(study: "Study") -> None:
+    """Stop the session's cluster of ``study`` once the last stage that uses it (coding) is done: its
+    idle workers would otherwise hold memory, and the calling process would keep serving them, while
+    the topics, comparison and report run."""
+    if study.compute.scheduler != "single":
+        release(_key(study))
+
+
+def _key(study: "Study") -> tuple:
+    return ("compute", study.compute.model_dump_json(), str(study.transcripts_dir), tuple(study.languages))
 
 
 def with_scheduler(study: "Study", scheduler: str) -> "Study":
@@ -250,4 +261,4 @@ def _check_workers(client, address: str, source: str, folder: str | None) -> Non
             "Install the same qualpipe (the same commit) in every worker's environment."))
 
 
-__all__ = ["DaskPartitions", "partitions", "with_scheduler"]
+__all__ = ["DaskPartitions", "partitions", "stop", "with_scheduler"]

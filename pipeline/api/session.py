@@ -48,6 +48,16 @@ def resource(key: tuple, make, close):
     return made[key][0]
 
 
+def release(key: tuple) -> None:
+    """Close the session's object :func:`resource` made for ``key`` now, not at the session's end
+    (a cluster no later stage needs); nothing outside a session or when there is none."""
+    memo = _MEMO.get()
+    made = memo.get(_RESOURCES, {}) if memo is not None else {}
+    if key in made:
+        obj, close = made.pop(key)
+        close(obj)
+
+
 def memo(study: Study, key: tuple, compute):
     memo = _MEMO.get()
     if memo is None:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from pipeline.api.cache import cache_dir, cached_stage
 from pipeline.api.compute import partitions
+from pipeline.api.compute import stop as stop_cluster
 from pipeline.api.keys import codebook_hash, coding_view, digest, stage_code_hash
 from pipeline.api.inputs import files_hash, human_codings, input_fingerprint, training_data
 from pipeline.api.io import sha256_file, update_provenance, write_table
@@ -171,6 +172,7 @@ def _code(study: Study, write: bool = True) -> tuple[CodeResult, str]:
                               gold_coders=gold_coders, parallel=parallel)
 
     result, hit = cached_stage(study, "code", compute, *key)
+    stop_cluster(study)  # the last stage that runs in partitions
     # the coders were given the view; the codings name the version of the codebook as it is
     result = _with_codebook_version(result, codebook_version(view), codebook_version(codebook))
     out = study.output_dir
