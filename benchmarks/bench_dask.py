@@ -24,12 +24,32 @@ ones: ``identical`` says whether they matched.
 What runs where on Dask (``pipeline/api/compute.py``): the workers read the transcripts, apply the
 fitted pseudonymiser and score turns with the fitted coder, one partition of documents at a time;
 the calling process reads the manifest, builds the tables, fits the pseudonymiser (name discovery
-over the whole corpus), trains the coder and assembles the outputs. A new worker process first
-imports the stages, scikit-learn and spaCy (which imports torch): about 5-10 CPU seconds each,
-started after the first partitions so that it overlaps the fitting.
+over the whole corpus), trains the coder and assembles the outputs.
 
-Measured 2026-12-03 on the development machine (2 cores shared with other work; the figures
-quoted in the README's performance section come from this script).
+What profiling found (100,000 turns, CPU s; each function timed in the child, the workers' tasks
+timed on the workers): in one process the pseudonymiser's fit takes 20, applying it 10, the coder's
+scoring 8, building the tables 1, the coder's set-up and its tables 5. On Dask the workers' tasks
+took 2 (reading), 13 (applying) and 10 (scoring), plus 3 of their own; the calling process kept
+34.5 (the fit, 4 s of imports before forking, building and joining the tables). Spawned workers
+(``--start-method spawn``) each import the stages, scikit-learn and spaCy (which imports torch):
+about 5-10 CPU s, so a local cluster forks its workers from the calling process on Linux, after
+loading those there. Two things this script caught: a Parquet file written from partitions joined
+back differed in its bytes from the one-process file at 30,000 turns (pandas' Arrow strings kept
+one piece per partition; now joined into one), and the idle cluster of a whole run cost 5-8 CPU s
+while topics, comparison and report ran (now stopped after coding).
+
+Measured 2026-12-06 on the development machine (2 cores shared with other work, load average 3 to
+8), forked workers, medians of 3 (README, "On Dask"):
+
+    corpus    turns    what             1 process wall / CPU s   dask x2 wall / CPU s   outputs
+    sample    1,661    ingest + code         41.3 / 27.9             43.1 / 36.2        identical
+    sample    1,661    whole run             99.9 / 82.5            115.5 / 91.4        identical but model.pickle
+    30000    30,000    ingest + code         46.1 / 24.9             43.4 / 30.7        identical
+    30000    30,000    (spawned workers)     39.0 / 26.3             51.3 / 43.1        identical
+    100000  100,000    ingest + code        115.0 / 56.5             94.9 / 70.9        identical
+
+(``topic_model/model.pickle`` differs between two runs in one process too; the script leaves out
+files that do.)
 """
 from __future__ import annotations
 

@@ -67,15 +67,21 @@ def outputs(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def partition_log(monkeypatch) -> list[tuple[str, int, int]]:
-    """Every map on Dask: (function, partitions, workers)."""
-    log: list[tuple[str, int, int]] = []
-    original = compute.DaskPartitions.map
+    """Every map on Dask, (function, partitions, workers), and every cluster stopped, ("close",)."""
+    log: list[tuple] = []
+    original, close = compute.DaskPartitions.map, compute.DaskPartitions.close
 
     def recording(self, fn, parts, *shared):
         log.append((fn.__name__, len(parts), len(self.client.scheduler_info()["workers"])))
         return original(self, fn, parts, *shared)
 
+    def closing(self):
+        if self._client is not None:
+            log.append(("close",))
+        close(self)
+
     monkeypatch.setattr(compute.DaskPartitions, "map", recording)
+    monkeypatch.setattr(compute.DaskPartitions, "close", closing)
     return log
 
 
@@ -85,10 +91,11 @@ def test_ingest_and_code_on_two_dask_workers_write_the_same_bytes(tmp_path, monk
     results = {}
     for label, block in blocks.items():  # the same study in two folders: one in this process, one on Dask
         study = pipeline.load_study(write_study(tmp_path / label, fixture_study(tmp_path / label), block))
-        with pipeline.api.session():  # one cluster for both stages, stopped at the end
+        with pipeline.api.session():  # one cluster for both stages, stopped when coding is done
             results[label] = (pipeline.ingest(study), pipeline.code(study))
+            assert partition_log[-1:] == ([("close",)] if block else [])
     # every per-document step ran on the cluster's two workers, in 5 partitions of the 14 documents
-    assert partition_log == [("_read_rows", 5, 2), ("_transform", 5, 2), ("_predict_part", 5, 2)]
+    assert partition_log == [("_read_rows", 5, 2), ("_transform", 5, 2), ("_predict_part", 5, 2), ("close",)]
     one, dask = outputs(tmp_path / "one" / "out"), outputs(tmp_path / "dask" / "out")
     assert {"documents.csv", "segments.parquet", "coded_segments.csv", "codings.csv", "code_status.csv",
             "provenance.json"} <= set(one)
