@@ -321,12 +321,20 @@ def report(study: Path = StudyOption,
 
 @app.command()
 @friendly
-def run(study: Path = StudyOption) -> None:
+def run(study: Path = StudyOption,
+        scheduler: Optional[str] = typer.Option(
+            None, "--scheduler", help="where ingest and coding run: 'single' (this process), 'dask' (a local Dask "
+                                      "cluster, or the study's compute.address) or a Dask scheduler's address "
+                                      "(tcp://host:8786); default: the study's compute.scheduler")) -> None:
     """Run every stage; stages whose inputs, code and settings did not change are not recomputed."""
     from pipeline.api.runrecord import fresh_report
 
     started = time.perf_counter()
     loaded = _load(study)
+    if scheduler is not None:  # the same outputs wherever they are computed
+        from pipeline.api.compute import with_scheduler
+
+        loaded = with_scheduler(loaded, scheduler)
     path = fresh_report(loaded)  # nothing changed: done without importing pandas or a stage
     if path is not None:
         typer.echo(f"nothing changed; done in {time.perf_counter() - started:.1f} s: {path}")

@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "pipeline"
 #: lower layers never import higher ones (a module may import its own layer's modules)
 LAYERS = [
     # leaves: errors, settings, registry, schemas, and the one place that reads and writes files
-    ["pipeline.about", "pipeline.errors", "pipeline.lazy", "pipeline.registry", "pipeline.schemas", "pipeline.settings", "pipeline.style",
+    ["pipeline.about", "pipeline.errors", "pipeline.lazy", "pipeline.parallel", "pipeline.registry", "pipeline.schemas", "pipeline.settings", "pipeline.style",
      "pipeline.api.io", "pipeline.api.files"],
     ["pipeline.text", "pipeline.codebook"],
     ["pipeline.stages.ingest"],

@@ -204,8 +204,8 @@ def test_validate_and_a_refused_ingest_print_no_planted_item(tmp_path, monkeypat
     planted = "Sofie Van den Broeck: you can call me on +32 475 12 34 56 or mail sofie.vdb@example.be"
     read_all = corpus._read_all
 
-    def with_problems(s):
-        problems, read = read_all(s)
+    def with_problems(s, *args):
+        problems, read = read_all(s, *args)
         where = f"{s.transcripts_dir / 'en-interview-01.txt'}:3"
         return problems + [Problem(where, f"'{planted}' looks odd.", "Check it.", "warning"),
                            Problem(where, f"cannot read '{planted}'.", "Fix it.", "error")], read

@@ -6,7 +6,8 @@ still there unchanged, returns the report without importing pandas or any stage.
 (an edited input, setting or source file, a package upgrade, a new day for the provenance date, a
 touched or deleted output, ``QUALPIPE_NO_CACHE=1``) runs the stages, each from its own cache entry.
 
-The key covers: every file of qualpipe's source; the study file and its settings; every file a
+The key covers: every file of qualpipe's source; the study file and its settings (but ``compute``,
+which changes where stages run, not what they write); every file a
 setting names (manifest, codebook, name lists, speakers, human codings, split, training data) and
 every file under the transcripts folder; the pseudonym key file; the versions of the packages
 provenance records; the run date. This module imports neither pandas nor joblib.
@@ -72,7 +73,8 @@ def run_key(study: "Study", with_key_file: bool = True) -> str:
     """The key of a run: ``with_key_file=False`` leaves out the pseudonym key, which a run writes."""
     source = Path(study.source) if getattr(study, "source", None) else None
     parts = {
-        "source": source_hash(), "settings": study.model_dump(mode="json"),
+        # where the stages run (compute:) changes no output: a run on Dask finds the last run's record
+        "source": source_hash(), "settings": study.model_dump(mode="json", exclude={"compute"}),
         "study_file": sha256_file(source) if source is not None and source.is_file() else None,
         "inputs": input_files(study, with_key_file), "packages": package_versions(), "date": run_date(),
     }

@@ -26,7 +26,36 @@ def session():
         yield
     finally:
         if token is not None:
+            resources = _MEMO.get().get(_RESOURCES, {})
             _MEMO.reset(token)
+            for obj, close in reversed(list(resources.values())):  # e.g. a Dask cluster of the run
+                close(obj)
+
+
+#: the memo's entry for the objects :func:`resource` made in a session
+_RESOURCES = ("__resources__",)
+
+
+def resource(key: tuple, make, close):
+    """Within a session: one object ``make()`` per ``key``, shared by the session's stages and
+    closed with ``close(obj)`` when the session ends. Outside a session: None."""
+    memo = _MEMO.get()
+    if memo is None:
+        return None
+    made = memo.setdefault(_RESOURCES, {})
+    if key not in made:
+        made[key] = (make(), close)
+    return made[key][0]
+
+
+def release(key: tuple) -> None:
+    """Close the session's object :func:`resource` made for ``key`` now, not at the session's end
+    (a cluster no later stage needs); nothing outside a session or when there is none."""
+    memo = _MEMO.get()
+    made = memo.get(_RESOURCES, {}) if memo is not None else {}
+    if key in made:
+        obj, close = made.pop(key)
+        close(obj)
 
 
 def memo(study: Study, key: tuple, compute):

@@ -15,6 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.api.cache import cache_dir, cached_stage
+from pipeline.api.compute import partitions
+from pipeline.api.compute import stop as stop_cluster
 from pipeline.api.keys import codebook_hash, coding_view, digest, stage_code_hash
 from pipeline.api.inputs import files_hash, human_codings, input_fingerprint, training_data
 from pipeline.api.io import sha256_file, update_provenance, write_table
@@ -133,8 +135,12 @@ def _ingest(study: Study, write: bool = True, skip_invalid: bool = False) -> tup
     if skip_invalid:
         settings["skip_invalid"] = True
     key_file = Path(study.private_dir) / f"{study.name}.pseudonym_key.csv"
-    corpus, hit = cached_stage(study, "ingest", lambda: read_corpus(study, skip_invalid=skip_invalid),
-                               fingerprint, settings, key_file=key_file)
+
+    def compute():  # in partitions of documents with compute.scheduler: dask (the same tables)
+        with partitions(study) as parallel:
+            return read_corpus(study, skip_invalid=skip_invalid, parallel=parallel)
+
+    corpus, hit = cached_stage(study, "ingest", compute, fingerprint, settings, key_file=key_file)
     check(corpus.documents, "documents", "ingest: documents")
     check(corpus.segments, "segments", "ingest: segments")
     # the pseudonyms depend on the key file as it was; the result is valid for the file as it is now
@@ -177,13 +183,15 @@ def _code(study: Study, write: bool = True) -> tuple[CodeResult, str]:
                 own = own[own["coder"].isin(gold_coders)]
             training = (pd.concat([segments, extra[0]], ignore_index=True),
                         pd.concat([own, extra[1]], ignore_index=True))
-        return run_coding(segments, view, study.coding, human_codings=human, training=training,
-                          gold_coders=gold_coders)
+        with partitions(study) as parallel:
+            return run_coding(segments, view, study.coding, human_codings=human, training=training,
+                              gold_coders=gold_coders, parallel=parallel)
 
     from pipeline.text.embeddings import default_cache_dir
 
     with default_cache_dir(cache_dir(study) / "embeddings"):  # coding.embeddings: the topics stage's vectors
         result, hit = cached_stage(study, "code", compute, *key)
+    stop_cluster(study)  # the last stage that runs in partitions
     # the coders were given the view; the codings name the version of the codebook as it is
     result = _with_codebook_version(result, codebook_version(view), codebook_version(codebook))
     out = study.output_dir

@@ -25,6 +25,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from pipeline.errors import ConfigError, Problem
 from pipeline.settings.base import StrictModel, read_utf8
+from pipeline.settings.compute import ComputeSettings
 from pipeline.settings.stages import (AgreementSettings, CodingSettings, CompareSettings, IngestSettings,
                                       PseudonymiseSettings, RefiSettings, ReportSettings, ReviewSettings)
 from pipeline.settings.topics import TopicsSettings
@@ -75,6 +76,8 @@ class Study(StrictModel):
     compare: CompareSettings = Field(default_factory=CompareSettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
     refi: RefiSettings = Field(default_factory=RefiSettings)
+    compute: ComputeSettings = Field(default_factory=ComputeSettings,
+                                     description="where ingest and coding run (this process, or a Dask cluster)")
 
     # set by load_study; not a key of the file
     root: Path = Field(default=Path("."), exclude=True)

@@ -68,6 +68,7 @@ import pandas as pd
 from pipeline.codebook import NO_CODE, Codebook
 from pipeline.stages.coding.coders._common import CODING_COLUMNS, check_segments, codebook_version
 from pipeline.errors import InputError, Problem
+from pipeline.parallel import SERIAL, Serial, join_frames, split_frame
 from pipeline.registry import registry
 from pipeline.settings import CodingSettings  # noqa: F401  (re-exported)
 
@@ -150,7 +151,7 @@ def _combined_coder(codebook: Codebook, settings: CodingSettings):  # noqa: ANN2
 def code(segments: pd.DataFrame, codebook: Codebook, settings: CodingSettings | None = None,
          human_codings: pd.DataFrame | None = None,
          training: pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame] | None = None,
-         gold_coders: list[str] | None = None) -> CodingResult:
+         gold_coders: list[str] | None = None, parallel: Serial = SERIAL) -> CodingResult:
     """Code ``segments`` against ``codebook`` (see the module docstring).
 
     ``gold_coders``: when given, only these coders' rows decide final codes and train the model;
@@ -160,6 +161,9 @@ def code(segments: pd.DataFrame, codebook: Codebook, settings: CodingSettings | 
     ``training``: codings to train the model on instead of ``human_codings`` (rows refer to
     ``segments``), or a ``(segments, codings)`` pair from another corpus coded with the same
     codebook. Human codings decide the final codes either way.
+
+    ``parallel`` (:mod:`pipeline.parallel`): the coder, fitted here once, scores the turns in
+    partitions of documents (on its workers); the tables do not depend on the partitions.
     """
     from pipeline.stages.coding.coders import add_context
 
@@ -177,7 +181,7 @@ def code(segments: pd.DataFrame, codebook: Codebook, settings: CodingSettings | 
 
     coder = _fitted_coder(codebook, settings, with_context, train_segments, train_codings, notes)
     to_code = with_context[codable]
-    machine, proba = coder.predict_scored(to_code)
+    machine, proba = _predict(coder, to_code, parallel)
     proba = proba if len(to_code) else None
     status = getattr(coder, "code_status_", None)
     if status is not None and (status["mode"] == "rule").all():
@@ -188,6 +192,22 @@ def code(segments: pd.DataFrame, codebook: Codebook, settings: CodingSettings | 
     codings = _all_codings(machine, human, other_human, segments, seg_ids, codebook)
     coded = _coded_segments(segments, codable, codings, proba, codebook, coder.coder_id, human)
     return CodingResult(codings, coded, status, coder.coder_id, notes)
+
+
+def _predict(coder, to_code: pd.DataFrame, parallel: Serial) -> tuple[pd.DataFrame, pd.DataFrame]:  # noqa: ANN001
+    """``coder.predict_scored(to_code)``, computed in the partitions of documents of ``parallel``
+    (a turn's scores depend on the fitted coder and its own document's turns only)."""
+    parts = parallel.split(list(dict.fromkeys(to_code["doc_id"]))) if len(to_code) else []
+    if len(parts) <= 1:
+        return coder.predict_scored(to_code)
+    frames, order = split_frame(to_code, "doc_id", parts)
+    scored = parallel.map(_predict_part, frames, coder)
+    return pd.concat([m for m, _ in scored], ignore_index=True), join_frames([p for _, p in scored], order)
+
+
+def _predict_part(segments: pd.DataFrame, coder) -> tuple[pd.DataFrame, pd.DataFrame]:  # noqa: ANN001
+    """One partition's turns scored (on a worker)."""
+    return coder.predict_scored(segments)
 
 
 def _split_gold(human: pd.DataFrame | None, gold_coders: list[str] | None, notes: list[str]

@@ -21,29 +21,25 @@ segments (one row per speaker turn)
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from pipeline.api.files import ManifestFiles
-from pipeline.errors import InputError, Problem, QualpipeError, Report
+from pipeline.errors import InputError, Problem, QualpipeError, Report  # noqa: F401  (InputError re-exported)
+from pipeline.parallel import SERIAL, Serial
 from pipeline.stages.ingest.assemble import (READING_COLUMNS, _is_interviewer, _options,  # noqa: F401  (re-exported)
                                              _speaker_attributes, build_tables, speaker_role)
 from pipeline.stages.ingest.document import render_document  # noqa: F401  (re-exported)
 from pipeline.stages.ingest.formats import READERS, Transcript, read_transcript
+from pipeline.stages.ingest.manifest import _check_manifest, read_manifest
+from pipeline.stages.ingest.manifest import DOC_ID, REQUIRED_COLUMNS, required_columns  # noqa: F401  (re-exported)
 from pipeline.settings import IngestSettings  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:  # pragma: no cover
     from pipeline.settings import Study
 
-#: the manifest columns every study needs; ``language`` too where the study has more than one
-#: language (with one, a missing ``language`` column is filled with it). Every other column is an
-#: attribute of the document.
-REQUIRED_COLUMNS = ("doc_id", "file")
-DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 @dataclass
@@ -55,75 +51,6 @@ class Corpus:
     warnings: list[Problem]
 
 
-# -- manifest ----------------------------------------------------------------------------------
-
-def read_manifest(path: Path) -> pd.DataFrame:
-    """The manifest as strings, with a ``_line`` column (the line a spreadsheet user sees)."""
-    if not path.exists():
-        raise InputError(Problem(str(path), "the manifest file does not exist.",
-                                 "Check the 'manifest:' path in the study file."))
-    from pipeline.stages.ingest.formats.base import decode
-
-    text, _ = decode(path.read_bytes(), path)
-    import io
-
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except Exception as exc:
-        raise InputError(Problem(str(path), f"cannot read the manifest as CSV ({exc}).",
-                                 "Save it as CSV with a header row.")) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame = frame.apply(lambda col: col.str.strip())
-    frame.insert(0, "_line", range(2, len(frame) + 2))
-    return frame
-
-
-def required_columns(study: "Study") -> tuple[str, ...]:
-    """``doc_id, file``, and ``language`` when the study has more than one language."""
-    return (*REQUIRED_COLUMNS, "language") if len(study.languages) > 1 else REQUIRED_COLUMNS
-
-
-def _check_manifest(study: "Study", manifest: pd.DataFrame, report: Report) -> None:
-    path = str(study.manifest_path)
-    required = required_columns(study)
-    missing = [c for c in required if c not in manifest.columns]
-    if missing:
-        why = (f" (the study has {len(study.languages)} languages, {study.languages}, so each document "
-               "says which it is in)" if "language" in missing else "")
-        report.error(f"{path}[header]", f"missing column(s) {missing}{why}.",
-                     f"Add them; a manifest needs at least {list(required)}; every other column is an "
-                     "attribute of the document.")
-        return
-    if "language" not in manifest.columns:  # one language: every document is in it
-        manifest["language"] = study.languages[0] if study.languages else ""
-    seen: dict[str, int] = {}
-    for values in manifest.to_dict("records"):
-        line = values["_line"]
-        for column in required:
-            if not values[column]:
-                report.error(f"{path}:{line}[{column}]", f"'{column}' is empty.", "Fill it in.")
-        doc_id = values["doc_id"]
-        if doc_id and not DOC_ID.match(doc_id):
-            report.error(f"{path}:{line}[doc_id]", f"doc_id {doc_id!r} has characters other than letters, "
-                         "digits, '_', '-' and '.'.", "Rename it, e.g. 'efv-mentee-01'.")
-        if doc_id in seen:
-            report.error(f"{path}:{line}[doc_id]", f"duplicate doc_id {doc_id!r} (also on line {seen[doc_id]}).",
-                         "Give every document its own doc_id.")
-        elif doc_id:
-            seen[doc_id] = line
-        if values["language"] and values["language"] not in study.languages:
-            report.error(f"{path}:{line}[language]", f"language {values['language']!r} is not one of the "
-                         f"study's languages {study.languages}.", "Correct it, or add it under 'languages:'.")
-        for column, allowed in study.attributes.items():
-            if column not in manifest.columns:
-                report.error(f"{path}[header]", f"the study file names allowed values for '{column}', "
-                             "but the manifest has no such column.", f"Add a '{column}' column or remove "
-                             f"'{column}' from 'attributes:' in {study.source}.")
-                break
-            value = values.get(column, "")
-            if value and value not in allowed:
-                report.error(f"{path}:{line}[{column}]", f"value {value!r} is not allowed for '{column}'.",
-                             f"Use one of {allowed}, or add it under attributes.{column} in {study.source}.")
 
 
 def _is_ignored(name: str, patterns: list[str]) -> bool:
@@ -161,7 +88,10 @@ def scrubbed(study: "Study", problems: list[Problem], read: list) -> list[Proble
     return [pseudo.scrub(p) for p in problems]
 
 
-def _read_all(study: "Study") -> tuple[list[Problem], list[tuple[dict, Transcript, str]]]:
+def _read_all(study: "Study", parallel: Serial = SERIAL) -> tuple[list[Problem], list[tuple[dict, Transcript, str]]]:
+    """Every problem of the study's manifest and transcripts, and the transcripts read (with the
+    sha256 of each file), in manifest order; ``parallel`` reads the transcripts (in partitions of
+    manifest rows, on its workers)."""
     report = Report()
     folder = study.transcripts_dir
     if not folder.is_dir():
@@ -185,14 +115,16 @@ def _read_all(study: "Study") -> tuple[list[Problem], list[tuple[dict, Transcrip
         except QualpipeError as exc:
             report.problems.extend(exc.problems)
     files = ManifestFiles(study)
-    manifest_path = study.manifest_path  # resolved once, not per row
+    rows = []  # (row, problem with its file: outside the transcripts folder, or listed twice)
     for row in manifest.to_dict("records"):
         name = row.get("file", "")
-        where_ = f"{manifest_path}:{row['_line']}[file]"
-        if not name:
-            continue
-        listed.add(name)
-        found = _read_listed(study, row, name, where_, folder, files, known, report)
+        if name:
+            listed.add(name)
+            rows.append((row, files.problem(name, row["_line"], row.get("doc_id", ""))))
+    results = iter(parallel.map_items(_read_rows, [r for r, problem in rows if problem is None], study, known))
+    for row, problem in rows:
+        problems, found = ([problem], None) if problem is not None else next(results)
+        report.problems.extend(problems)
         if found is not None:
             read.append((row, *found))
     if folder.is_dir():
@@ -206,14 +138,19 @@ def _read_all(study: "Study") -> tuple[list[Problem], list[tuple[dict, Transcrip
     return report.problems, read
 
 
-def _read_listed(study: "Study", row: dict, name: str, where_: str, folder, files: ManifestFiles,
-                 known: dict[str, tuple[str, ...]], report: Report) -> tuple[Transcript, str] | None:
-    """Read the transcript of one manifest row, or report why it cannot be read (then None)."""
+def _read_rows(rows: list[dict], study: "Study", known: dict[str, tuple[str, ...]]) -> list[tuple[list, object]]:
+    """:func:`_read_listed` for each manifest row of a partition: ``(problems, found)`` per row."""
+    reports = [Report() for _ in rows]
+    return [(report.problems, _read_listed(study, row, known, report)) for row, report in zip(rows, reports)]
+
+
+def _read_listed(study: "Study", row: dict, known: dict[str, tuple[str, ...]],
+                 report: Report) -> tuple[Transcript, str] | None:
+    """Read the transcript of one manifest row (whose file passed :class:`ManifestFiles`), or report
+    why it cannot be read (then None)."""
+    name, folder = row["file"], study.transcripts_dir
+    where_ = f"{study.manifest_path}:{row['_line']}[file]"
     path = folder / name
-    problem = files.problem(name, row["_line"], row.get("doc_id", ""))
-    if problem is not None:  # outside the transcripts folder, or listed twice
-        report.problems.append(problem)
-        return None
     if not path.is_file():
         report.error(where_, f"file {name!r} is not in {folder}.",
                      "Correct the file name, or put the file in the transcripts folder.")
@@ -267,7 +204,8 @@ def _warn_no_interviewer(study: "Study", row: dict, path, transcript: Transcript
                     "'interviewer' column (or in interviewer_labels).")
 
 
-def ingest(study: "Study", pseudonymise: bool = True, skip_invalid: bool = False) -> Corpus:
+def ingest(study: "Study", pseudonymise: bool = True, skip_invalid: bool = False,
+           parallel: Serial = SERIAL) -> Corpus:
     """Read a study's transcripts into documents and segments.
 
     Refuses a study with errors (raising :class:`QualpipeError` listing all of them); returns
@@ -275,8 +213,10 @@ def ingest(study: "Study", pseudonymise: bool = True, skip_invalid: bool = False
     own checks and are never written by qualpipe). With ``skip_invalid`` the documents with
     errors are left out instead, and each of their errors is returned as a warning starting
     "left out:"; errors about the whole study (manifest header, study file) still refuse it.
+    ``parallel`` (:mod:`pipeline.parallel`) reads and pseudonymises in partitions of documents
+    (:mod:`pipeline.stages.ingest.partitions`); the tables do not depend on the partitions.
     """
-    problems, read = _read_all(study)
+    problems, read = _read_all(study, parallel)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     if errors and skip_invalid:
@@ -294,10 +234,11 @@ def ingest(study: "Study", pseudonymise: bool = True, skip_invalid: bool = False
                                     "Correct the errors listed, then ingest again."))
     documents, segments = build_tables(study, read)
     if pseudonymise:
+        from pipeline.stages.ingest.partitions import pseudonymise_partitions
         from pipeline.stages.ingest.pseudonymise import Pseudonymiser
 
-        pseudo = Pseudonymiser.for_study(study)
-        documents, segments = pseudo.fit_transform(documents, segments)
+        pseudo = Pseudonymiser.for_study(study).fit(documents, segments)
+        documents, segments = pseudonymise_partitions(pseudo, documents, segments, parallel)
         # warnings are printed and cached: no raw names or identifiers in them
         warnings = [pseudo.scrub(w) for w in warnings] + pseudo.warnings_
     return Corpus(documents=documents, segments=segments, warnings=warnings)

@@ -298,6 +298,11 @@ class Pseudonymiser:
     def fit_transform(self, documents, segments):
         return self.fit(documents, segments).transform(documents, segments)
 
+    def write_key(self) -> None:
+        """Write the fitted key to ``key_path`` (``transform`` does too; a run that transforms in
+        partitions on other processes writes it once, with this)."""
+        self._save_key()
+
     def _save_key(self) -> None:
         if self.key_path is None or not self.enabled:
             return
