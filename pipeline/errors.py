@@ -122,3 +122,22 @@ class QualpipeWarning(Warning):
     Not a ``UserWarning``: BERTopic silences every ``UserWarning`` of the process when it is
     imported (``warnings.filterwarnings("ignore", category=UserWarning)``), which hid qualpipe's
     warnings from every stage after the topic model."""
+
+
+class Note(str):
+    """A sentence a stage says about what it decided on its own (a fallback, a group left out), in
+    English as the CLI prints it, carrying the facts a report words in its own language: ``key``
+    names the sentence (the report's text tables hold ``note_<key>``), ``fields`` fill it.
+
+    A ``str``, so that printing, joining and JSON (provenance) see the English text unchanged."""
+
+    key: str
+    fields: dict
+
+    def __new__(cls, text: str, key: str = "", fields: dict | None = None) -> "Note":
+        note = super().__new__(cls, text)
+        note.key, note.fields = key, dict(fields or {})
+        return note
+
+    def __reduce__(self):  # noqa: ANN204  (pickled with its key and fields: the stage cache keeps them)
+        return (Note, (str(self), self.key, self.fields))
