@@ -67,7 +67,7 @@ import pandas as pd
 
 from pipeline.codebook import NO_CODE, Codebook
 from pipeline.stages.coding.coders._common import CODING_COLUMNS, check_segments, codebook_version
-from pipeline.errors import InputError, Problem
+from pipeline.errors import InputError, Note, Problem
 from pipeline.parallel import SERIAL, Serial, join_frames, split_frame
 from pipeline.registry import registry
 from pipeline.settings import CodingSettings  # noqa: F401  (re-exported)
@@ -185,9 +185,10 @@ def code(segments: pd.DataFrame, codebook: Codebook, settings: CodingSettings | 
     proba = proba if len(to_code) else None
     status = getattr(coder, "code_status_", None)
     if status is not None and (status["mode"] == "rule").all():
-        notes.append("no code had enough human-coded examples for the model "
-                     f"(min_positives={settings.min_positives}, min_documents="
-                     f"{settings.min_documents}): every code was decided by the rules.")
+        notes.append(Note("no code had enough human-coded examples for the model "
+                          f"(min_positives={settings.min_positives}, min_documents="
+                          f"{settings.min_documents}): every code was decided by the rules.", "rules_only",
+                          {"min_positives": settings.min_positives, "min_documents": settings.min_documents}))
 
     codings = _all_codings(machine, human, other_human, segments, seg_ids, codebook)
     coded = _coded_segments(segments, codable, codings, proba, codebook, coder.coder_id, human)
@@ -220,8 +221,8 @@ def _split_gold(human: pd.DataFrame | None, gold_coders: list[str] | None, notes
         if other_human.empty:
             other_human = None
         if human.empty:
-            notes.append(f"no human codings by the gold coders {list(gold_coders)}: the other coders' "
-                         "rows are suggestions only.")
+            notes.append(Note(f"no human codings by the gold coders {list(gold_coders)}: the other coders' "
+                              "rows are suggestions only.", "no_gold_codings", {"coders": list(gold_coders)}))
             human = None
     return human, other_human
 
@@ -249,8 +250,8 @@ def _fitted_coder(codebook: Codebook, settings: CodingSettings, with_context: pd
     """The coder of ``settings`` (the rule coder when there is nothing to learn from), fitted."""
     kind = settings.coder
     if kind != "rule" and (train_codings is None or not (train_codings["code"] != NO_CODE).any()):
-        notes.append(f"coder '{kind}' needs human codings to learn from and there are none: "
-                     "the rule coder was used.")
+        notes.append(Note(f"coder '{kind}' needs human codings to learn from and there are none: "
+                          "the rule coder was used.", "coder_fallback", {"coder": kind}))
         kind = "rule"
     coder = make_coder(codebook, settings, kind)
     if kind == "rule":
