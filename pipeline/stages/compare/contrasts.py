@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from pipeline.errors import Note
 from pipeline.settings import CompareSettings
 from pipeline.stages.compare import stats as cs
 
@@ -39,8 +40,9 @@ def _differences(turns: _Turns, prev: pd.DataFrame, boot: dict, settings: Compar
         for stratum in strata:
             groups = [g for (a, s, g) in boot if a == attribute and s == stratum]
             if len(groups) < 2:
-                notes.append(f"{attribute} within {stratum}: only the group '{groups[0]}' is present; "
-                             "nothing to compare.")
+                notes.append(Note(f"{attribute} within {stratum}: only the group '{groups[0]}' is present; "
+                                  "nothing to compare.", "one_group_present",
+                                  {"attribute": attribute, "stratum": stratum, "group": groups[0]}))
                 continue
             frames.append(_stratum_differences(items, boot, settings, attribute, stratum, groups))
     columns = ["attribute", "stratum", "level", "code", "theme", "label", "groups", "contrast", "group_a",
