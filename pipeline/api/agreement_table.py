@@ -15,11 +15,13 @@ AGREEMENT_COLUMNS = ["level", "code", "theme", "coders", "n_coders", "n_units", 
 
 def explain_empty(table: pd.DataFrame, codings: pd.DataFrame, where: str, note: str | None = None) -> pd.DataFrame:
     """``table`` (with the columns of agreement.csv when it has none); when empty, a note in
-    ``table.attrs["note"]`` (``note`` when given) and a warning naming ``where`` and the fix."""
+    ``table.attrs["note"]`` (``note`` when given), the coders found in ``table.attrs["coders"]`` and a
+    warning naming ``where`` and the fix."""
     if not len(table.columns):
         table = pd.DataFrame(columns=AGREEMENT_COLUMNS)
     if not len(table):
         found = sorted(codings["coder"].astype(str).unique())
+        table.attrs.setdefault("coders", found)  # the fact the report words (the note is English)
         table.attrs["note"] = note or (
             f"no two coders coded a document in common (coders: {', '.join(found) or 'none'}), "
             "so there is no agreement to compute; agreement.csv holds its header only")
