@@ -14,7 +14,7 @@ from pipeline.api.session import as_study, memo, session
 from pipeline.api.quality import _agreement, _evaluate_t
 from pipeline.api.stages import _code_t, _compare_t, _topics_t
 from pipeline.codebook import load_codebook
-from pipeline.errors import QualpipeError
+from pipeline.errors import Note, QualpipeError
 from pipeline.settings import Study
 
 
@@ -35,7 +35,7 @@ def _report(study: Study, out: Path | None) -> Path:
     try:
         topic_out, topics_key = _topics_t(study)
     except QualpipeError as exc:
-        notes.append(f"No topic model: {exc.problems[0].message}")
+        notes.append(_unavailable(study, "topics", exc))
         topic_out = TopicsOutput(*(None,) * 8, output=study.output_dir)
     codebook = load_codebook(study.codebook_path)
     folder = study.output_dir
@@ -44,14 +44,14 @@ def _report(study: Study, out: Path | None) -> Path:
         agreement_table, agreement_key = memo(study, ("agreement", (), False, True),
                                               lambda: _agreement(study, None, False, True))
         if not len(agreement_table):
-            notes.append(f"Agreement figures are not available: {agreement_table.attrs.get('note', 'no two coders')}.")
+            notes.append(_no_common_document(agreement_table, coded.codings))
     except QualpipeError as exc:  # e.g. a study without human codings
-        notes.append(f"Agreement figures are not available: {exc.problems[0].message}")
+        notes.append(_unavailable(study, "agreement", exc))
     try:
         evaluation, evaluation_key = _evaluate_t(study)
         evaluation_table = evaluation.scores
     except QualpipeError as exc:
-        notes.append(f"Evaluation figures are not available: {exc.problems[0].message}")
+        notes.append(_unavailable(study, "evaluation", exc))
     provenance = read_provenance(folder / "provenance.json")  # a damaged file: a warning, not a traceback
     provenance["codebook"] = {"name": codebook.name, "version": codebook.version}
     provenance["study"] = study.name
@@ -76,6 +76,33 @@ def _report(study: Study, out: Path | None) -> Path:
         target = path if language == study.report.language else path.with_name(f"{path.stem}.{language}{path.suffix}")
         write_text(target, html)
     return path
+
+
+#: what is missing from the report when a stage stops with an error, as the English note says it
+_MISSING = {"topics": "No topic model", "agreement": "Agreement figures are not available",
+            "evaluation": "Evaluation figures are not available"}
+
+
+def _unavailable(study: Study, what: str, exc: QualpipeError) -> Note:
+    """A stage the report reads stopped with an error: a note with the facts the report words
+    (``no_<what>_no_human_codings`` when the study names none, else ``no_<what>_error`` with where
+    it stopped, relative to the study, and the English message)."""
+    problem = exc.problems[0]
+    text = f"{_MISSING[what]}: {problem.message}"
+    if what != "topics" and not study.human_codings:
+        return Note(text, f"no_{what}_no_human_codings")
+    root = f"{study.root}/"
+    where = problem.where[len(root):] if problem.where.startswith(root) else problem.where
+    return Note(text, f"no_{what}_error", {"where": where, "message": problem.message})
+
+
+def _no_common_document(table, codings) -> Note:  # noqa: ANN001
+    """The note of an agreement table with nothing to compare, with the coders found (those of the
+    human codings when the table does not name them)."""
+    coders = list(table.attrs.get("coders") or
+                  sorted(codings.loc[codings["source"] == "human", "coder"].astype(str).unique()))
+    return Note(f"Agreement figures are not available: {table.attrs.get('note', 'no two coders')}.",
+                "agreement_no_common_document", {"coders": coders})
 
 
 def run(study: Study | str | Path) -> Path:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.stages.report.charts import pct, prevalence_chart
+from pipeline.stages.report.notes import say_all
 from pipeline.stages.report.summary import (Phrases, _label, capital, key_differences, other_differences, overall_picture,
                               _pts, p_text, points, primary_attribute)
 from pipeline.stages.report.texts import Texts, texts
@@ -134,7 +135,7 @@ def build_context(comparison, codebook, settings, segments=None) -> dict[str, An
             "differences": key_differences(comparison, codebook, settings),
             "other_differences": other_differences(comparison, codebook, settings),
             "overview": test_overview(comparison, settings),
-            "themes": themes, "framework": framework, "notes": list(comparison.notes),
+            "themes": themes, "framework": framework, "notes": say_all(comparison.notes, t, words),
             "corpus": corpus_rows(corpus, words, t),
             "ci_level": f"{ci:.0%}", "min_group_docs": comparison.settings.min_group_docs}
 
@@ -271,7 +272,7 @@ def quality_context(agreement, evaluation, segments, notes, language: str = "en"
     language or the report settings (their words)."""
     t = texts(language)
     language = t.language
-    out: dict[str, Any] = {"notes": list(notes or []), "agreement": [], "evaluation": [], "coded_by": [],
+    out: dict[str, Any] = {"notes": say_all(notes, t), "agreement": [], "evaluation": [], "coded_by": [],
                            "headline": None}
     if segments is not None and "coded_by" in segments.columns:
         resp = segments[segments["speaker_role"] == "respondent"]
@@ -306,12 +307,15 @@ def quality_context(agreement, evaluation, segments, notes, language: str = "en"
 
 
 def setting_text(text: str, language: str) -> str:
-    """The evaluation's coder setting ("stacked, 28 training documents", "rule (no training)") in words."""
+    """The evaluation's coder setting ("stacked, 28 training documents", "stacked, cross-validated",
+    "rule (no training)") in words."""
     import re
 
     if language != "nl":
         return text
-    text = re.sub(r"(\d+) training documents?$", r"\1 trainingsdocumenten", text)
+    text = re.sub(r"\b1 training document$", "1 trainingsdocument", text)
+    text = re.sub(r"(\d+) training documents$", r"\1 trainingsdocumenten", text)
+    text = re.sub(r", cross-validated$", ", kruisgevalideerd", text)
     return text.replace("rule (no training)", "regels (zonder training)")
 
 

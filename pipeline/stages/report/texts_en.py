@@ -280,3 +280,30 @@ EN |= {
         "mostly_outliers": "Most passages in no topic",
     },
 }
+
+# what a stage decided on its own, or why a part is missing (``errors.Note``: ``note_<key>`` with its
+# facts, :mod:`pipeline.stages.report.notes`)
+EN |= {
+    "note_rules_only": "No code had enough human-coded examples for the machine coder to learn it "
+                       "(coding.min_positives {min_positives}, coding.min_documents {min_documents}): every "
+                       "code was given by the codebook's rules (cue words).",
+    "note_no_gold_codings": "The gold coders ({coders}) coded nothing, so the other coders' codes are "
+                            "suggestions only.",
+    "note_coder_fallback": "The machine coder \u2018{coder}\u2019 learns from human codes and there are none, "
+                           "so the codebook's rules (cue words) gave the codes.",
+    "note_one_group_present": "{Stratum} are found only {in_group}, so there is nothing to compare by "
+                              "{attribute} among them.",
+    "note_no_topics_error": "No topic model: fitting it stopped at {where}: {message}",
+    "note_no_agreement_error": "Agreement figures are not available: computing them stopped at {where}: "
+                               "{message}",
+    "note_no_evaluation_error": "Evaluation figures are not available: computing them stopped at {where}: "
+                                "{message}",
+    "note_no_agreement_no_human_codings": "Agreement figures are not available: the study names no human "
+                                          "codings (human_codings in the study file).",
+    "note_no_evaluation_no_human_codings": "The machine coding was not checked against human coding: the study "
+                                           "names no human codings (human_codings in the study file).",
+    "note_agreement_no_common_document": "Agreement figures are not available: no two coders coded the same "
+                                         "{@document} (coders: {coders}), so there is no agreement to compute.",
+    "nobody": "none",
+    "in_phrase": "in {group}",
+}

@@ -312,3 +312,33 @@ NL |= {
         "mostly_outliers": "De meeste passages zonder onderwerp",
     },
 }
+
+# wat een stap zelf besliste, of waarom een deel ontbreekt (``errors.Note``: ``note_<key>`` met de feiten)
+NL |= {
+    "note_rules_only": "Geen enkele code had genoeg door mensen gecodeerde voorbeelden om de automatische "
+                       "codeerder ze te leren (coding.min_positives {min_positives}, coding.min_documents "
+                       "{min_documents}): elke code kwam van de regels van het codeboek (signaalwoorden).",
+    "note_no_gold_codings": "De referentiecodeerders ({coders}) codeerden niets, dus de codes van de andere "
+                            "codeerders zijn alleen voorstellen.",
+    "note_coder_fallback": "De automatische codeerder \u2018{coder}\u2019 leert van menselijke codes, en die zijn "
+                           "er niet: de codes kwamen van de regels van het codeboek (signaalwoorden).",
+    "note_one_group_present": "{Stratum} komen alleen {in_group} voor, dus daar valt niets te vergelijken "
+                              "volgens {attribute}.",
+    "note_no_topics_error": "Geen onderwerpmodel: het berekenen stopte met een fout bij {where} (de opdracht "
+                            "qualpipe topics toont de melding).",
+    "note_no_agreement_error": "Er zijn geen cijfers over de overeenstemming tussen codeerders: het berekenen "
+                               "stopte met een fout bij {where} (de opdracht qualpipe agreement toont de melding).",
+    "note_no_evaluation_error": "Er zijn geen cijfers over de toetsing van de automatische codering: het berekenen "
+                                "stopte met een fout bij {where} (de opdracht qualpipe evaluate toont de melding).",
+    "note_no_agreement_no_human_codings": "Er zijn geen cijfers over de overeenstemming tussen codeerders: de "
+                                          "studie noemt geen menselijke coderingen (human_codings in het "
+                                          "studiebestand).",
+    "note_no_evaluation_no_human_codings": "De automatische codering werd niet getoetst aan menselijke codering: "
+                                           "de studie noemt geen menselijke coderingen (human_codings in het "
+                                           "studiebestand).",
+    "note_agreement_no_common_document": "Er zijn geen cijfers over de overeenstemming tussen codeerders: geen "
+                                         "twee codeerders codeerden eenzelfde {@document} (codeerders: {coders}), "
+                                         "dus er valt geen overeenstemming te berekenen.",
+    "nobody": "geen",
+    "in_phrase": "in {group}",
+}
