@@ -216,10 +216,11 @@ def topics_context(topics, flags, info, stability, segments, comparison, setting
                 texts(settings)["share_cell"].format(share=pct(s), n=n, g=g) for s, n, g in
                                                              zip(t["share"], t["n_units"], t["n_group_units"])],
                                "groups": list(t["group"])})
-    info = {k: v for k, v in (info or {}).items() if k not in ("settings", "versions")}
     t = texts(settings)
+    pieces = pieces_text(info, t)
+    info = {k: v for k, v in (info or {}).items() if k not in ("settings", "versions")}
     heads = t["refits_cols"]
-    return {"available": True, "emergent": emergent, "others": others,
+    return {"available": True, "emergent": emergent, "others": others, "pieces": pieces,
             "mean_ari": None if mean_ari is None else f"{mean_ari:.2f}",
             "runs_head": [heads.get(str(k), str(k)) for k in (runs[0] if runs else {})],
             "runs": [[value_text(v, t) for v in r.values()] for r in runs],
@@ -227,6 +228,26 @@ def topics_context(topics, flags, info, stability, segments, comparison, setting
                 (str(k), v) for k, v in info.items())], "shares": share_rows,
             "share_groups": [Phrases(settings.phrases, texts(settings)).label(attribute, g) for g in share_rows[0]["groups"]]
             if share_rows else []}
+
+
+def pieces_text(info: dict | None, t) -> str:  # noqa: ANN001
+    """What the topic model counts, from its info (:func:`pipeline.stages.topics.model`): how
+    {@turns} became text pieces, how many, and those too short to model ("" without the counts)."""
+    info = info or {}
+    if not {"n_segments", "n_units"} <= set(info):
+        return ""
+    model = info.get("settings") or {}
+    n_short, min_words = int(info.get("n_not_fitted", 0)), model.get("min_words")
+    short = "" if not n_short or min_words is None else t["topic_short"].format(
+        n=n_short, m=min_words, pieces_n=t.w["piece" if n_short == 1 else "pieces"])
+    counts = {"n_turns": t.count(info["n_segments"]), "n_pieces": t.count(info["n_units"]), "short": short}
+    if model.get("unit", "window") != "window":
+        return t["topic_pieces_whole"].format(**counts)
+    by = model.get("window_by", "words")
+    size = model.get("window_words" if by == "words" else "window_sentences")
+    if size is None:
+        return t["topic_pieces_whole"].format(**counts) if info["n_segments"] == info["n_units"] else ""
+    return t["topic_pieces"].format(size=t[f"size_{by}"].format(n=size), **counts)
 
 
 def value_text(value: Any, t) -> str:  # noqa: ANN001

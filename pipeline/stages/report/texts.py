@@ -24,6 +24,9 @@ LANGUAGES = {"en": EN, "nl": NL}
 #: :class:`pipeline.settings.ReportWords` put into a sentence before its fields are filled
 _MARK = re.compile(r"\{@(a_)?(\w+)\}")
 _NOTES = ("case_note", "case_def", "case_one")
+#: what the topic model counts (``{@piece}``, ``{@pieces}``): a turn, or a window of whole sentences of a long
+#: one (:mod:`pipeline.stages.topics.units`), whatever the study calls its units
+PIECES = {"en": ("text piece", "text pieces"), "nl": ("tekstdeel", "tekstdelen")}
 #: the compare stage's cautions (``differences.caution``) and the sentence keys that say them
 _CAUTIONS = [(re.compile(r"^not tested: no document mentions it$"), "caution_none"),
              (re.compile(r"^not tested: every document mentions it$"), "caution_every"),
@@ -44,6 +47,7 @@ class Texts:
         self.w = full.model_dump(exclude={"people"})
         self.w["turn"], self.w["turns"] = ((defaults["turn"], defaults["turns"]) if self.people
                                            else (self.w["unit"], self.w["units"]))
+        self.w["piece"], self.w["pieces"] = PIECES[self.language]
         self.one_case = (self.w["case"], self.w["cases"]) == (self.w["unit"], self.w["units"])
         #: the notes on what a case is belong to the default word 'case' of speaker turns only
         self.explain_cases = self.people and not self.one_case and self.w["case"] == defaults["case"]

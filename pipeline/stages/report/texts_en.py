@@ -186,15 +186,15 @@ EN |= {
                        "group",
     "numbers_head": ["Code", "Among", "First group", "Second group", "Difference (first &minus; second)", "Adjusted p", "Caution"],
     "no_topics": "No topic model was fitted for this report, so there are no candidate new themes.",
-    "topics_intro": "A topic model grouped {@unit} passages by similar wording, without the codebook. "
-                    "Topics that match no theme\nof the codebook are candidates for new themes; they need a "
+    "topics_intro": "A topic model grouped {@unit} turns, read in {@pieces}, by similar wording, without the "
+                    "codebook. Topics that match no theme\nof the codebook are candidates for new themes; they need a "
                     "researcher's reading before they mean anything.",
     "candidate": "Candidate theme: {label}",
-    "topic_words": "{n} passages. Characteristic words: {words}.",
+    "topic_words": "{n} {@pieces}. Characteristic words: {words}.",
     "no_emergent": "Every topic the model found matches a theme of the codebook: no candidate new theme.",
     "topics_matching": "Topics that match the codebook ({n})",
-    "topics_head": ["Topic", "Label", "Passages", "Status", "Theme"],
-    "shares_caption": "Share of passages in each topic, {versus} (topic &minus;1: passages the model left "
+    "topics_head": ["Topic", "Label", "{@Pieces}", "Status", "Theme"],
+    "shares_caption": "Share of {@pieces} in each topic, {versus} (topic &minus;1: {@pieces} the model left "
                       "unassigned)",
     "framework_intro": "One row per {@document}, one column per theme; each cell holds up to {n} "
                        "passages that carry a code of the theme (human-coded first, then those where the "
@@ -241,7 +241,7 @@ EN |= {
                  "identical topics, 0 = chance).",
     "no_stability": "No stability figures were supplied.",
     "refits_caption": "Refits with other seeds",
-    "refits_cols": {"seed": "Seed", "n_topics": "Topics", "outlier_share": "Share of passages in no topic",
+    "refits_cols": {"seed": "Seed", "n_topics": "Topics", "outlier_share": "Share of {@pieces} in no topic",
                     "ari": "Adjusted Rand index"},
     "yes": "yes", "no": "no", "all_documents": "All {@documents}",
     "topic_info_show": "Topic model settings and counts",
@@ -267,17 +267,18 @@ EN |= {
         "cases": "What the intervals and tests resample",
     },
     "topic_info_words": {
-        "n_segments": "{@Turns} in the model", "n_units": "Passages modelled (long {@turns} cut into parts)",
-        "n_fitted": "Passages the model was fitted on", "n_not_fitted": "Passages only placed in the fitted topics",
+        "n_segments": "{@Turns} in the model", "n_units": "{@Pieces} modelled (long {@turns} cut into parts)",
+        "n_fitted": "{@Pieces} the model was fitted on",
+        "n_not_fitted": "{@Pieces} with too few content words to model (in no topic)",
         "n_topics": "Topics found", "n_mixed_topics": "Topics that mix languages",
-        "embedding": "How passages were turned into numbers (embedding)", "embedding_setting": "Embedding asked for",
-        "embedding_dims": "Numbers per passage (dimensions)", "embedding_from_cache": "Embeddings read from the cache",
-        "unit_languages": "Passages per language", "reduction": "How the dimensions were reduced",
-        "representation": "How topic words were chosen", "clustering": "How passages were grouped (clustering)",
-        "min_cluster_size": "Smallest topic (passages)", "min_samples": "Neighbours a passage needs to join a topic",
-        "outlier_share": "Share of passages in no topic", "outlier_share_raw": "Share in no topic before reassigning",
-        "outliers_reassigned": "Passages moved from no topic into the nearest topic",
-        "mostly_outliers": "Most passages in no topic",
+        "embedding": "How {@pieces} were turned into numbers (embedding)", "embedding_setting": "Embedding asked for",
+        "embedding_dims": "Numbers per {@piece} (dimensions)", "embedding_from_cache": "Embeddings read from the cache",
+        "unit_languages": "{@Pieces} per language", "reduction": "How the dimensions were reduced",
+        "representation": "How topic words were chosen", "clustering": "How {@pieces} were grouped (clustering)",
+        "min_cluster_size": "Smallest topic ({@pieces})", "min_samples": "Neighbours {@a_piece} needs to join a topic",
+        "outlier_share": "Share of {@pieces} in no topic", "outlier_share_raw": "Share in no topic before reassigning",
+        "outliers_reassigned": "{@Pieces} moved from no topic into the nearest topic",
+        "mostly_outliers": "Most {@pieces} in no topic",
     },
 }
 
@@ -306,4 +307,16 @@ EN |= {
                                          "{@document} (coders: {coders}), so there is no agreement to compute.",
     "nobody": "none",
     "in_phrase": "in {group}",
+}
+
+# what the topic model counts: text pieces (``{@piece}``, ``{@pieces}``), a turn each or a window of a
+# long one (:mod:`pipeline.stages.topics.units`); the sizes and shares of topics count them
+EN |= {
+    "topic_pieces": "{@Turns} of up to {size} are one {@piece} each; longer ones are cut into {@pieces} of whole "
+                    "sentences. The {n_turns} {@turns} modelled gave {n_pieces} {@pieces}; the topics' sizes and "
+                    "shares count {@pieces}{short}.",
+    "topic_pieces_whole": "Each of the {n_turns} {@turns} modelled is one {@piece}; the topics' sizes and shares "
+                          "count {@pieces}{short}.",
+    "topic_short": ". The {n} {pieces_n} with fewer than {m} content words are in no topic and not in the shares",
+    "size_words": "{n} words", "size_sentences": "{n} sentences",
 }

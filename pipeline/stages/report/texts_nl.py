@@ -203,15 +203,15 @@ NL |= {
     "numbers_head": ["Code", "Bij wie", "Eerste groep", "Tweede groep", "Verschil (eerste &minus; tweede)",
                      "Gecorrigeerde p", "Let op"],
     "no_topics": "Voor dit rapport werd geen onderwerpmodel berekend, dus er zijn geen kandidaat-thema's.",
-    "topics_intro": "Een onderwerpmodel groepeerde passages van {@units} volgens gelijkaardige woorden, zonder "
-                    "het codeboek. Onderwerpen die bij geen enkel thema\nvan het codeboek passen, zijn "
+    "topics_intro": "Een onderwerpmodel groepeerde de spreekbeurten van {@units}, gelezen in {@pieces}, volgens "
+                    "gelijkaardige woorden, zonder het codeboek. Onderwerpen die bij geen enkel thema\nvan het codeboek passen, zijn "
                     "kandidaat-thema's; een onderzoeker moet ze lezen voor ze iets betekenen.",
     "candidate": "Kandidaat-thema: {label}",
-    "topic_words": "{n} passages. Kenmerkende woorden: {words}.",
+    "topic_words": "{n} {@pieces}. Kenmerkende woorden: {words}.",
     "no_emergent": "Elk onderwerp dat het model vond, past bij een thema van het codeboek: geen kandidaat-thema.",
     "topics_matching": "Onderwerpen die bij het codeboek passen ({n})",
-    "topics_head": ["Onderwerp", "Label", "Passages", "Status", "Thema"],
-    "shares_caption": "Aandeel passages per onderwerp, {versus} (onderwerp &minus;1: passages die het model niet "
+    "topics_head": ["Onderwerp", "Label", "{@Pieces}", "Status", "Thema"],
+    "shares_caption": "Aandeel {@pieces} per onderwerp, {versus} (onderwerp &minus;1: {@pieces} die het model niet "
                       "toewees)",
     "framework_intro": "E\u00e9n rij per {@document}, \u00e9\u00e9n kolom per thema; elke cel bevat tot {n} "
                        "passages met een code van het thema (eerst door mensen gecodeerd, dan passages waarin de "
@@ -264,7 +264,7 @@ NL |= {
                  "Rand-index van {ari} (1 = identieke onderwerpen, 0 = toeval).",
     "no_stability": "Er werden geen cijfers over de stabiliteit meegegeven.",
     "refits_caption": "Opnieuw berekend met andere startwaarden (seeds)",
-    "refits_cols": {"seed": "Startwaarde", "n_topics": "Onderwerpen", "outlier_share": "Aandeel passages zonder "
+    "refits_cols": {"seed": "Startwaarde", "n_topics": "Onderwerpen", "outlier_share": "Aandeel {@pieces} zonder "
                     "onderwerp", "ari": "Gecorrigeerde Rand-index"},
     "yes": "ja", "no": "nee", "all_documents": "Alle {@documents}",
     "topic_info_show": "Instellingen en aantallen van het onderwerpmodel",
@@ -295,21 +295,21 @@ NL |= {
         "cases": "Wat de intervallen en toetsen herbemonsteren",
     },
     "topic_info_words": {
-        "n_segments": "{@Turns} in het model", "n_units": "Gemodelleerde passages (lange {@turns} in stukken)",
-        "n_fitted": "Passages waarop het model berekend werd",
-        "n_not_fitted": "Passages die alleen in de gevonden onderwerpen geplaatst werden",
+        "n_segments": "{@Turns} in het model", "n_units": "Gemodelleerde {@pieces} (lange {@turns} in stukken)",
+        "n_fitted": "{@Pieces} waarop het model berekend werd",
+        "n_not_fitted": "{@Pieces} met te weinig inhoudswoorden om te modelleren (bij geen onderwerp)",
         "n_topics": "Gevonden onderwerpen", "n_mixed_topics": "Onderwerpen die talen mengen",
-        "embedding": "Hoe passages in getallen omgezet werden (embedding)", "embedding_setting": "Gevraagde embedding",
-        "embedding_dims": "Getallen per passage (dimensies)", "embedding_from_cache": "Embeddings uit de cache gelezen",
-        "unit_languages": "Passages per taal", "reduction": "Hoe de dimensies verminderd werden",
+        "embedding": "Hoe {@pieces} in getallen omgezet werden (embedding)", "embedding_setting": "Gevraagde embedding",
+        "embedding_dims": "Getallen per {@piece} (dimensies)", "embedding_from_cache": "Embeddings uit de cache gelezen",
+        "unit_languages": "{@Pieces} per taal", "reduction": "Hoe de dimensies verminderd werden",
         "representation": "Hoe de woorden van een onderwerp gekozen werden",
-        "clustering": "Hoe passages gegroepeerd werden (clustering)",
-        "min_cluster_size": "Kleinste onderwerp (passages)",
-        "min_samples": "Buren die een passage nodig heeft om bij een onderwerp te horen",
-        "outlier_share": "Aandeel passages zonder onderwerp", "outlier_share_raw": "Aandeel zonder onderwerp v\u00f3\u00f3r "
+        "clustering": "Hoe {@pieces} gegroepeerd werden (clustering)",
+        "min_cluster_size": "Kleinste onderwerp ({@pieces})",
+        "min_samples": "Buren die een {@piece} nodig heeft om bij een onderwerp te horen",
+        "outlier_share": "Aandeel {@pieces} zonder onderwerp", "outlier_share_raw": "Aandeel zonder onderwerp v\u00f3\u00f3r "
                                                                                  "het toewijzen",
-        "outliers_reassigned": "Passages zonder onderwerp toegewezen aan het dichtstbijzijnde onderwerp",
-        "mostly_outliers": "De meeste passages zonder onderwerp",
+        "outliers_reassigned": "{@Pieces} zonder onderwerp toegewezen aan het dichtstbijzijnde onderwerp",
+        "mostly_outliers": "De meeste {@pieces} zonder onderwerp",
     },
 }
 
@@ -341,4 +341,16 @@ NL |= {
                                          "dus er valt geen overeenstemming te berekenen.",
     "nobody": "geen",
     "in_phrase": "in {group}",
+}
+
+# wat het onderwerpmodel telt: tekstdelen (een spreekbeurt, of een stuk van een lange)
+NL |= {
+    "topic_pieces": "{@Turns} van hoogstens {size} zijn elk \u00e9\u00e9n {@piece}; langere worden geknipt in "
+                    "{@pieces} van volledige zinnen. De {n_turns} gemodelleerde {@turns} gaven {n_pieces} {@pieces}; "
+                    "de grootte en de aandelen van de onderwerpen tellen {@pieces}{short}.",
+    "topic_pieces_whole": "De {n_turns} gemodelleerde {@turns} zijn elk \u00e9\u00e9n {@piece}; de grootte en de "
+                          "aandelen van de onderwerpen tellen {@pieces}{short}.",
+    "topic_short": ". De {n} {pieces_n} met minder dan {m} inhoudswoorden horen bij geen onderwerp en tellen niet "
+                   "mee in de aandelen",
+    "size_words": "{n} woorden", "size_sentences": "{n} zinnen",
 }

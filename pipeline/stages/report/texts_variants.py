@@ -73,7 +73,8 @@ EN_TEXTS = {
     "theme_caption": "{label}: share of {@units} that mention each code in {versus}, with {ci} intervals.",
     "numbers_caption": "{label}: {@units} that mention each code, difference in shares in percentage points ({ci} "
                        "interval) and adjusted p-value, for all {@units} and within each group",
-    "topics_intro": "A topic model grouped {@units} by similar wording, without the codebook. Topics that match no "
+    "topics_intro": "A topic model grouped the {@units}, read in {@pieces}, by similar wording, without the "
+                    "codebook. Topics that match no "
                     "theme\nof the codebook are candidates for new themes; they need a researcher's reading before "
                     "they mean anything.",
     "framework_intro": "One row per {@document}, one column per theme; each cell holds up to {n} {@units} that "
@@ -193,7 +194,8 @@ NL_TEXTS = {
     "theme_caption": "{label}: aandeel {@units} dat elke code noemt, in {versus}, met {ci}-intervallen.",
     "numbers_caption": "{label}: {@units} die elke code noemen, verschil in aandelen in procentpunten "
                        "({ci}-interval) en gecorrigeerde p, voor alle {@units} en binnen elke groep",
-    "topics_intro": "Een onderwerpmodel groepeerde {@units} volgens gelijkaardige woorden, zonder het codeboek. "
+    "topics_intro": "Een onderwerpmodel groepeerde de {@units}, gelezen in {@pieces}, volgens gelijkaardige "
+                    "woorden, zonder het codeboek. "
                     "Onderwerpen die bij geen enkel thema\nvan het codeboek passen, zijn kandidaat-thema's; een "
                     "onderzoeker moet ze lezen voor ze iets betekenen.",
     "framework_intro": "E\u00e9n rij per {@document}, \u00e9\u00e9n kolom per thema; elke cel bevat tot {n} {@units} "
