@@ -24,12 +24,13 @@ RC = {"svg.hashsalt": "qualpipe", "svg.fonttype": "path", "font.family": "DejaVu
 
 
 def pct(value: float) -> str:
-    return "n/a" if value is None or pd.isna(value) else f"{100 * value:.0f}%"
+    """A share as a percentage; a missing one as a dash, which reads the same in every language."""
+    return "\u2013" if value is None or pd.isna(value) else f"{100 * value:.0f}%"
 
 
 def interval(low: float, high: float) -> str:
     if pd.isna(low) or pd.isna(high):
-        return "no interval"
+        return "\u2013"
     return f"{100 * low:.0f}\u2013{100 * high:.0f}%"
 
 

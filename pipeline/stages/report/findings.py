@@ -238,8 +238,8 @@ def pieces_text(info: dict | None, t) -> str:  # noqa: ANN001
         return ""
     model = info.get("settings") or {}
     n_short, min_words = int(info.get("n_not_fitted", 0)), model.get("min_words")
-    short = "" if not n_short or min_words is None else t["topic_short"].format(
-        n=n_short, m=min_words, pieces_n=t.w["piece" if n_short == 1 else "pieces"])
+    short = "" if not n_short or min_words is None else t["topic_short_one" if n_short == 1 else "topic_short"].format(
+        n=t.count(n_short), m=min_words)
     counts = {"n_turns": t.count(info["n_segments"]), "n_pieces": t.count(info["n_units"]), "short": short}
     if model.get("unit", "window") != "window":
         return t["topic_pieces_whole"].format(**counts)
@@ -260,7 +260,7 @@ def value_text(value: Any, t) -> str:  # noqa: ANN001
     if isinstance(value, dict):
         return ", ".join(f"{k}: {value_text(v, t)}" for k, v in value.items())
     if isinstance(value, str):
-        return t.cell(value)
+        return t["auto"] if value == "auto" else t.cell(value)
     return str(value)
 
 
@@ -276,6 +276,8 @@ def settings_rows(settings: dict, t) -> list[tuple[str, str, str]]:  # noqa: ANN
         text = ", ".join(map(str, value)) if isinstance(value, list) else value_text(value, t)
         if key == "test":  # the test in words, as the methods name it
             text = test_words(str(value), t) or text
+        elif key == "cases" and value == "documents":  # every document one case: the study's word
+            text = t.w["documents"]
         rows.append((names.get(key, key), text or "\u2013", f"compare.{key}"))
     return rows
 

@@ -123,7 +123,7 @@ class Texts:
 
     def pct(self, share: float) -> str:
         if share is None or (isinstance(share, float) and math.isnan(share)):
-            return "n/a"
+            return "\u2013"  # a dash: the same in every language
         return f"{100 * share:.0f}%"
 
     def p(self, value: float) -> str:

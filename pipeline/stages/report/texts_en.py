@@ -303,10 +303,12 @@ EN |= {
                                           "codings (human_codings in the study file).",
     "note_no_evaluation_no_human_codings": "The machine coding was not checked against human coding: the study "
                                            "names no human codings (human_codings in the study file).",
-    "note_agreement_no_common_document": "Agreement figures are not available: no two coders coded the same "
-                                         "{@document} (coders: {coders}), so there is no agreement to compute.",
+    "note_agreement_no_common_document": "Agreement figures are not available: no two coders coded "
+                                         "{@a_document} in common (coders: {coders}), so there is no agreement to "
+                                         "compute.",
     "nobody": "none",
     "in_phrase": "in {group}",
+    "auto": "auto",
 }
 
 # what the topic model counts: text pieces (``{@piece}``, ``{@pieces}``), a turn each or a window of a
@@ -317,6 +319,7 @@ EN |= {
                     "shares count {@pieces}{short}.",
     "topic_pieces_whole": "Each of the {n_turns} {@turns} modelled is one {@piece}; the topics' sizes and shares "
                           "count {@pieces}{short}.",
-    "topic_short": ". The {n} {pieces_n} with fewer than {m} content words are in no topic and not in the shares",
+    "topic_short": ". The {n} text pieces with fewer than {m} content words are in no topic and not in the shares",
+    "topic_short_one": ". The one text piece with fewer than {m} content words is in no topic and not in the shares",
     "size_words": "{n} words", "size_sentences": "{n} sentences",
 }

@@ -341,6 +341,7 @@ NL |= {
                                          "dus er valt geen overeenstemming te berekenen.",
     "nobody": "geen",
     "in_phrase": "in {group}",
+    "auto": "automatisch",
 }
 
 # wat het onderwerpmodel telt: tekstdelen (een spreekbeurt, of een stuk van een lange)
@@ -350,7 +351,9 @@ NL |= {
                     "de grootte en de aandelen van de onderwerpen tellen {@pieces}{short}.",
     "topic_pieces_whole": "De {n_turns} gemodelleerde {@turns} zijn elk \u00e9\u00e9n {@piece}; de grootte en de "
                           "aandelen van de onderwerpen tellen {@pieces}{short}.",
-    "topic_short": ". De {n} {pieces_n} met minder dan {m} inhoudswoorden horen bij geen onderwerp en tellen niet "
+    "topic_short": ". De {n} tekstdelen met minder dan {m} inhoudswoorden horen bij geen onderwerp en tellen niet "
                    "mee in de aandelen",
+    "topic_short_one": ". Het ene tekstdeel met minder dan {m} inhoudswoorden hoort bij geen onderwerp en telt niet "
+                       "mee in de aandelen",
     "size_words": "{n} woorden", "size_sentences": "{n} zinnen",
 }
