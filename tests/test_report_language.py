@@ -49,12 +49,8 @@ SAID = {
     "no_gold_codings": ("De referentiecodeerders (ann) codeerden niets", "The gold coders (ann) coded nothing"),
     "coder_fallback": ("De automatische codeerder \u2018stacked\u2019 leert van menselijke codes",
                        "The machine coder \u2018stacked\u2019 learns from human codes"),
-    "no_topics_error": ("Geen onderwerpmodel: het berekenen stopte met een fout bij topics.reduction",
-                        "No topic model: fitting it stopped at topics.reduction: UMAP needs at least 10 units"),
     "no_agreement_no_human_codings": ("de studie noemt geen menselijke coderingen",
                                       "the study names no human codings"),
-    "no_evaluation_error": ("stopte met een fout bij gold codings (de opdracht qualpipe evaluate",
-                            "computing them stopped at gold codings: no document is fully coded"),
     "agreement_no_common_document": ("geen twee codeerders codeerden eenzelfde document (codeerders: ann)",
                                      "no two coders coded a document in common (coders: ann)"),
     "one_group_present": ("Mentoren komen alleen in duale pilots voor, dus daar valt niets te vergelijken volgens "
@@ -69,8 +65,6 @@ TOPICS = pd.DataFrame({"topic": [-1, 0, 1], "size": [2, 4, 2], "label": ["outlie
                        "top_words": ["x:0.1", "childcare:0.3; train:0.2", "doors:0.4"],
                        "representatives": ["", "d1:2;d2:4", "dua0:2"]})
 FLAGS = pd.DataFrame({"topic": [0, 1], "status": ["emergent", "matches_theme"], "theme": ["", "evaluation"]})
-AGREEMENT = pd.DataFrame([{"level": "overall", "code": "(pooled)", "theme": "", "coders": "ann, bob", "n_units": 40,
-                           "percent_agreement": 0.9, "cohen_kappa": 0.71, "krippendorff_alpha": 0.70}])
 EVALUATION = pd.DataFrame([{"level": "micro", "code": "(micro)", "n_units": 40, "support": 25, "precision": 0.8,
                             "recall": 0.6, "f1": 0.686, "kappa": 0.6, "setting": "stacked, cross-validated"}])
 PHRASES = {"en": {"model=dual": "dual pilots", "role=mentor": "mentors"},
@@ -94,7 +88,7 @@ def reports() -> dict[str, str]:
         comparison, BOOK, ReportSettings(title="Mentoring", language=language, phrases=PHRASES[language]),
         segments=frame, provenance=PROVENANCE, coding_notes=NOTES, topics=TOPICS, topic_flags=FLAGS,
         topic_info=INFO, stability={"mean_ari": 0.83, "runs": pd.DataFrame({"seed": [1, 2], "ari": [0.8, 0.86]})},
-        agreement=AGREEMENT, evaluation=EVALUATION) for language in ("en", "nl")}
+        evaluation=EVALUATION) for language in ("en", "nl")}  # no agreement table: its notes say why
 
 
 def _data(frame: pd.DataFrame | None = None) -> list[str]:
@@ -114,9 +108,10 @@ def test_no_sentence_of_the_english_report_is_in_the_dutch_one(reports):
     # and the check finds them where they are: an English note given as a plain string (a caller's own) shows
     frame = corpus()
     comparison = cmp.compare(frame, None, BOOK, FAST)
-    plain = render_report(comparison, BOOK, ReportSettings(language="nl"), segments=frame, provenance=PROVENANCE,
-                          coding_notes=["Agreement figures are not available: no codings to compare."])
-    assert "Agreement figures are not available:" in carried_over(reports["en"], plain, _data())
+    plain = {language: render_report(comparison, BOOK, ReportSettings(language=language), segments=frame,
+                                     provenance=PROVENANCE, coding_notes=["The coders met twice to agree on codes."])
+             for language in ("en", "nl")}
+    assert carried_over(plain["en"], plain["nl"], _data()) == ["The coders met twice to agree on codes."]
 
 
 @pytest.mark.parametrize("key", sorted(SAID))
@@ -211,3 +206,32 @@ def test_real_dutch_reports_hold_no_english_sentence(path, tmp_path):
     assert len(sentences(english, data)) > 100
     assert carried_over(english, dutch, data) == []
     assert "tekstdelen" in _topics_section(dutch) and "text pieces" in _topics_section(english)
+
+
+def test_a_note_stands_beside_the_part_it_explains():
+    frame = corpus()
+    comparison = cmp.compare(frame, None, BOOK, FAST)
+    html, english = (render_report(comparison, BOOK, ReportSettings(language=language), segments=frame,
+                                   provenance=PROVENANCE, coding_notes=NOTES) for language in ("nl", "en"))
+    assert carried_over(english, html, _data()) == []
+    assert "No topic model: fitting it stopped at topics.reduction: UMAP needs at least 10 units" in _text(english)
+    doc = lxml.html.fromstring(html)
+
+    def after(heading: str) -> str:  # the text between a heading and the next one
+        node, parts = doc.xpath(f"//h3[@id='{heading}']")[0].getnext(), []
+        while node is not None and node.tag not in ("h3", "h2"):
+            parts.append(node.text_content())
+            node = node.getnext()
+        return " ".join(" ".join(parts).split())
+
+    agreement, evaluation, coding = after("agreement"), after("evaluation"), after("coding")
+    assert "geen twee codeerders codeerden eenzelfde document" in agreement
+    assert "werden geen cijfers over de overeenstemming tussen codeerders meegegeven" not in agreement  # the reason instead
+    assert "stopte met een fout bij gold codings" in evaluation and "qualpipe evaluate" in evaluation
+    assert "De referentiecodeerders (ann) codeerden niets" in coding and "overeenstemming" not in coding
+    topics = _topics_section(html)
+    assert "Geen onderwerpmodel: het berekenen stopte met een fout bij topics.reduction" in topics
+    # with the figures there, no note says they are missing
+    with_tables = render_report(comparison, BOOK, ReportSettings(language="nl"), segments=frame, evaluation=EVALUATION,
+                                provenance=PROVENANCE, coding_notes=NOTES)
+    assert "toetsing van de automatische codering: het berekenen stopte" not in _text(with_tables)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.stages.report.charts import pct, prevalence_chart
-from pipeline.stages.report.notes import say_all
+from pipeline.stages.report.notes import say, say_all
 from pipeline.stages.report.summary import (Phrases, _label, capital, key_differences, other_differences, overall_picture,
                               _pts, p_text, points, primary_attribute)
 from pipeline.stages.report.texts import Texts, texts
@@ -295,8 +295,8 @@ def quality_context(agreement, evaluation, segments, notes, language: str = "en"
     language or the report settings (their words)."""
     t = texts(language)
     language = t.language
-    out: dict[str, Any] = {"notes": say_all(notes, t), "agreement": [], "evaluation": [], "coded_by": [],
-                           "headline": None}
+    out: dict[str, Any] = {"agreement": [], "evaluation": [], "coded_by": [], "headline": None}
+    out.update(_notes_by_part(notes, t))
     if segments is not None and "coded_by" in segments.columns:
         resp = segments[segments["speaker_role"] == "respondent"]
         kind = resp["coded_by"].fillna("").map(lambda s: t["human"] if str(s).startswith("human")
@@ -326,6 +326,21 @@ def quality_context(agreement, evaluation, segments, notes, language: str = "en"
             m = micro.iloc[0]
             out["headline"] = t["headline"].format(**{k: t.cell(_cell(m.get(k))) for k in (
                 "f1", "precision", "recall", "support")}, n=_cell(m.get("n_units")))
+    return out
+
+
+#: where a note is said: beside the part it explains (by its key), else under coding
+_PARTS = (("agreement", "agreement_notes"), ("evaluation", "evaluation_notes"), ("topics", "topic_notes"))
+
+
+def _notes_by_part(notes, t) -> dict[str, list[str]]:  # noqa: ANN001
+    """The notes in words, each under the part it explains: why agreement, evaluation or the topic
+    model are missing in place of the plain "none was supplied", the coding notes under coding."""
+    out: dict[str, list[str]] = {"notes": [], **{name: [] for _, name in _PARTS}}
+    for note in notes or []:
+        key = getattr(note, "key", "")
+        part = next((name for word, name in _PARTS if word in key), "notes")
+        out[part].append(say(note, t))
     return out
 
 
