@@ -158,6 +158,9 @@ def test_topic_tables_count_text_pieces_and_say_how_turns_became_pieces(reports)
         assert "passage" not in text.lower()  # the topics count pieces, not the report's passages
     head = lxml.html.fromstring(reports["en"]).xpath("//section[@aria-labelledby='topics']//thead//th/text()")
     assert "Text pieces" in head and "Passages" not in head
+    row = lxml.html.fromstring(reports["en"]).xpath("//section[@aria-labelledby='topics']//details//tbody/tr")[0]
+    assert [c.text_content() for c in row] == ["1", "doors", "2", "matches_theme", BOOK.code("evaluation").text(
+        "label", "en")]  # the theme's label, not its id
     info = lxml.html.fromstring(reports["nl"]).xpath("//h3[@id='topic-model']/following::table//th[@scope='row']")
     rows = [" ".join(th.text_content().split()) for th in info]
     assert "Gemodelleerde tekstdelen (lange spreekbeurten in stukken)" in rows
@@ -165,7 +168,7 @@ def test_topic_tables_count_text_pieces_and_say_how_turns_became_pieces(reports)
 
 
 def test_topic_pieces_in_the_study_words_and_one_piece_per_turn():
-    from pipeline.stages.report.findings import pieces_text
+    from pipeline.stages.report.topicsection import pieces_text
     from pipeline.stages.report.texts import Texts
 
     words = {"unit": "excerpt", "units": "excerpts", "people": False}

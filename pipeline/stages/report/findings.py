@@ -166,90 +166,6 @@ def _number_row(r: pd.Series, codebook, words: Phrases, labels: dict, t, lang: s
             "caution": t.caution(caution, labels if t.language == "nl" else None)}
 
 
-def _top_words(value: Any, n: int = 8) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    words = [w.split(":")[0].strip() for w in str(value).split(";") if w.strip()]
-    return ", ".join(words[:n])
-
-
-def topics_context(topics, flags, info, stability, segments, comparison, settings) -> dict[str, Any]:
-    if topics is None or not len(topics):
-        return {"available": False}
-    from pipeline.stages.compare.tables import trim_quote
-
-    topics = topics[topics["topic"] >= 0]
-    text = {} if segments is None else dict(zip(segments["segment_id"], segments["text"]))
-    rep_col = next((c for c in ("representatives", "representative_ids", "representative_segments")
-                    if c in topics.columns), None)
-    merged = topics.copy()
-    if flags is not None and len(flags):
-        keep = [c for c in ("topic", "status", "theme", "top_theme") if c in flags.columns]
-        merged = merged.merge(flags[keep], on="topic", how="left")
-    else:
-        merged["status"], merged["theme"] = texts(settings)["not_compared"], ""
-
-    def item(r) -> dict:
-        ids = [s for s in str(r[rep_col]).split(";") if s] if rep_col and not pd.isna(r[rep_col]) else []
-        quotes = [{"quote": trim_quote(text[s]), "segment_id": s} for s in ids if s in text][:2]
-        return {"topic": int(r["topic"]), "label": str(r.get("label", "")), "size": int(r["size"]),
-                "top_words": _top_words(r.get("top_words")), "quotes": quotes,
-                "theme": "" if pd.isna(r.get("theme")) else str(r.get("theme")),
-                "top_theme": "" if pd.isna(r.get("top_theme", np.nan)) else str(r.get("top_theme"))}
-
-    emergent = [item(r) for _, r in merged[merged["status"] == "emergent"].iterrows()]
-    others = [item(r) | {"status": status_text(r["status"], settings.language)} for _, r in merged[merged["status"] != "emergent"].iterrows()]
-    mean_ari, runs = None, []
-    if isinstance(stability, pd.DataFrame):
-        runs, mean_ari = stability.to_dict("records"), float(stability["ari"].mean()) if "ari" in stability else None
-    elif isinstance(stability, dict):
-        mean_ari = stability.get("mean_ari")
-        runs_value = stability.get("runs")
-        runs = runs_value.to_dict("records") if isinstance(runs_value, pd.DataFrame) else list(runs_value or [])
-    shares = comparison.topic_shares
-    attribute = primary_attribute(comparison, settings)
-    share_rows = []
-    if shares is not None and len(shares):
-        sub = shares[(shares["attribute"] == attribute)]
-        for topic, t in sub.groupby("topic", sort=True):
-            share_rows.append({"topic": int(topic), "cells": [
-                texts(settings)["share_cell"].format(share=pct(s), n=n, g=g) for s, n, g in
-                                                             zip(t["share"], t["n_units"], t["n_group_units"])],
-                               "groups": list(t["group"])})
-    t = texts(settings)
-    pieces = pieces_text(info, t)
-    info = {k: v for k, v in (info or {}).items() if k not in ("settings", "versions")}
-    heads = t["refits_cols"]
-    return {"available": True, "emergent": emergent, "others": others, "pieces": pieces,
-            "mean_ari": None if mean_ari is None else f"{mean_ari:.2f}",
-            "runs_head": [heads.get(str(k), str(k)) for k in (runs[0] if runs else {})],
-            "runs": [[value_text(v, t) for v in r.values()] for r in runs],
-            "info": [(t["topic_info_words"].get(k, k), value_text(v, t), k) for k, v in sorted(
-                (str(k), v) for k, v in info.items())], "shares": share_rows,
-            "share_groups": [Phrases(settings.phrases, texts(settings)).label(attribute, g) for g in share_rows[0]["groups"]]
-            if share_rows else []}
-
-
-def pieces_text(info: dict | None, t) -> str:  # noqa: ANN001
-    """What the topic model counts, from its info (:func:`pipeline.stages.topics.model`): how
-    {@turns} became text pieces, how many, and those too short to model ("" without the counts)."""
-    info = info or {}
-    if not {"n_segments", "n_units"} <= set(info):
-        return ""
-    model = info.get("settings") or {}
-    n_short, min_words = int(info.get("n_not_fitted", 0)), model.get("min_words")
-    short = "" if not n_short or min_words is None else t["topic_short_one" if n_short == 1 else "topic_short"].format(
-        n=t.count(n_short), m=min_words)
-    counts = {"n_turns": t.count(info["n_segments"]), "n_pieces": t.count(info["n_units"]), "short": short}
-    if model.get("unit", "window") != "window":
-        return t["topic_pieces_whole"].format(**counts)
-    by = model.get("window_by", "words")
-    size = model.get("window_words" if by == "words" else "window_sentences")
-    if size is None:
-        return t["topic_pieces_whole"].format(**counts) if info["n_segments"] == info["n_units"] else ""
-    return t["topic_pieces"].format(size=t[f"size_{by}"].format(n=size), **counts)
-
-
 def value_text(value: Any, t) -> str:  # noqa: ANN001
     """A value of a settings or counts table in the report's language: 2 decimals (a decimal comma
     in Dutch), yes/no, a mapping as "key: value" pairs."""
@@ -280,12 +196,6 @@ def settings_rows(settings: dict, t) -> list[tuple[str, str, str]]:  # noqa: ANN
             text = t.w["documents"]
         rows.append((names.get(key, key), text or "\u2013", f"compare.{key}"))
     return rows
-
-
-def status_text(status: Any, language: str = "en") -> str:
-    from pipeline.stages.report.texts_nl import STATUS_NL
-
-    return STATUS_NL.get(str(status), str(status)) if language == "nl" else str(status)
 
 
 def quality_context(agreement, evaluation, segments, notes, language: str = "en", codebook=None) -> dict[str, Any]:

@@ -111,6 +111,7 @@ def render_report(comparison, codebook, settings: ReportSettings | None = None, 
     from pipeline.stages.report import findings
     from pipeline.stages.report.page import by_whom, top_context
     from pipeline.stages.report.texts import texts
+    from pipeline.stages.report.topicsection import topics_context
     from pipeline.stages.report.words import fitted
 
     if segments is not None:  # the machine's per-code scores are not shown: leave them out (speed)
@@ -120,8 +121,8 @@ def render_report(comparison, codebook, settings: ReportSettings | None = None, 
     settings, found = fitted(settings or ReportSettings(), segments, comparison)
     t = texts(settings)
     ctx = findings.build_context(comparison, codebook, settings, segments=segments)
-    ctx["topics"] = findings.topics_context(topics, topic_flags, topic_info, stability, segments,
-                                           comparison, settings)
+    ctx["topics"] = topics_context(topics, topic_flags, topic_info, stability, segments, comparison, settings,
+                                   codebook)
     ctx["quality"] = findings.quality_context(agreement, evaluation, segments, coding_notes,
                                             settings, codebook)
     ctx["caveats"] = findings.caveats(comparison, ctx["quality"], settings, found)
