@@ -47,6 +47,8 @@ def load(study) -> dict:
     return {"comparison": comparison, "segments": segments, "topics": _csv(folder, "topics"),
             "topic_flags": _csv(folder, "topic_flags"), "stability": _csv(folder, "topic_stability"),
             "agreement": _csv(folder, "agreement"), "evaluation": _csv(folder, "evaluation"),
+            "topic_info": json.loads(info.read_text(encoding="utf-8")) if (info := folder / "topic_model" / "info.json")
+            .exists() else None,
             "provenance": json.loads((folder / "provenance.json").read_text(encoding="utf-8"))}
 
 
@@ -67,7 +69,7 @@ def main() -> None:
         start, cpu = time.perf_counter(), time.process_time()
         html = render_report(data["comparison"], codebook, study.report.for_language(language),
                              segments=data["segments"], topics=data["topics"], topic_flags=data["topic_flags"],
-                             stability=data["stability"], agreement=data["agreement"],
+                             topic_info=data["topic_info"], stability=data["stability"], agreement=data["agreement"],
                              evaluation=data["evaluation"], provenance=data["provenance"], study=about)
         name = "index.html" if language == study.report.language else f"index.{language}.html"
         (out / name).write_text(html, encoding="utf-8")
