@@ -76,7 +76,8 @@ EN = {
         "{coding}",
         "Shares count {@units}; intervals come from resampling whole {@cases}, so they are wide when {@cases} are "
         "few.",
-        "A topic model grouped passages by wording, without the codebook, to find what the codebook missed.",
+        "A topic model grouped {@unit} turns by their wording (long ones in parts), without the codebook, to find "
+        "what the codebook missed.",
     ],
     "coding_human": "{human} turns were coded by people, {machine} by the machine coder, which learns from the "
                     "human codes; machine codes are suggestions, checked against human codes below.",

@@ -81,8 +81,8 @@ NL = {
         "{n_themes} thema's). {coding}",
         "Aandelen tellen {@units}; intervallen komen uit het herbemonsteren van volledige {@cases}, dus ze "
         "zijn breed wanneer er weinig {@cases} zijn.",
-        "Een onderwerpmodel groepeerde passages volgens hun woorden, zonder het codeboek, om te vinden wat het "
-        "codeboek miste.",
+        "Een onderwerpmodel groepeerde de spreekbeurten van {@units} volgens hun woorden (lange in stukken), zonder "
+        "het codeboek, om te vinden wat het codeboek miste.",
     ],
     "coding_human": "{human} spreekbeurten werden door mensen gecodeerd, {machine} door de automatische codeerder, "
                     "die leert van de menselijke codes; automatische codes zijn voorstellen, die hieronder aan "
