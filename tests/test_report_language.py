@@ -151,7 +151,7 @@ def test_topic_tables_count_text_pieces_and_say_how_turns_became_pieces(reports)
            "sentences. The 7 turns modelled gave 8 text pieces; the topics' sizes and shares count text pieces. " \
            "The one text piece with fewer than 3 content words is in no topic and not in the shares." in english
     assert "Share of text pieces in each topic" in english and "4 text pieces. Characteristic words" in english
-    assert "De 7 gemodelleerde spreekbeurten gaven 8 tekstdelen; de grootte en de aandelen van de onderwerpen " \
+    assert "De 7 gemodelleerde spreekbeurten leverden 8 tekstdelen op; de grootte en de aandelen van de onderwerpen " \
            "tellen tekstdelen." in dutch
     assert "Aandeel tekstdelen per onderwerp" in dutch and "4 tekstdelen. Kenmerkende woorden" in dutch
     for text in (english, dutch):

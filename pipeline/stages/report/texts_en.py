@@ -187,7 +187,7 @@ EN |= {
                        "group",
     "numbers_head": ["Code", "Among", "First group", "Second group", "Difference (first &minus; second)", "Adjusted p", "Caution"],
     "no_topics": "No topic model was fitted for this report, so there are no candidate new themes.",
-    "topics_intro": "A topic model grouped {@unit} turns, read in {@pieces}, by similar wording, without the "
+    "topics_intro": "A topic model grouped {@unit} turns, as {@pieces}, by similar wording, without the "
                     "codebook. Topics that match no theme\nof the codebook are candidates for new themes; they need a "
                     "researcher's reading before they mean anything.",
     "candidate": "Candidate theme: {label}",
@@ -286,7 +286,7 @@ EN |= {
 # what a stage decided on its own, or why a part is missing (``errors.Note``: ``note_<key>`` with its
 # facts, :mod:`pipeline.stages.report.notes`)
 EN |= {
-    "note_rules_only": "No code had enough human-coded examples for the machine coder to learn it "
+    "note_rules_only": "No code had enough human-coded examples to train the machine coder "
                        "(coding.min_positives {min_positives}, coding.min_documents {min_documents}): every "
                        "code was given by the codebook's rules (cue words).",
     "note_no_gold_codings": "The gold coders ({coders}) coded nothing, so the other coders' codes are "

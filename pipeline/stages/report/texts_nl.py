@@ -203,7 +203,7 @@ NL |= {
     "numbers_head": ["Code", "Bij wie", "Eerste groep", "Tweede groep", "Verschil (eerste &minus; tweede)",
                      "Gecorrigeerde p", "Let op"],
     "no_topics": "Voor dit rapport werd geen onderwerpmodel berekend, dus er zijn geen kandidaat-thema's.",
-    "topics_intro": "Een onderwerpmodel groepeerde de spreekbeurten van {@units}, gelezen in {@pieces}, volgens "
+    "topics_intro": "Een onderwerpmodel groepeerde de spreekbeurten van {@units}, als {@pieces}, volgens "
                     "gelijkaardige woorden, zonder het codeboek. Onderwerpen die bij geen enkel thema\nvan het codeboek passen, zijn "
                     "kandidaat-thema's; een onderzoeker moet ze lezen voor ze iets betekenen.",
     "candidate": "Kandidaat-thema: {label}",
@@ -316,7 +316,7 @@ NL |= {
 # wat een stap zelf besliste, of waarom een deel ontbreekt (``errors.Note``: ``note_<key>`` met de feiten)
 NL |= {
     "note_rules_only": "Geen enkele code had genoeg door mensen gecodeerde voorbeelden om de automatische "
-                       "codeerder ze te leren (coding.min_positives {min_positives}, coding.min_documents "
+                       "codeerder te trainen (coding.min_positives {min_positives}, coding.min_documents "
                        "{min_documents}): elke code kwam van de regels van het codeboek (signaalwoorden).",
     "note_no_gold_codings": "De referentiecodeerders ({coders}) codeerden niets, dus de codes van de andere "
                             "codeerders zijn alleen voorstellen.",
@@ -347,7 +347,7 @@ NL |= {
 # wat het onderwerpmodel telt: tekstdelen (een spreekbeurt, of een stuk van een lange)
 NL |= {
     "topic_pieces": "{@Turns} van hoogstens {size} zijn elk \u00e9\u00e9n {@piece}; langere worden geknipt in "
-                    "{@pieces} van volledige zinnen. De {n_turns} gemodelleerde {@turns} gaven {n_pieces} {@pieces}; "
+                    "{@pieces} van volledige zinnen. De {n_turns} gemodelleerde {@turns} leverden {n_pieces} {@pieces} op; "
                     "de grootte en de aandelen van de onderwerpen tellen {@pieces}{short}.",
     "topic_pieces_whole": "De {n_turns} gemodelleerde {@turns} zijn elk \u00e9\u00e9n {@piece}; de grootte en de "
                           "aandelen van de onderwerpen tellen {@pieces}{short}.",

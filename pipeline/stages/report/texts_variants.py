@@ -73,7 +73,7 @@ EN_TEXTS = {
     "theme_caption": "{label}: share of {@units} that mention each code in {versus}, with {ci} intervals.",
     "numbers_caption": "{label}: {@units} that mention each code, difference in shares in percentage points ({ci} "
                        "interval) and adjusted p-value, for all {@units} and within each group",
-    "topics_intro": "A topic model grouped the {@units}, read in {@pieces}, by similar wording, without the "
+    "topics_intro": "A topic model grouped the {@units}, as {@pieces}, by similar wording, without the "
                     "codebook. Topics that match no "
                     "theme\nof the codebook are candidates for new themes; they need a researcher's reading before "
                     "they mean anything.",
@@ -194,7 +194,7 @@ NL_TEXTS = {
     "theme_caption": "{label}: aandeel {@units} dat elke code noemt, in {versus}, met {ci}-intervallen.",
     "numbers_caption": "{label}: {@units} die elke code noemen, verschil in aandelen in procentpunten "
                        "({ci}-interval) en gecorrigeerde p, voor alle {@units} en binnen elke groep",
-    "topics_intro": "Een onderwerpmodel groepeerde de {@units}, gelezen in {@pieces}, volgens gelijkaardige "
+    "topics_intro": "Een onderwerpmodel groepeerde de {@units}, als {@pieces}, volgens gelijkaardige "
                     "woorden, zonder het codeboek. "
                     "Onderwerpen die bij geen enkel thema\nvan het codeboek passen, zijn kandidaat-thema's; een "
                     "onderzoeker moet ze lezen voor ze iets betekenen.",
