@@ -13,10 +13,12 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 
 def _pieces(html: str) -> list[str]:
     """The text a reader reads, piece by piece (each element's own text and alt texts); quotes,
-    segment ids and study-file keys left out."""
+    segment ids, study-file and record keys, the framework matrix's quotes, provenance's file paths
+    and values left out."""
     doc = lxml.html.fromstring(html)
     for node in doc.xpath("//blockquote|//span[@class='sid']|//td[@class='key']|//code|//style|//script"
-                          "|//table[contains(@class, 'framework')]/tbody|//table[@class='prov']/tbody"):
+                          "|//table[contains(@class, 'framework')]/tbody|//table[@class='prov']/tbody/tr/td"
+                          "|//table[@class='prov']/tbody/tr[not(td[@class='key'])]/th"):  # file paths, values
         node.drop_tree()
     pieces = [" ".join(text.split()) for text in doc.itertext()]
     pieces += [" ".join(alt.split()) for alt in doc.xpath("//img/@alt")]

@@ -238,3 +238,14 @@ def test_a_note_stands_beside_the_part_it_explains():
     with_tables = render_report(comparison, BOOK, ReportSettings(language="nl"), segments=frame, evaluation=EVALUATION,
                                 provenance=PROVENANCE, coding_notes=NOTES)
     assert "toetsing van de automatische codering: het berekenen stopte" not in _text(with_tables)
+
+
+def test_provenance_items_in_words_with_their_key_beside(reports):
+    def rows(html: str) -> list[list[str]]:
+        table = lxml.html.fromstring(html).xpath("//section[@aria-labelledby='provenance']//table[@class='prov']")[1]
+        return [[" ".join(c.text_content().split()) for c in tr] for tr in table.xpath("./tbody/tr")]
+
+    dutch, english = rows(reports["nl"]), rows(reports["en"])
+    assert ["Datum", "2018-06-30", "date"] in dutch and ["Date", "2018-06-30", "date"] in english
+    assert ["Startwaarde (seed) \u203a vergelijken", "42", "seeds \u203a compare"] in dutch
+    assert ["Versie \u203a scipy", "1.17.1", "versions \u203a scipy"] in dutch

@@ -14,7 +14,7 @@ from pipeline.stages.report.charts import prevalence_chart
 from pipeline.stages.report.keyfindings import EVERYONE, key_findings, label
 from pipeline.stages.report.suggestions import recommendations
 from pipeline.stages.report.summary import Phrases, primary_attribute
-from pipeline.stages.report.texts import Texts, texts
+from pipeline.stages.report.texts import Texts, capital, texts
 
 HASH_CHARS = 12
 
@@ -95,10 +95,12 @@ def _is_hash(value: Any) -> bool:
     return isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
 
 
-def provenance_rows(provenance: dict | None, root: str | None = None) -> dict[str, list]:
-    """``{"files": [(path, short hash)], "items": [(key, value)]}``: every file hash of the record
-    under its path relative to the study (first 12 hex digits), and the date, study, codebook,
-    seeds and package versions as items. Settings are left out (they are in provenance.json)."""
+def provenance_rows(provenance: dict | None, root: str | None = None, t: Texts | None = None) -> dict[str, list]:
+    """``{"files": [(path, short hash)], "items": [(words, value, key)]}``: every file hash of the
+    record under its path relative to the study (first 12 hex digits), and the date, study,
+    codebook, seeds and package versions as items: the key path in the words of ``t``'s language
+    beside the key as provenance.json spells it. Settings are left out (they are in provenance.json)."""
+    names = (t or texts("en"))["prov_words"]
     files: dict[str, str] = {}
     items: list[tuple[str, str]] = []
 
@@ -113,7 +115,8 @@ def provenance_rows(provenance: dict | None, root: str | None = None) -> dict[st
             files.setdefault(short_path(name, root), data[:HASH_CHARS])
         elif "settings" not in keys and (keys[:1] in (("packages",), ("versions",), ("seeds",)) or last in
                                          ("date", "seed", "study", "name", "version", "content_version", "coder")):
-            items.append((" › ".join(keys), str(data)))
+            words = [names.get(k, k.replace("_", " ")) for k in keys]
+            items.append((capital(" › ".join(words)), str(data), " › ".join(keys)))
 
     walk(provenance or {}, ())
     return {"files": sorted(files.items()), "items": items}
@@ -155,7 +158,7 @@ def top_context(comparison, codebook, settings, t: Texts, segments=None, provena
             "lead": lead, "key_findings": findings, "picture": pic, "recommendations": rec, "t": t, "texts": t,
             "compared": compared,
             "methods_plain": methods_plain(comparison, codebook, segments, t) + ([] if rec["available"] else [rec["note"]]),
-            "provenance_table": provenance_rows(provenance, study_text.get("root"))}
+            "provenance_table": provenance_rows(provenance, study_text.get("root"), t)}
 
 
 __all__ = ["by_whom", "methods_plain", "picture", "provenance_rows", "short_path", "title_of", "top_context"]

@@ -86,6 +86,8 @@ EN = {
     "prov_intro": "What produced this report: input files with shortened SHA-256 hashes (the full hashes are in "
                   "provenance.json beside this file), codebook, seeds and software versions.",
     "prov_file": "File", "prov_hash": "SHA-256 (short)", "prov_item": "Item", "prov_value": "Value",
+    "prov_key": "Key in provenance.json",
+    "prov_words": {"content_version": "content version", "stages": "stage"},
     "prov_items": "Date, study, codebook, seeds and software versions ({n})", "prov_files": "Input files",
     "no_provenance": "No provenance record was supplied for this report.",
     "footer": "Made with qualpipe. Quotes are pseudonymised: names, e-mail addresses and phone numbers were "

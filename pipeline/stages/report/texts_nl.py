@@ -93,6 +93,12 @@ NL = {
                   "hashes staan in provenance.json naast dit bestand), codeboek, startwaarden (seeds) en "
                   "softwareversies.",
     "prov_file": "Bestand", "prov_hash": "SHA-256 (kort)", "prov_item": "Onderdeel", "prov_value": "Waarde",
+    "prov_key": "Sleutel in provenance.json",
+    "prov_words": {"date": "datum", "study": "studie", "codebook": "codeboek", "name": "naam", "version": "versie",
+                   "content_version": "inhoudsversie", "packages": "softwarepakket", "versions": "versie",
+                   "seeds": "startwaarde (seed)", "seed": "startwaarde (seed)", "stages": "stap", "coder": "codeerder",
+                   "ingest": "inlezen", "code": "coderen", "evaluate": "toetsen", "agreement": "overeenstemming",
+                   "topics": "onderwerpen", "compare": "vergelijken", "report": "rapport"},
     "prov_items": "Datum, studie, codeboek, startwaarden (seeds) en softwareversies ({n})",
     "prov_files": "Invoerbestanden",
     "no_provenance": "Voor dit rapport werd geen herkomstregistratie meegegeven.",
