@@ -15,6 +15,7 @@ import pandas as pd
 
 from pipeline.codebook import NO_CODE
 from pipeline.errors import Problem
+from pipeline.schemas import join_codes
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ def unit_predictions(pred: pd.DataFrame, gold: pd.DataFrame, segments: pd.DataFr
     def joined(frame: pd.DataFrame) -> dict[str, str]:
         frame = _present(frame)
         frame = frame[frame["code"].astype(str) != NO_CODE]
-        return frame.groupby("segment_id")["code"].agg(lambda c: ";".join(sorted(set(map(str, c))))).to_dict()
+        return frame.groupby("segment_id")["code"].agg(join_codes).to_dict()
 
     truth, guess = joined(gold), joined(pred)
     doc_of = _doc_map(segments)
