@@ -56,7 +56,8 @@ import pandas as pd
 from pipeline.stages.compare import stats as cs
 from pipeline.codebook import Codebook
 from pipeline.errors import InputError, Problem
-from pipeline.stages.compare.tables import (_attr, _check, _split_codes, cooccurrence, corpus_summary,
+from pipeline.schemas import split_codes
+from pipeline.stages.compare.tables import (_attr, _check, cooccurrence, corpus_summary,
                                      framework_matrix, framework_wide, topic_shares, trim_quote)
 from pipeline.settings import CASE_ATTRIBUTES, CompareSettings  # noqa: F401  (re-exported)
 from pipeline.stages.compare.contrasts import CASE_COUNTS, _differences  # noqa: F401  (re-exported)
@@ -116,7 +117,7 @@ def _respondent_turns(coded_segments: pd.DataFrame, codebook: Codebook, cases: s
     known = set(codebook.code_ids)
     x = np.zeros((len(frame), len(items)), dtype=np.float64)
     for row, (sid, value) in enumerate(zip(frame["segment_id"], frame["codes"])):
-        for code in _split_codes(value):
+        for code in split_codes(value):
             if code not in known:
                 raise InputError(Problem(f"coded_segments[segment {sid}]", f"code '{code}' is not a leaf code of "
                                          f"codebook {codebook.name} {codebook.version}.",
