@@ -5,7 +5,10 @@ Every stage takes and returns pandas DataFrames; this module says what each must
 ``E001``-``E003``) naming the table, the column and the fix. Columns not listed are allowed:
 document attributes (manifest columns) and per-code score columns vary by study.
 
-Ids (``doc_id``, ``segment_id``, ``code``, ``coder``) are always strings: ``as_ids`` makes them so.
+Ids (``doc_id``, ``segment_id``, ``code``, ``coder``, ``speaker``, ``unit_id``: :data:`ID_COLUMNS`) are
+always strings, given once where a table enters: the readers read them as text, ``as_ids`` makes
+them so for a table passed in, and ``check`` refuses a table whose id columns hold anything else
+(``E004``). Code downstream never casts ids again.
 
 Some columns pack a list into one text cell, so that the CSV outputs stay one row per segment or
 topic (scripts read them as they are). Each packed format has one formatter and one parser here,
@@ -33,7 +36,17 @@ from pandas.api import types
 
 from pipeline.errors import QualpipeError, problem
 
+#: the columns that identify something: always text (a doc_id "2005" is not the number 2005)
+ID_COLUMNS = ("doc_id", "segment_id", "code", "coder", "speaker", "unit_id")
+
+
+def _all_text(series: pd.Series) -> bool:
+    """Every value present is a ``str`` (fast for string dtypes, one pass for object columns)."""
+    return types.is_string_dtype(series) or types.infer_dtype(series, skipna=True) in ("string", "empty")
+
+
 _KINDS = {
+    "id": (_all_text, "str", "text"),
     "str": (lambda s: types.is_string_dtype(s) or types.is_object_dtype(s), "str", "text"),
     "int": (types.is_integer_dtype, "int", "whole-number"),
     "float": (lambda s: types.is_float_dtype(s) or types.is_integer_dtype(s), "float", "numeric"),
@@ -43,7 +56,7 @@ _KINDS = {
 
 @dataclass(frozen=True)
 class Schema:
-    """A table: its required columns (name -> kind: str, int, float, bool), the column that
+    """A table: its required columns (name -> kind: id, str, int, float, bool), the column that
     identifies a row (if any), what one row is, and its packed columns (name -> format: codes,
     evidence, top_words; see the module docstring)."""
 
@@ -57,40 +70,42 @@ class Schema:
 
 SCHEMAS: dict[str, Schema] = {s.name: s for s in [
     Schema("documents", "one transcript or table of units", {
-        "doc_id": "str", "file": "str", "sha256": "str", "format": "str", "encoding": "str",
+        "doc_id": "id", "file": "str", "sha256": "str", "format": "str", "encoding": "str",
         "labelled": "bool", "n_turns": "int", "n_respondent_turns": "int", "n_words": "int",
         "preamble": "str", "text": "str"}, key="doc_id"),
     Schema("segments", "one speaker turn (or one unit of a table)", {
-        "segment_id": "str", "doc_id": "str", "turn": "int", "speaker": "str", "speaker_role": "str",
+        "segment_id": "id", "doc_id": "id", "turn": "int", "speaker": "id", "speaker_role": "str",
         "text": "str", "start_char": "int", "end_char": "int", "start_time": "float", "end_time": "float",
         "source_line": "int"}, key="segment_id"),
     Schema("codings", "one code on one segment, by one coder (human or machine)", {
-        "segment_id": "str", "doc_id": "str", "code": "str", "theme": "str", "source": "str",
-        "score": "float", "evidence": "str", "coder": "str", "codebook_version": "str", "final": "bool"},
+        "segment_id": "id", "doc_id": "id", "code": "id", "theme": "str", "source": "str",
+        "score": "float", "evidence": "str", "coder": "id", "codebook_version": "str", "final": "bool"},
         packed={"evidence": "evidence"}),
     Schema("human_codings", "one code a person gave one segment", {
-        "segment_id": "str", "code": "str", "coder": "str"}),
+        "segment_id": "id", "code": "id", "coder": "id"}),
     Schema("coded_segments", "a segment with its final codes ('a;b'), themes and who coded it", {
-        "segment_id": "str", "doc_id": "str", "speaker_role": "str", "text": "str", "codes": "str",
-        "themes": "str", "coded_by": "str"}, key="segment_id", packed={"codes": "codes", "themes": "codes"}),
+        "segment_id": "id", "doc_id": "id", "speaker_role": "str", "text": "str", "codes": "str",
+        "themes": "str", "coded_by": "str"}, key="segment_id",
+        optional={"speaker": "id"}, packed={"codes": "codes", "themes": "codes"}),
     Schema("code_status", "how each code is machine-coded and how reliably", {
-        "code": "str", "theme": "str", "n_positive": "int", "mode": "str"}, key="code"),
+        "code": "id", "theme": "str", "n_positive": "int", "mode": "str"}, key="code"),
     Schema("segment_topics", "a unit of the topic model (a segment or a window of one) and its topic", {
-        "segment_id": "str", "doc_id": "str", "topic": "int"}),
+        "segment_id": "id", "doc_id": "id", "topic": "int"}, optional={"unit_id": "id"}),
     Schema("topics", "one topic", {"topic": "int", "size": "int", "label": "str", "top_words": "str"},
            key="topic", packed={"top_words": "top_words", "representatives": "codes"}),
     Schema("prevalence", "a code or theme in one group", {
-        "attribute": "str", "group": "str", "level": "str", "code": "str", "theme": "str",
+        "attribute": "str", "group": "str", "level": "str", "code": "id", "theme": "str",
         "n_docs": "int", "docs_mentioning": "int"}),
     Schema("differences", "a code or theme compared between two groups", {
-        "attribute": "str", "level": "str", "code": "str", "group_a": "str", "group_b": "str",
+        "attribute": "str", "level": "str", "code": "id", "group_a": "str", "group_b": "str",
         "n_docs_a": "int", "n_docs_b": "int", "p_value": "float"}),
 ]}
 
 
-def as_ids(frame: pd.DataFrame, columns=("doc_id", "segment_id", "code", "coder", "unit_id")) -> pd.DataFrame:
-    """``frame`` with its id columns as strings (missing values kept missing)."""
-    present = [c for c in columns if c in frame.columns and not types.is_string_dtype(frame[c])]
+def as_ids(frame: pd.DataFrame, columns: Iterable[str] = ID_COLUMNS) -> pd.DataFrame:
+    """``frame`` with its id columns as strings (missing values kept missing); ``frame`` itself
+    when they already are."""
+    present = [c for c in columns if c in frame.columns and not _all_text(frame[c])]
     if not present:
         return frame
     frame = frame.copy()
@@ -110,6 +125,10 @@ def check(frame: pd.DataFrame, name: str, where: str = "") -> pd.DataFrame:
         return frame
     for column, kind in {**schema.columns, **{c: k for c, k in schema.optional.items() if c in frame}}.items():
         test, cast, words = _KINDS[kind]
+        if kind == "id" and not test(frame[column]):
+            example = next(v for v in frame[column] if not isinstance(v, str) and not pd.isna(v))
+            raise QualpipeError(problem("E004", where, table=name, column=column, example=example,
+                                        found=type(example).__name__))
         if not test(frame[column]):
             raise QualpipeError(problem("E002", where, table=name, column=column, expected=words,
                                         found=str(frame[column].dtype), cast=cast))

@@ -188,7 +188,7 @@ def _speakers(segments: pd.DataFrame) -> dict[str, tuple[list[str], list[str]]]:
     roles = segments["speaker_role"].astype(str) if "speaker_role" in segments.columns else pd.Series(
         "", index=segments.index)
     out: dict[str, tuple[list[str], list[str]]] = {}
-    for d, speaker, role in zip(segments["doc_id"].astype(str), segments["speaker"].astype(str), roles):
+    for d, speaker, role in zip(segments["doc_id"], segments["speaker"], roles):  # ids are text (export_refi)
         names, interviewers = out.setdefault(d, ([], []))
         if speaker not in names:
             names.append(speaker)

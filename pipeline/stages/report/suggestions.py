@@ -43,7 +43,7 @@ def suggestion_turns(segments: pd.DataFrame | None, rec: list[str], same_theme: 
 
 def _group_rows(turns: pd.DataFrame) -> pd.DataFrame:
     long = turns.explode("about")
-    long["_resp"] = long["doc_id"].astype(str) + "\x1f" + long["speaker"].astype(str)
+    long["_resp"] = long["doc_id"] + "\x1f" + long["speaker"]
     grouped = long.groupby("about").agg(respondents=("_resp", "nunique"), cases=("case", "nunique"),
                                         turns=("segment_id", "nunique")).reset_index()
     grouped["_other"] = grouped["about"] == OTHER
@@ -63,7 +63,7 @@ def recommendations(segments, comparison, codebook, settings, t: Texts) -> dict:
     prev = comparison.prevalence
     row = prev[(prev["attribute"] == "(all)") & prev["code"].isin(rec)].sort_values(
         "respondents_mentioning", ascending=False)
-    x = len(turns.assign(r=turns["doc_id"].astype(str) + turns["speaker"].astype(str))["r"].unique())
+    x = len(turns.assign(r=turns["doc_id"] + turns["speaker"])["r"].unique())
     d = turns["case"].nunique()
     n_resp = int(total["n_respondents"])
     n_cases = int(row.iloc[0]["n_docs"]) if len(row) else int(total["n_docs"])
