@@ -78,9 +78,55 @@ def test_every_packed_column_names_a_known_format_and_a_listed_or_optional_colum
 
 
 def test_as_ids_makes_ids_strings_once_and_leaves_string_tables_alone():
-    table = pd.DataFrame({"doc_id": ["a", "b"], "segment_id": ["a:1", "b:1"], "speaker": [1, 2]})
+    table = pd.DataFrame({"doc_id": ["a", "b"], "segment_id": ["a:1", "b:1"], "speaker": ["1", "2"], "n": [1, 2]})
     assert as_ids(table) is table
+    assert as_ids(table.assign(speaker=[1, 2]))["speaker"].tolist() == ["1", "2"]
     ids = as_ids(pd.DataFrame({"doc_id": [2005, 2006], "speaker": pd.Series([1, None], dtype=object)}),
                  ("doc_id", "speaker"))
     assert ids["doc_id"].tolist() == ["2005", "2006"]
     assert ids["speaker"].tolist()[0] == "1" and pd.isna(ids["speaker"].tolist()[1])
+
+
+def test_check_refuses_ids_that_are_not_text_naming_column_and_fix():
+    from pipeline.errors import QualpipeError
+    from pipeline.schemas import check
+
+    codings = pd.DataFrame({"segment_id": ["7:1"], "code": ["a"], "coder": [7]})
+    with pytest.raises(QualpipeError) as bad:
+        check(codings, "human_codings", "codings.csv")
+    problem = bad.value.problems[0]
+    assert problem.code == "E004" and "'coder'" in problem.message and "7" in problem.message
+    assert "as_ids" in problem.fix and "codings.csv" in str(bad.value)
+    assert check(as_ids(codings), "human_codings") is not None
+    with_missing = pd.DataFrame({"segment_id": ["d:1", None], "code": ["a", "b"], "coder": ["x", "y"]})
+    assert check(with_missing, "human_codings") is with_missing
+
+
+def test_read_table_keeps_ids_as_written(tmp_path):
+    from pipeline.api.io import read_table, write_table
+
+    frame = pd.DataFrame({"segment_id": ["007:1", "2005:2"], "doc_id": ["007", "2005"], "speaker": ["1", "2"],
+                          "turn": [1, 2]})
+    csv, parquet = write_table(frame, tmp_path, "segments")
+    for path in (csv, parquet):
+        back = read_table(path)
+        assert back["doc_id"].tolist() == ["007", "2005"] and back["speaker"].tolist() == ["1", "2"]
+        assert back["turn"].tolist() == [1, 2]
+
+
+def test_compare_gives_the_same_tables_for_ids_read_as_numbers():
+    from pipeline.codebook import codebook_from_dict
+    from pipeline.stages.compare.differences import CompareSettings, compare
+
+    book = codebook_from_dict({"name": "mini", "version": "1.0", "languages": ["en"], "themes": [
+        {"id": "motives", "label": "Motives", "codes": [{"id": "motives.network", "label": "Network"}]}]})
+    rows = [{"segment_id": f"{d}:{t}", "doc_id": d, "turn": t, "speaker": s, "speaker_role": "respondent",
+             "text": f"turn {t} of {d}", "codes": c, "model": m}
+            for d, m in ((2005, "dual"), (2006, "dual"), (2007, "centralised"), (2008, "centralised"))
+            for t, s, c in ((1, 1, "motives.network" if d % 2 else ""), (2, 2, ""))]
+    numbers = pd.DataFrame(rows)
+    text = numbers.assign(doc_id=numbers["doc_id"].astype(str), speaker=numbers["speaker"].astype(str))
+    settings = CompareSettings(by=["model"], within=[], n_boot=200, n_perm=200)
+    a, b = compare(numbers, None, book, settings).tables(), compare(text, None, book, settings).tables()
+    for name in ("prevalence", "differences", "corpus"):
+        pd.testing.assert_frame_equal(a[name], b[name])
