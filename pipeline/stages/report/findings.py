@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pipeline.schemas import parse_top_words, split_codes
 from pipeline.stages.report.charts import pct, prevalence_chart
 from pipeline.stages.report.summary import (Phrases, _label, capital, key_differences, other_differences, overall_picture,
                               _pts, p_text, points, primary_attribute)
@@ -46,7 +47,7 @@ def _doc_groups(comparison, segments, attribute) -> dict[str, str]:
     fm = comparison.framework_matrix
     if attribute == "(all)":  # nothing compared: every document is in the one group
         docs = fm["doc_id"] if segments is None else pd.concat([fm["doc_id"], segments["doc_id"]])
-        return dict.fromkeys(docs.astype(str), "all")
+        return dict.fromkeys(docs, "all")
     if attribute in fm.columns:
         return dict(zip(fm["doc_id"], fm[attribute].astype(str)))
     if segments is not None and attribute in segments.columns:
@@ -166,10 +167,7 @@ def _number_row(r: pd.Series, codebook, words: Phrases, labels: dict, t, lang: s
 
 
 def _top_words(value: Any, n: int = 8) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    words = [w.split(":")[0].strip() for w in str(value).split(";") if w.strip()]
-    return ", ".join(words[:n])
+    return ", ".join(word for word, _ in parse_top_words(value)[:n])
 
 
 def topics_context(topics, flags, info, stability, segments, comparison, settings) -> dict[str, Any]:
@@ -189,7 +187,7 @@ def topics_context(topics, flags, info, stability, segments, comparison, setting
         merged["status"], merged["theme"] = texts(settings)["not_compared"], ""
 
     def item(r) -> dict:
-        ids = [s for s in str(r[rep_col]).split(";") if s] if rep_col and not pd.isna(r[rep_col]) else []
+        ids = split_codes(r[rep_col]) if rep_col else []
         quotes = [{"quote": trim_quote(text[s]), "segment_id": s} for s in ids if s in text][:2]
         return {"topic": int(r["topic"]), "label": str(r.get("label", "")), "size": int(r["size"]),
                 "top_words": _top_words(r.get("top_words")), "quotes": quotes,
