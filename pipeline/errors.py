@@ -105,6 +105,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
              "Convert the column (e.g. `frame['{column}'] = frame['{column}'].astype({cast})`) or report it."),
     "E003": ("table '{table}' has {n} duplicate value(s) in '{column}', e.g. {example!r}.",
              "Each row of '{table}' needs its own '{column}': remove or rename the duplicates."),
+    "E004": ("column '{column}' of table '{table}' holds ids, which are text, but it has {found} values, "
+             "e.g. {example!r}.",
+             "Read the table with its id columns as text (`pd.read_csv(path, dtype=str)`) or pass it "
+             "through `pipeline.schemas.as_ids(frame)`."),
 }
 
 

@@ -221,3 +221,20 @@ def test_a_speaker_label_with_a_surname_particle_is_a_label(tmp_path):
     assert [t.speaker for t in turns] == ["Interviewer", "Mehmet Van den Broeck", "Interviewer",
                                           "Mehmet Van den Broeck", "Jan de Vries"]
     assert turns[-1].text.endswith("Dit is de Bakker: again text.")  # "is" is no particle: text
+
+
+def test_a_surname_that_starts_with_a_lower_case_particle_is_a_label(tmp_path):
+    """``van Dijk:`` and ``de Vries:`` (Dutch surnames written alone) are speakers, also when each
+    speaks once; before, every such turn was merged into the interviewer's, names and all."""
+    path = tmp_path / "surnames.txt"
+    path.write_text("Interviewer: How did you start?\nvan Dijk: I started in 2019.\nInterviewer: And then?\n"
+                    "de Vries: Then we grew.\nvan der Berg: I agree.\n", encoding="utf-8")
+    turns = read_transcript(path, ReaderOptions(interviewer_labels=DEFAULT_INTERVIEWER_LABELS)).turns
+    assert [(t.speaker, t.text) for t in turns] == [
+        ("Interviewer", "How did you start?"), ("van Dijk", "I started in 2019."), ("Interviewer", "And then?"),
+        ("de Vries", "Then we grew."), ("van der Berg", "I agree.")]
+    prose = tmp_path / "prose.txt"  # a lower-case line start that ends in a lower-case word stays text
+    prose.write_text("Interviewer: And the rest?\nRespondent: Well.\nde rest: that was for later.\n"
+                     "Interviewer: Fine.\nRespondent: Yes.\n", encoding="utf-8")
+    turns = read_transcript(prose, ReaderOptions(interviewer_labels=DEFAULT_INTERVIEWER_LABELS)).turns
+    assert turns[1].text == "Well.\nde rest: that was for later."

@@ -20,7 +20,7 @@ def explain_empty(table: pd.DataFrame, codings: pd.DataFrame, where: str, note: 
     if not len(table.columns):
         table = pd.DataFrame(columns=AGREEMENT_COLUMNS)
     if not len(table):
-        found = sorted(codings["coder"].astype(str).unique())
+        found = sorted(codings["coder"].unique())  # ids are text (pipeline.schemas)
         table.attrs.setdefault("coders", found)  # the fact the report words (the note is English)
         table.attrs["note"] = note or (
             f"no two coders coded a document in common (coders: {', '.join(found) or 'none'}), "

@@ -97,12 +97,12 @@ def training_data(study: Study, codebook) -> tuple[pd.DataFrame, pd.DataFrame] |
 
     segments, codings = [], []
     for i, source in enumerate(study.training_data):
-        seg = read_table(study.resolve(source.segments))
+        seg = read_table(study.resolve(source.segments))  # ids as text, as every reader gives them
         prefix = f"train{i}/"
-        seg = seg.assign(segment_id=prefix + seg["segment_id"].astype(str), doc_id=prefix + seg["doc_id"].astype(str))
+        seg = seg.assign(segment_id=prefix + seg["segment_id"], doc_id=prefix + seg["doc_id"])
         for path in source.codings:
             cod = read_human_codings(study.resolve(path), codebook=codebook)
-            codings.append(cod.assign(segment_id=prefix + cod["segment_id"].astype(str)))
+            codings.append(cod.assign(segment_id=prefix + cod["segment_id"]))
         segments.append(seg)
     if not segments:
         return None

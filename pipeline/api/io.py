@@ -56,12 +56,15 @@ def write_table(frame: pd.DataFrame, folder: str | Path, name: str,
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
+    """A table this package wrote (CSV or Parquet), its id columns as text (:data:`pipeline.schemas.ID_COLUMNS`)."""
     import pandas as pd
+
+    from pipeline.schemas import ID_COLUMNS, as_ids
 
     path = Path(path)
     if path.suffix == ".parquet":
-        return pd.read_parquet(path)
-    return unescape_frame(pd.read_csv(path, keep_default_na=False, na_values=[""]))
+        return as_ids(pd.read_parquet(path))
+    return unescape_frame(pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=dict.fromkeys(ID_COLUMNS, str)))
 
 
 def read_csv_with(path: str | Path, required: Iterable[str], what: str) -> pd.DataFrame:

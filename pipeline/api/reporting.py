@@ -100,7 +100,7 @@ def _no_common_document(table, codings) -> Note:  # noqa: ANN001
     """The note of an agreement table with nothing to compare, with the coders found (those of the
     human codings when the table does not name them)."""
     coders = list(table.attrs.get("coders") or
-                  sorted(codings.loc[codings["source"] == "human", "coder"].astype(str).unique()))
+                  sorted(codings.loc[codings["source"] == "human", "coder"].unique()))
     return Note(f"Agreement figures are not available: {table.attrs.get('note', 'no two coders')}.",
                 "agreement_no_common_document", {"coders": coders})
 

@@ -24,9 +24,10 @@ from typing import Iterable
 
 import pandas as pd
 
+from pipeline.schemas import parse_evidence
+
 ELLIPSIS = "\u2026"
 _END = re.compile(r"[.!?\u2026]+[\"\u201d\u2019')\]]*(?=\s|$)")
-_SPAN = re.compile(r"@(\d+)-(\d+)\s*$")
 _TRIM = " ,;:-\u2013\u2014"
 
 
@@ -66,23 +67,14 @@ def _term_spans(text: str, term: str) -> list[tuple[int, int]]:
 
 
 def evidence_spans(evidence: Iterable[object], text: str) -> list[tuple[int, int]]:
-    """Character spans in ``text`` named by coder evidence strings (see the module docstring);
-    offsets outside the text are ignored."""
+    """Character spans in ``text`` named by coder evidence strings (see the module docstring;
+    the format is :func:`pipeline.schemas.parse_evidence`'s); offsets outside the text are ignored."""
     out: set[tuple[int, int]] = set()
     for value in evidence:
-        if value is None or (not isinstance(value, str) and pd.isna(value)):
-            continue
-        for item in str(value).split(";"):
-            item = item.strip()
-            if item.lower().startswith("terms:"):
-                for term in item[6:].split(","):
-                    out.update(_term_spans(text, term))
-                continue
-            match = _SPAN.search(item)
-            if match:
-                s, e = int(match.group(1)), int(match.group(2))
-                if 0 <= s < e <= len(text):
-                    out.add((s, e))
+        items = parse_evidence(value)
+        for term in items.terms:
+            out.update(_term_spans(text, term))
+        out.update((s, e) for _, s, e in items.spans if 0 <= s < e <= len(text))
     return sorted(out)
 
 

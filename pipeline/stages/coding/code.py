@@ -68,6 +68,7 @@ import pandas as pd
 from pipeline.codebook import NO_CODE, Codebook
 from pipeline.stages.coding.coders._common import CODING_COLUMNS, check_segments, codebook_version
 from pipeline.errors import InputError, Note, Problem
+from pipeline.schemas import join_codes, split_codes
 from pipeline.parallel import SERIAL, Serial, join_frames, split_frame
 from pipeline.registry import registry
 from pipeline.settings import CodingSettings  # noqa: F401  (re-exported)
@@ -371,11 +372,10 @@ def _coded_segments(segments: pd.DataFrame, codable: pd.Series, codings: pd.Data
     out = segments.copy()
     seg_ids = out["segment_id"].astype(str)
     final = codings[codings["final"]]
-    codes = final.groupby("segment_id")["code"].agg(lambda c: ";".join(sorted(set(c))))
+    codes = final.groupby("segment_id")["code"].agg(join_codes)
     out["codes"] = seg_ids.map(codes).fillna("").astype("string")
-    out["themes"] = out["codes"].map(
-        lambda c: ";".join(sorted({codebook.theme_of(x) for x in c.split(";")})) if c else ""
-    ).astype("string")
+    out["themes"] = split_codes(out["codes"]).map(
+        lambda c: join_codes(codebook.theme_of(x) for x in c)).astype("string")
     by = pd.Series(np.where(codable, coder_id, ""), index=out.index, dtype="object")
     if human is not None:
         doc_of = dict(zip(seg_ids, out["doc_id"].astype(str)))

@@ -56,7 +56,8 @@ import pandas as pd
 from pipeline.stages.compare import stats as cs
 from pipeline.codebook import Codebook
 from pipeline.errors import InputError, Problem
-from pipeline.stages.compare.tables import (_attr, _check, _split_codes, cooccurrence, corpus_summary,
+from pipeline.schemas import as_ids, split_codes
+from pipeline.stages.compare.tables import (_attr, _check, cooccurrence, corpus_summary,
                                      framework_matrix, framework_wide, topic_shares, trim_quote)
 from pipeline.settings import CASE_ATTRIBUTES, CompareSettings  # noqa: F401  (re-exported)
 from pipeline.stages.compare.contrasts import CASE_COUNTS, _differences  # noqa: F401  (re-exported)
@@ -109,6 +110,7 @@ def _items(codebook: Codebook) -> pd.DataFrame:
 
 def _respondent_turns(coded_segments: pd.DataFrame, codebook: Codebook, cases: str = "auto") -> _Turns:
     _check(coded_segments, ("segment_id", "doc_id", "speaker", "speaker_role", "codes"), "coded_segments")
+    coded_segments = as_ids(coded_segments)  # the one cast of a table passed in; every id below is text
     frame = coded_segments[coded_segments["speaker_role"] == "respondent"].reset_index(drop=True)
     frame["doc_id"] = _cases(coded_segments, frame, cases)
     items = _items(codebook)
@@ -116,7 +118,7 @@ def _respondent_turns(coded_segments: pd.DataFrame, codebook: Codebook, cases: s
     known = set(codebook.code_ids)
     x = np.zeros((len(frame), len(items)), dtype=np.float64)
     for row, (sid, value) in enumerate(zip(frame["segment_id"], frame["codes"])):
-        for code in _split_codes(value):
+        for code in split_codes(value):
             if code not in known:
                 raise InputError(Problem(f"coded_segments[segment {sid}]", f"code '{code}' is not a leaf code of "
                                          f"codebook {codebook.name} {codebook.version}.",
@@ -125,7 +127,7 @@ def _respondent_turns(coded_segments: pd.DataFrame, codebook: Codebook, cases: s
             x[row, index[("theme", theme)]] = 1.0
             if ("code", code) in index:
                 x[row, index[("code", code)]] = 1.0
-    frame["_resp"] = frame["doc_id"].astype(str) + "\x1f" + frame["speaker"].astype(str)
+    frame["_resp"] = frame["doc_id"] + "\x1f" + frame["speaker"]
     return _Turns(frame, items, x)
 
 
@@ -135,14 +137,14 @@ def _cases(coded_segments: pd.DataFrame, respondent: pd.DataFrame, cases: str = 
     where each unit is a case of its own, ``doc_id#speaker``. Turns of one conversation are
     resampled together; answers of different people to a questionnaire are not one cluster.
     ``cases="documents"`` (``compare.cases``) makes every document one case, tables included."""
-    docs = coded_segments["doc_id"].astype(str)
+    docs = coded_segments["doc_id"]  # ids are text (pipeline.schemas: as_ids where a table comes in)
     has_interviewer = set(docs[coded_segments["speaker_role"] == "interviewer"])
-    doc = respondent["doc_id"].astype(str)  # one type throughout (ids read from a table may be numbers)
+    doc = respondent["doc_id"]
     if cases == "documents":
         return doc
     per_speaker = respondent.groupby([doc, "speaker"]).size().groupby(level=0).max()
     units = {d for d, most in per_speaker.items() if most == 1 and d not in has_interviewer}
-    return doc.where(~doc.isin(units), doc + "#" + respondent["speaker"].astype(str))
+    return doc.where(~doc.isin(units), doc + "#" + respondent["speaker"])
 
 
 @dataclass
@@ -164,7 +166,7 @@ class _Clusters:
 def _clusters(turns: _Turns, mask: np.ndarray) -> _Clusters:
     sub = turns.frame[mask]
     x = pd.DataFrame(turns.x[mask])
-    docs = sub["doc_id"].astype(str).to_numpy()
+    docs = sub["doc_id"].to_numpy()
     by_doc = x.groupby(docs, sort=True)
     turns_with = by_doc.sum()
     n_turns = by_doc.size().to_numpy(dtype=float)
@@ -275,6 +277,9 @@ def compare(coded_segments: pd.DataFrame, codings: pd.DataFrame | None, codebook
             ) -> Comparison:
     """Every table of the stage (see the module docstring)."""
     settings = settings or CompareSettings()
+    coded_segments = as_ids(coded_segments)
+    codings = None if codings is None else as_ids(codings)
+    segment_topics = None if segment_topics is None else as_ids(segment_topics)
     turns = _respondent_turns(coded_segments, codebook, settings.cases)
     boot: dict = {}
     prev = _rows(turns, settings, boot)

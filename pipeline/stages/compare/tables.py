@@ -11,6 +11,7 @@ import pandas as pd
 
 from pipeline.codebook import Codebook
 from pipeline.errors import InputError, Problem
+from pipeline.schemas import join_codes, split_codes
 
 
 def _check(frame: pd.DataFrame, columns: tuple[str, ...], name: str) -> None:
@@ -26,12 +27,6 @@ def _attr(frame: pd.DataFrame, attribute: str, name: str = "coded_segments") -> 
         raise InputError(Problem(f"compare.by/within[{attribute}]", f"{name} has no attribute '{attribute}'.",
                                  "Use a manifest column (e.g. model, role, pilot) or remove it from the settings."))
     return frame[attribute].map(lambda v: "(missing)" if pd.isna(v) or v == "" else str(v))
-
-
-def _split_codes(value: object) -> list[str]:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return []
-    return [c for c in str(value).split(";") if c.strip()]
 
 
 def _respondents(segments: pd.DataFrame) -> pd.DataFrame:
@@ -84,7 +79,7 @@ def cooccurrence(coded_segments: pd.DataFrame, codebook: Codebook) -> pd.DataFra
     single: dict[str, int] = {}
     pairs: dict[tuple[str, str], int] = {}
     for value in resp["codes"]:
-        codes = sorted(set(_split_codes(value)), key=lambda c: order.get(c, len(order)))
+        codes = sorted(set(split_codes(value)), key=lambda c: order.get(c, len(order)))
         for c in codes:
             single[c] = single.get(c, 0) + 1
         for pair in combinations(codes, 2):
@@ -177,7 +172,7 @@ def _framework_rows(resp: pd.DataFrame, codebook: Codebook, human: set[tuple[str
     rows = []
     for i, (sid, doc, turn, speaker, text, value) in enumerate(zip(
             resp["segment_id"], resp["doc_id"], resp["turn"], resp["speaker"], resp["text"], resp["codes"])):
-        codes = [c for c in _split_codes(value) if c in codebook.code_ids]
+        codes = [c for c in split_codes(value) if c in codebook.code_ids]
         by_theme: dict[str, list[str]] = {}
         for c in codes:
             by_theme.setdefault(codebook.theme_of(c), []).append(c)
@@ -199,7 +194,7 @@ def _framework_rows(resp: pd.DataFrame, codebook: Codebook, human: set[tuple[str
             quote, q_start, q_end = quote_window(text, spans, quote_chars)
             rows.append({"doc_id": doc, "theme": theme, "segment_id": sid, "turn": int(turn),
                          "speaker": speaker, "quote": quote, "quote_start": q_start, "quote_end": q_end,
-                         "codes": ";".join(theme_codes),
+                         "codes": join_codes(theme_codes, sort=False),
                          "source": "human" if (sid, theme) in human else "machine", "score": score,
                          "anchored": bool(spans)})
     return rows

@@ -35,6 +35,7 @@ from pipeline.codebook import NO_CODE
 from pipeline.stages.quality.units import (_doc_map, _present, _respondent_units, left_out, unit_predictions,
                                            unmarked_units)
 from pipeline.errors import InputError, Problem
+from pipeline.schemas import as_ids
 from pipeline.settings import AgreementSettings  # noqa: F401  (re-exported)
 
 
@@ -90,7 +91,7 @@ def _stats(matrix: np.ndarray) -> dict[str, Any]:
 
 # -- building unit x item tables -------------------------------------------------------------
 def _check_segments(codings: pd.DataFrame, segments: pd.DataFrame, what: str) -> None:
-    unknown = sorted(set(codings["segment_id"].astype(str)) - set(segments["segment_id"]))
+    unknown = sorted(set(codings["segment_id"]) - set(segments["segment_id"]))
     if unknown:
         raise InputError(Problem(what, f"{len(unknown)} segment id(s) are not among the segments, "
                                  f"e.g. {', '.join(unknown[:3])}.",
@@ -119,8 +120,8 @@ def agreement(codings: pd.DataFrame, segments: pd.DataFrame, codebook, coders: I
     if level not in ("code", "theme", "overall", "all"):
         raise InputError(Problem("agreement[level]", f"unknown level '{level}'.",
                                  "Use code, theme, overall or all."))
+    codings, segments = as_ids(codings), as_ids(segments)
     _check_segments(codings, segments, "codings")
-    codings = codings.assign(coder=codings["coder"].astype(str))
     found = sorted(codings["coder"].unique())
     coders = list(coders) if coders is not None else found
     missing = [c for c in coders if c not in found]
@@ -202,10 +203,11 @@ def evaluate(predicted: pd.DataFrame, gold: pd.DataFrame, codebook, segments: pd
     per code and theme, with micro (pooled counts) and macro (mean over codes) rows. Units are the
     respondent turns of documents the gold coders coded fully; where several gold coders coded a
     document, a code is gold-present if any of them marked it."""
+    predicted, gold, segments = as_ids(predicted), as_ids(gold), as_ids(segments)
     _check_segments(predicted, segments, "predicted codings")
     _check_segments(gold, segments, "gold codings")
     if gold_coders is not None:
-        gold = gold[gold["coder"].astype(str).isin(list(gold_coders))]
+        gold = gold[gold["coder"].isin(list(gold_coders))]
     docs = _gold_docs(gold, segments)
     if not docs:
         raise InputError(Problem("gold codings", "no document is fully coded by the gold coders.",
@@ -259,7 +261,7 @@ def _fit_predict(coder_factory: Callable[[], Any], segments: pd.DataFrame, gold:
     train_segs = segments[segments["doc_id"].isin(train_docs)].reset_index(drop=True)
     test_segs = segments[segments["doc_id"].isin(test_docs)].reset_index(drop=True)
     train_gold = gold[np.array([doc_of.get(s) in train_docs for s in gold["segment_id"]], dtype=bool)]
-    train_gold = train_gold[train_gold["code"].astype(str) != NO_CODE].reset_index(drop=True)
+    train_gold = train_gold[train_gold["code"] != NO_CODE].reset_index(drop=True)
     coder = coder_factory()
     coder.fit(train_segs, train_gold)
     pred = coder.predict(test_segs)
@@ -278,6 +280,7 @@ def cross_validate(coder_factory: Callable[[], Any], segments: pd.DataFrame, gol
     (test documents per fold)."""
     from sklearn.model_selection import GroupKFold
 
+    segments, gold = as_ids(segments), as_ids(gold)
     docs = sorted(_gold_docs(gold, segments))
     if len(docs) < 2:
         raise InputError(Problem("gold codings", f"cross-validation needs two or more fully coded documents; "
@@ -303,6 +306,7 @@ def cross_validate(coder_factory: Callable[[], Any], segments: pd.DataFrame, gol
 def holdout_evaluate(coder_factory: Callable[[], Any], segments: pd.DataFrame, gold: pd.DataFrame, codebook,
                      train_docs: Iterable[str], test_docs: Iterable[str]) -> pd.DataFrame:
     """Fit on ``train_docs``, predict ``test_docs`` and evaluate on them only."""
+    segments, gold = as_ids(segments), as_ids(gold)
     train, test = set(train_docs), set(test_docs)
     coded = _gold_docs(gold, segments)
     problems = []

@@ -15,6 +15,7 @@ import pandas as pd
 
 from pipeline.codebook import NO_CODE
 from pipeline.errors import Problem
+from pipeline.schemas import join_codes
 
 log = logging.getLogger(__name__)
 
@@ -59,13 +60,13 @@ def left_out(segments: pd.DataFrame, docs: set) -> list[Problem]:
 def unmarked_units(gold: pd.DataFrame, segments: pd.DataFrame, units: list[str]) -> list[Problem]:
     """Where a gold coder marks 'coded, no code' with '-' rows, units of their documents without any
     row of theirs are counted as having no code: one warning per coder naming them."""
-    marked = gold[gold["code"].astype(str) == NO_CODE]
+    marked = gold[gold["code"] == NO_CODE]
     doc_of = _doc_map(segments)
     problems = []
-    for coder in sorted(marked["coder"].astype(str).unique()):
-        own = gold[gold["coder"].astype(str) == coder]
+    for coder in sorted(marked["coder"].unique()):
+        own = gold[gold["coder"] == coder]
         docs = {doc_of.get(s) for s in own["segment_id"]}
-        seen = set(own["segment_id"].astype(str))
+        seen = set(own["segment_id"])
         bare = [u for u in units if doc_of[u] in docs and u not in seen]
         if bare:
             problems.append(Problem(f"gold codings[{coder}]", f"{len(bare)} unit(s) have no row of {coder} "
@@ -82,8 +83,8 @@ def unit_predictions(pred: pd.DataFrame, gold: pd.DataFrame, segments: pd.DataFr
     predicted_codes`` (codes sorted, ';'-joined; fold 'left out' for units no gold coder coded)."""
     def joined(frame: pd.DataFrame) -> dict[str, str]:
         frame = _present(frame)
-        frame = frame[frame["code"].astype(str) != NO_CODE]
-        return frame.groupby("segment_id")["code"].agg(lambda c: ";".join(sorted(set(map(str, c))))).to_dict()
+        frame = frame[frame["code"] != NO_CODE]
+        return frame.groupby("segment_id")["code"].agg(join_codes).to_dict()
 
     truth, guess = joined(gold), joined(pred)
     doc_of = _doc_map(segments)

@@ -24,6 +24,21 @@ SCHEMA_URL = {
     CODEBOOK_NS: "http://schema.qdasoftware.org/versions/Codebook/v1.0/Codebook.xsd",
 }
 
+#: a document's Description lists its speakers and interviewers on lines "Speakers: a; b" and
+#: "Interviewers: c" (read back on import; speaker labels never hold ';')
+NAMES_SEPARATOR = "; "
+
+
+def join_names(names) -> str:  # noqa: ANN001
+    """The names of a Description line, ``"a; b"``."""
+    return NAMES_SEPARATOR.join(names)
+
+
+def split_names(line: str) -> list[str]:
+    """The names of a Description line (:func:`join_names`), stripped."""
+    return [s.strip() for s in line.split(NAMES_SEPARATOR.strip())]
+
+
 #: Namespace of every qualpipe GUID (uuid5). Never change it: GUIDs would change with it.
 QUALPIPE_NS = uuid.uuid5(uuid.NAMESPACE_URL, "https://qualpipe.invalid/refi-qda")
 _NS_BYTES = QUALPIPE_NS.bytes

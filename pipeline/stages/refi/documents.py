@@ -10,7 +10,7 @@ import pandas as pd
 
 from pipeline.codebook import Codebook, codebook_from_dict
 from pipeline.errors import Problem
-from pipeline.stages.refi._common import (child, child_text, children, norm_guid)
+from pipeline.stages.refi._common import child, child_text, children, norm_guid, split_names
 from pipeline.stages.refi.export import MACHINE_CODER, NOT_ATTRIBUTES
 
 DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -80,8 +80,8 @@ class _Builder:
         description = child_text(element, "Description")
         known = re.findall(r"^Speakers: (.*)$", description, re.M)
         listed = re.findall(r"^Interviewers: (.*)$", description, re.M)
-        speakers = [s.strip() for s in known[0].split(";")] if known else []
-        interviewers = [s.strip() for s in listed[0].split(";")] if listed else []
+        speakers = split_names(known[0]) if known else []
+        interviewers = split_names(listed[0]) if listed else []
         options = ReaderOptions(interviewer_labels=self.labels + interviewers, known_speakers=speakers)
         starts, lines = [], []
         pos = 0

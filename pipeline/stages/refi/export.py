@@ -52,6 +52,7 @@ from lxml import etree
 
 from pipeline.codebook import Codebook
 from pipeline.errors import ConfigError, InputError, Problem
+from pipeline.schemas import as_ids
 from pipeline.stages.refi._common import (ExportSummary, RefiSettings, creation_time, write_zip, xml_datetime)
 from pipeline.stages.refi.codebook import codebook_losses
 from pipeline.stages.refi.project import (MAX_INTERNAL_FILE, _blank, _Build, _finish,  # noqa: F401
@@ -185,6 +186,7 @@ def export_refi(documents: pd.DataFrame, segments: pd.DataFrame, codings: pd.Dat
     ``language="nl"``, ``case_attribute="respondent"``, ``coding_notes=False``).
     """
     settings = settings_with(settings, overrides)
+    documents, segments = as_ids(documents), as_ids(segments)  # the one cast: every id below is text
     path = Path(path)
     if path.suffix.lower() != ".qdpx":
         raise ConfigError(Problem(str(path), "a REFI-QDA project file must end in '.qdpx'.",
@@ -216,13 +218,13 @@ def _inputs(documents: pd.DataFrame, segments: pd.DataFrame):  # noqa: ANN202
     _need(documents, ("doc_id", "text"), "documents", "Pass the documents table of the ingest stage.")
     _need(segments, ("segment_id", "doc_id", "start_char", "end_char"), "segments",
           "Pass the segments table of the ingest stage.")
-    doc_ids = documents["doc_id"].astype(str).tolist()
+    doc_ids = documents["doc_id"].tolist()
     texts = dict(zip(doc_ids, documents["text"].fillna("").astype(str)))
     if len(texts) != len(doc_ids):
         raise InputError(Problem("documents[doc_id]", "a doc_id occurs more than once.", "Doc ids must be unique."))
     seg_text = segments["text"].astype(str).tolist() if "text" in segments.columns else [None] * len(segments)
     segs = {s: (d, int(a), int(b), t) for s, d, a, b, t in zip(
-        segments["segment_id"].astype(str), segments["doc_id"].astype(str), segments["start_char"],
+        segments["segment_id"], segments["doc_id"], segments["start_char"],
         segments["end_char"], seg_text)}
     return doc_ids, texts, segs
 

@@ -10,7 +10,7 @@ from lxml import etree
 from pipeline.codebook import Codebook
 from pipeline.errors import InputError, Problem
 from pipeline.stages.refi._common import (PROJECT_NS, SCHEMA_URL, XSI_NS, ExportSummary, RefiSettings, code_guid,
-                                          guid)
+                                          guid, join_names)
 from pipeline.stages.refi.codebook import codebook_to_refi, origin_text
 
 #: the largest internal file a REFI-QDA project may hold
@@ -109,9 +109,9 @@ def _sources(b: _Build, project: etree._Element, doc_ids: list[str], texts: dict
         names, interviewers = speakers.get(d, ([], []))
         description = [f"qualpipe document {d}"]
         if names:
-            description.append("Speakers: " + "; ".join(names))
+            description.append("Speakers: " + join_names(names))
         if interviewers:
-            description.append("Interviewers: " + "; ".join(interviewers))
+            description.append("Interviewers: " + join_names(interviewers))
         E(source, q("Description")).text = "\n".join(description)
         for seg_id in sorted(by_doc.get(d, []), key=lambda s: (segs[s][1], segs[s][2], s)):
             _selection(b, source, seg_id, segs[seg_id], by_segment[seg_id], users, codebook, notes)
@@ -188,7 +188,7 @@ def _speakers(segments: pd.DataFrame) -> dict[str, tuple[list[str], list[str]]]:
     roles = segments["speaker_role"].astype(str) if "speaker_role" in segments.columns else pd.Series(
         "", index=segments.index)
     out: dict[str, tuple[list[str], list[str]]] = {}
-    for d, speaker, role in zip(segments["doc_id"].astype(str), segments["speaker"].astype(str), roles):
+    for d, speaker, role in zip(segments["doc_id"], segments["speaker"], roles):  # ids are text (export_refi)
         names, interviewers = out.setdefault(d, ([], []))
         if speaker not in names:
             names.append(speaker)

@@ -47,7 +47,7 @@ def _doc_groups(comparison, segments, attribute) -> dict[str, str]:
     fm = comparison.framework_matrix
     if attribute == "(all)":  # nothing compared: every document is in the one group
         docs = fm["doc_id"] if segments is None else pd.concat([fm["doc_id"], segments["doc_id"]])
-        return dict.fromkeys(docs.astype(str), "all")
+        return dict.fromkeys(docs, "all")
     if attribute in fm.columns:
         return dict(zip(fm["doc_id"], fm[attribute].astype(str)))
     if segments is not None and attribute in segments.columns:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pipeline.schemas import split_codes
 from pipeline.stages.report.texts import Texts
 
 EVERYONE = "(all)"
@@ -72,7 +73,7 @@ def quotes_for(framework: pd.DataFrame, code: str, theme: str, n: int = 2) -> li
     rows = framework[framework["theme"] == theme]
     if not len(rows):
         return []
-    has = rows["codes"].fillna("").astype(str).map(lambda s: code in s.split(";"))
+    has = split_codes(rows["codes"]).map(lambda codes: code in codes)
     rows = rows.assign(_has=has.astype(int), _human=(rows["source"] == "human").astype(int),
                        _anch=rows.get("anchored", pd.Series(False, index=rows.index)).astype(bool).astype(int),
                        _score=pd.to_numeric(rows["score"], errors="coerce").fillna(-1.0))

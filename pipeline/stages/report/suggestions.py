@@ -13,17 +13,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pipeline.schemas import split_codes
 from pipeline.stages.compare.tables import trim_quote
 from pipeline.stages.report.keyfindings import label, recommendation_codes
 from pipeline.stages.report.texts import Texts
 
 OTHER = "(none)"
-
-
-def _codes(value) -> list[str]:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return []
-    return [c for c in str(value).split(";") if c.strip()]
 
 
 def suggestion_turns(segments: pd.DataFrame | None, rec: list[str], same_theme: set[str] | frozenset = frozenset(),
@@ -37,7 +32,7 @@ def suggestion_turns(segments: pd.DataFrame | None, rec: list[str], same_theme: 
 
     resp = segments[segments["speaker_role"] == "respondent"].reset_index(drop=True)
     resp = resp.assign(case=_cases(segments, resp, cases).to_numpy())  # a table's units are cases, as in compare
-    codes = resp["codes"].map(_codes)
+    codes = split_codes(resp["codes"])
     mask = codes.map(lambda cs: any(c in rec for c in cs))
     turns = resp[mask][["segment_id", "doc_id", "case", "speaker", "text"]].copy()
     skip = set(rec) | set(same_theme)
@@ -48,7 +43,7 @@ def suggestion_turns(segments: pd.DataFrame | None, rec: list[str], same_theme: 
 
 def _group_rows(turns: pd.DataFrame) -> pd.DataFrame:
     long = turns.explode("about")
-    long["_resp"] = long["doc_id"].astype(str) + "\x1f" + long["speaker"].astype(str)
+    long["_resp"] = long["doc_id"] + "\x1f" + long["speaker"]
     grouped = long.groupby("about").agg(respondents=("_resp", "nunique"), cases=("case", "nunique"),
                                         turns=("segment_id", "nunique")).reset_index()
     grouped["_other"] = grouped["about"] == OTHER
@@ -68,7 +63,7 @@ def recommendations(segments, comparison, codebook, settings, t: Texts) -> dict:
     prev = comparison.prevalence
     row = prev[(prev["attribute"] == "(all)") & prev["code"].isin(rec)].sort_values(
         "respondents_mentioning", ascending=False)
-    x = len(turns.assign(r=turns["doc_id"].astype(str) + turns["speaker"].astype(str))["r"].unique())
+    x = len(turns.assign(r=turns["doc_id"] + turns["speaker"])["r"].unique())
     d = turns["case"].nunique()
     n_resp = int(total["n_respondents"])
     n_cases = int(row.iloc[0]["n_docs"]) if len(row) else int(total["n_docs"])

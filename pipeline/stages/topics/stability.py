@@ -51,8 +51,8 @@ def _reference(prep, settings: TopicsSettings, reference: Any) -> tuple[np.ndarr
         return ref, dict(zip(table["topic"], table["label"]))
     rows = reference.segment_topics
     fitted = rows["fitted"].to_numpy(dtype=bool)
-    units = rows["unit_id"].astype(str).to_numpy()[fitted]
-    own = prep.units["unit_id"].astype(str).to_numpy()[prep.units["fitted"].to_numpy(dtype=bool)]
+    units = rows["unit_id"].to_numpy()[fitted]  # ids are text (make_units, pipeline.schemas)
+    own = prep.units["unit_id"].to_numpy()[prep.units["fitted"].to_numpy(dtype=bool)]
     same_settings = getattr(reference, "settings", settings) == settings
     if not same_settings or len(units) != len(own) or not (units == own).all():
         raise InputError(Problem(

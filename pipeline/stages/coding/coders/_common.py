@@ -9,6 +9,7 @@ import pandas as pd
 
 from pipeline.codebook import Codebook
 from pipeline.errors import InputError, Problem
+from pipeline.schemas import format_terms, join_evidence
 
 #: Version of the coders; recorded in every coding row as ``<coder>@<version>``.
 CODER_VERSION = "0.1.0"
@@ -167,8 +168,8 @@ def add_model_terms(evidence: dict, proba: pd.DataFrame, decide: np.ndarray, mod
             key = (seg_ids[r], codes[k])
             parts = [evidence[key]] if key in evidence else []
             if terms:
-                parts.append("terms: " + ", ".join(terms))
-            evidence[key] = "; ".join(parts)
+                parts.append(format_terms(terms))
+            evidence[key] = join_evidence(parts)
     return evidence
 
 

@@ -40,6 +40,7 @@ from pipeline.codebook import Codebook
 from pipeline.stages.coding.coders._common import CODER_VERSION, check_segments, long_codings
 from pipeline.stages.coding.coders.cues import Cue, CueIndex, cached_index, cached_matches, extend_match, negated
 from pipeline.errors import ConfigError, InputError, Problem
+from pipeline.schemas import format_span, join_evidence
 
 #: Words that negate a cue later in the same clause (compared with lemma and lower form).
 DEFAULT_NEGATORS: dict[str, list[str]] = {
@@ -228,8 +229,8 @@ class RuleCoder(BaseEstimator):
                         continue
                     weights[row, col[code]] = sum(n for _, _, n in spans)
                     text = texts[row]
-                    evidence[(seg_ids[row], code)] = "; ".join(
-                        f"{text[s:e]}@{s}-{e}" for s, e, _ in sorted(spans))
+                    evidence[(seg_ids[row], code)] = join_evidence(
+                        format_span(text[s:e], s, e) for s, e, _ in sorted(spans))
         proba = pd.DataFrame(1.0 - np.power(0.5, weights), index=pd.Index(seg_ids, name="segment_id"),
                              columns=codes)
         return (proba, evidence, all_tokens) if return_tokens else (proba, evidence)

@@ -78,10 +78,12 @@ def _plausible(label: str) -> bool:
         return all(p and _plausible(p) for p in JOINED.split(label) if p)
     # Labels are names or roles: every word capitalised (or a number or a bracketed suffix), or one
     # short lower-case token ("int", "r"); a surname particle may stand between capitalised words
-    # ("Mehmet Van den Broeck", "Jan de Vries": read as text before, the whole name stayed in it).
+    # ("Mehmet Van den Broeck", "Jan de Vries": read as text before, the whole name stayed in it),
+    # and a surname alone may start with one ("van Dijk", "de Vries", "van der Berg").
     capitalised = [w[0].isupper() or w[0].isdigit() or w[0] == "(" for w in words]
     return all(capitalised) or (len(words) == 1 and len(label) <= 12) or (
-        capitalised[0] and capitalised[-1] and all(c or w in NAME_PARTICLES for c, w in zip(capitalised, words)))
+        (capitalised[0] or len(words) > 1) and capitalised[-1]
+        and all(c or w in NAME_PARTICLES for c, w in zip(capitalised, words)))
 
 
 #: lower-case surname particles inside a speaker's name

@@ -29,7 +29,7 @@ from typing import Callable
 from pipeline.errors import Problem
 from pipeline.stages.ingest.formats.base import ReaderOptions, Transcript, Turn, clean_text, normalise_label
 from pipeline.stages.ingest.formats.decoding import INVISIBLE, NAMES, decode_text
-from pipeline.stages.ingest.formats.labels import JOINED, legend, match_label
+from pipeline.stages.ingest.formats.labels import JOINED, NAME_PARTICLES, legend, match_label
 from pipeline.stages.ingest.formats.turns import merge_turns
 
 __all__ = ["match_label", "parse_lines", "read_txt", "unlabelled"]
@@ -119,7 +119,9 @@ NOTE_WORDS = {"note", "nb", "n.b", "ps", "p.s", "remark", "comment", "opmerking"
 
 def _name_like(label: str) -> bool:
     words = label.split()
-    return 1 <= len(words) <= 3 and all(w[0].isupper() for w in words) and label.casefold() not in NOTE_WORDS
+    names = [w for w in words if w not in NAME_PARTICLES]  # "van Dijk", "Jan van der Berg"
+    return (1 <= len(names) <= 3 and len(words) <= 5 and words[-1][0].isupper()
+            and all(w[0].isupper() for w in names) and label.casefold() not in NOTE_WORDS)
 
 
 def _styled(accepted: set[int], lines: list[tuple[int, str]], candidates: dict) -> bool:
