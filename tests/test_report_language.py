@@ -203,6 +203,7 @@ def _real(path: Path, tmp_path: Path, extra: list[str]) -> tuple[str, str, list[
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # every stage of the sample when nothing is cached
 @pytest.mark.parametrize("path", ["study.yaml", "examples/wikinews/study.yaml"])
 def test_real_dutch_reports_hold_no_english_sentence(path, tmp_path):
     english, dutch, data = _real(REPO / path, tmp_path, ["nl"])
