@@ -48,8 +48,9 @@ Measured 2026-12-06 on the development machine (2 cores shared with other work, 
     30000    30,000    (spawned workers)     39.0 / 26.3             51.3 / 43.1        identical
     100000  100,000    ingest + code        115.0 / 56.5             94.9 / 70.9        identical
 
-(``topic_model/model.pickle`` differs between two runs in one process too; the script leaves out
-files that do.)
+(``topic_model/model.pickle`` then differed between two runs in one process too, by numba's random
+function ids, fixed since in ``umap_speed.stable_pickle_ids``; the script leaves out files that
+differ between two runs in one process.)
 """
 from __future__ import annotations
 

@@ -99,6 +99,26 @@ def test_umap_distances_equal_scikit_learns_bit_for_bit():
         umap_speed.pairwise_distances(np.full((4, 3), np.nan), metric=cosine)
 
 
+PICKLED_COSINE = ("import pickle, sys; from pipeline.stages.topics import umap_speed; umap_speed.install(); "
+                  "sys.stdout.buffer.write(pickle.dumps(umap_speed._cosine))")
+
+
+def test_a_pickled_umap_distance_is_the_same_bytes_in_every_process():
+    """A fitted UMAP keeps its numba distance; numba pickled it with a random id per process, so
+    model.pickle differed between two runs of the same fit. After install() the id comes from the
+    function's name: the same bytes in another process, and loading gives the function back."""
+    import pickle
+
+    from pipeline.stages.topics import umap_speed
+
+    umap_speed.install()
+    here = pickle.dumps(umap_speed._cosine)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    there = subprocess.run([sys.executable, "-c", PICKLED_COSINE], env=env, capture_output=True, check=True).stdout
+    assert here == there
+    assert pickle.loads(there) is umap_speed._cosine
+
+
 # -- stability refits ----------------------------------------------------------------------------
 #: PCA and HDBSCAN: the refits may run in forked processes (k-means may not: see refits.can_fork)
 FORKABLE = dict(reduction="pca", embedding="lsa", min_cluster_size=8)

@@ -8,8 +8,9 @@
   taken over (dense C-ordered finite float arrays, UMAP's own cosine, no extra arguments);
   everything else goes to scikit-learn as before.
 - **Compiled code kept between processes** (:func:`enable_numba_caching`).
+- **The same bytes in a pickled model** (:func:`stable_pickle_ids`).
 
-:func:`install` switches both on; the ``umap`` reduction factory calls it.
+:func:`install` switches them on; the ``umap`` reduction factory calls it.
 """
 from __future__ import annotations
 
@@ -97,7 +98,33 @@ def enable_numba_caching() -> int:
     return count
 
 
+def stable_pickle_ids() -> int:
+    """Give UMAP's and pynndescent's module-level numba functions an id derived from their name.
+
+    A fitted UMAP keeps numba functions (its distance), and numba pickles each with an id it draws
+    at random the first time the function is pickled in a process, so two runs wrote different
+    ``model.pickle`` bytes from the same fit. The id only serves to find the function again in the
+    process that loads the pickle; a name-derived id does that as well (a module-level function is
+    one per name). Functions that already have an id, and closures, are left alone. Returns how
+    many functions got one."""
+    import sys
+    import uuid
+
+    from numba.core.registry import CPUDispatcher
+
+    count = 0
+    for name in sorted(m for m in list(sys.modules) if m.split(".")[0] in ("umap", "pynndescent")):
+        module = sys.modules[name]
+        for attr, obj in sorted(vars(module).items()):
+            if (isinstance(obj, CPUDispatcher) and getattr(obj, "_MemoMixin__uuid", "") is None
+                    and getattr(obj.py_func, "__module__", None) == name and obj.py_func.__qualname__ == attr):
+                obj._set_uuid(str(uuid.uuid5(uuid.NAMESPACE_URL, f"numba:{name}.{attr}")))
+                count += 1
+    return count
+
+
 def install() -> None:
-    """Switch both speed-ups on (idempotent)."""
+    """Switch the speed-ups on (idempotent)."""
     enable_numba_caching()
+    stable_pickle_ids()
     _umap.pairwise_distances = pairwise_distances
