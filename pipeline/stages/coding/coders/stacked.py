@@ -66,7 +66,7 @@ from pipeline.stages.coding.coders import features, meta, ngrams
 from pipeline.stages.coding.coders._common import CODER_VERSION, add_model_terms, check_segments, long_codings, platt, sigmoid
 from pipeline.stages.coding.coders.decision import FILL_GRID, RELATIVE_GRID, choose_decision, decide
 from pipeline.stages.coding.coders.features import codebook_examples
-from pipeline.stages.coding.coders.level1 import level1
+from pipeline.stages.coding.coders.level1 import cross_fit
 from pipeline.stages.coding.coders.learned import _doc_ids, _metrics_at, _prf, label_matrix
 from pipeline.stages.coding.coders.rule import RuleCoder
 from pipeline.stages.coding.coders.selection import (apply_exclusive, apply_modes, choose_modes, conversational,
@@ -217,16 +217,18 @@ class StackedCoder(BaseEstimator):
         P = np.full((n, n_codes), -10.0)
         T = np.full((n, n_themes), -10.0)
         self.cv_folds_: list[list[str]] = []
+        splits = []
         n_docs = len(set(groups))
         if n_docs >= 2:
             splitter = GroupKFold(n_splits=min(self.cv_folds, n_docs), shuffle=True, random_state=self.seed)
-            targets = self._targets(train)
             for tr, te in splitter.split(train.seg_rows, groups=groups):
                 self.cv_folds_.append(sorted(set(groups[te])))
-                out = level1(self, train.data, np.r_[tr, train.ex_rows], te, targets, train.weights)[0]
-                P[te] = out[:, :n_codes]
-                if self.theme_models:
-                    T[te] = out[:, n_codes:]
+                splits.append((np.r_[tr, train.ex_rows], te))
+        out, vecs, models = cross_fit(self, train.data, np.arange(train.n_frame), splits, self._targets(train),
+                                      train.weights)
+        self.final_ = (vecs, models)
+        if splits:
+            P, T = out[:n, :n_codes], out[:n, n_codes:] if self.theme_models else T
         self.platt_ = np.array([platt(P[:, k], train.Y[:, k]) for k in range(n_codes)])
         self.theme_platt_ = np.array([platt(T[:, t], train.TY[:n, t]) for t in range(n_themes)])
         P = np.column_stack([sigmoid(P[:, k], self.platt_[k]) for k in range(n_codes)])
@@ -308,8 +310,8 @@ class StackedCoder(BaseEstimator):
     def _fit_final(self, train: SimpleNamespace) -> None:
         """The level-1 models on every training segment (and the examples), kept for predict."""
         n_codes = len(self.codes_)
-        _, self.vectorizers_, models = level1(self, train.data, np.arange(train.n_frame), train.seg_rows[:0],
-                                              self._targets(train), train.weights)
+        self.vectorizers_, models = self.final_
+        del self.final_
         self.word_names_ = ngrams.bucket_names(train.data["lemmas"], self.max_ngram,
                                                self.columns_["WC"][self.vectorizers_[0].keep_])
         self.models_ = {k: m for k, m in models.items() if k < n_codes}
