@@ -136,6 +136,19 @@ class CodingSettings(StrictModel):
         "encoder, pipeline.text.embeddings) and their zero-shot similarity to each code's definition "
         "and examples as features; null leaves them out")
     embedding_weight: float = Field(1.0, gt=0, description="stacked: scale of the embedding features")
+    zero_shot: Literal["unit", "sentences", "both"] = Field(
+        "unit", description="stacked, with embeddings: the zero-shot similarity of a unit to a code is "
+        "that of the whole unit (unit), of its closest sentence (sentences: a long passage often holds "
+        "the code in one sentence), or both side by side")
+    definitions_weight: float = Field(0.0, ge=0, description="stacked: weight of each code's description "
+                                      "(label, definition, when to use) as an extra training row, a "
+                                      "positive of its code; 0 leaves them out")
+    regularisation_grid: list[float] | None = Field(
+        None, description="stacked: values of C (see inverse_regularisation) each first-level model "
+        "chooses from by the log-loss of its out-of-fold scores; null: one C for all")
+    dependencies: bool = Field(False, description="stacked: give the meta-model the other codes of the "
+                               "same turn (the highest probability and cue score among the other codes "
+                               "of the theme, and the sum of the turn's other probabilities)")
     seed: int = Field(42, description="random seed of the model")
 
     @field_validator("char_ngrams")

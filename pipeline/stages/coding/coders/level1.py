@@ -126,6 +126,35 @@ def level1(coder, data: dict, train: np.ndarray, test: np.ndarray, Y: np.ndarray
     return out, vecs, models
 
 
+def _oof(K: np.ndarray, at: np.ndarray, splits: list, Y: np.ndarray, weights: np.ndarray, lam: float,
+         balanced: bool, out: np.ndarray) -> np.ndarray:
+    """``out`` with each split's test rows filled with their out-of-fold decision values at ``lam``."""
+    for tr, te in splits:
+        i, j = at[tr], at[te]
+        y = Y[tr]
+        fit_cols = np.nonzero(y.any(axis=0) & ~y.all(axis=0))[0]
+        out[te] = np.where(y.all(axis=0), 10.0, -10.0)[None, :]
+        if len(fit_cols) and len(te):
+            T, w = _targets(y[:, fit_cols], weights[tr], balanced)
+            out[np.ix_(te, fit_cols)] = K[np.ix_(j, i)] @ _solve(K[np.ix_(i, i)], T, w, lam)
+    return out
+
+
+def log_loss(dec: np.ndarray, y: np.ndarray) -> float:
+    """Mean log-loss of Platt-calibrated decision values ``dec`` for the labels ``y``."""
+    from pipeline.stages.coding.coders._common import platt, sigmoid
+
+    p = np.clip(sigmoid(dec, platt(dec, y)), 1e-9, 1 - 1e-9)
+    return float(-np.mean(np.where(y, np.log(p), np.log(1 - p))))
+
+
+def choose_lambda(outs: list[np.ndarray], tested: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """Per target (column), the index into ``outs`` (out-of-fold decision values, one per penalty)
+    whose Platt-calibrated log-loss on the ``tested`` rows is lowest (the first on a tie)."""
+    losses = np.array([[log_loss(o[tested, k], Y[tested, k]) for k in range(Y.shape[1])] for o in outs])
+    return np.argmin(losses, axis=0)
+
+
 def cross_fit(coder, data: dict, rows: np.ndarray, splits: list[tuple[np.ndarray, np.ndarray]],  # noqa: ANN001
               Y: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, tuple, dict]:
     """Out-of-fold decision values and the final models of a set-up stacked ``coder`` in one go:
@@ -137,10 +166,16 @@ def cross_fit(coder, data: dict, rows: np.ndarray, splits: list[tuple[np.ndarray
     split included: no labels are read), so the kernel ``X X'`` is computed once and each split's
     models are solved on its slice (one Cholesky per split); above :data:`KERNEL_MAX_ROWS` rows
     each split is fitted on its own by :func:`level1`. Rows of no test set keep -10.
+
+    With ``coder.C_grid`` (several values of C) each target takes the C whose out-of-fold scores
+    have the lowest Platt-calibrated log-loss (:func:`choose_lambda`); the kernel is shared, so a
+    value costs one Cholesky per split. ``coder.C_`` holds the chosen C per target.
     """
     from threadpoolctl import threadpool_limits
 
     out = np.full((len(data["lemmas"]), Y.shape[1]), -10.0)
+    grid = [float(c) for c in (getattr(coder, "C_grid", None) or (coder.C,))]
+    coder.C_ = np.full(Y.shape[1], grid[0])
     if len(rows) > KERNEL_MAX_ROWS:
         for tr, te in splits:
             out[te] = level1(coder, data, tr, te, Y, weights)[0]
@@ -150,23 +185,24 @@ def cross_fit(coder, data: dict, rows: np.ndarray, splits: list[tuple[np.ndarray
     X = coder._matrix(vecs, data, rows)
     at = np.full(len(data["lemmas"]), -1)
     at[rows] = np.arange(len(rows))
-    lam = 1.0 / float(coder.C)
     with threadpool_limits(1):
         K = kernel(X)
-        for tr, te in splits:
-            i, j = at[tr], at[te]
-            y = Y[tr]
-            fit_cols = np.nonzero(y.any(axis=0) & ~y.all(axis=0))[0]
-            out[te] = np.where(y.all(axis=0), 10.0, -10.0)[None, :]
-            if len(fit_cols) and len(te):
-                T, w = _targets(y[:, fit_cols], weights[tr], coder.balanced)
-                out[np.ix_(te, fit_cols)] = K[np.ix_(j, i)] @ _solve(K[np.ix_(i, i)], T, w, lam)
+        outs = [_oof(K, at, splits, Y, weights, 1.0 / c, coder.balanced, out.copy()) for c in grid]
+        pick = np.zeros(Y.shape[1], dtype=int)
+        tested = np.unique(np.concatenate([te for _, te in splits])) if splits else np.zeros(0, dtype=int)
+        if len(grid) > 1 and len(tested):
+            pick = choose_lambda(outs, tested, Y)
+        out = np.choose(pick[None, :], outs) if len(grid) > 1 else outs[0]
+        coder.C_ = np.array(grid)[pick]
         y = Y[rows]
         fit_cols = np.nonzero(y.any(axis=0) & ~y.all(axis=0))[0]
         models: dict[int, Linear] = {}
         if len(fit_cols):
             T, w = _targets(y[:, fit_cols], weights[rows], coder.balanced)
-            A = _solve(K, T, w, lam)
+            A = np.empty_like(T)
+            for g in np.unique(pick[fit_cols]):
+                cols = np.nonzero(pick[fit_cols] == g)[0]
+                A[:, cols] = _solve(K, T[:, cols], w[:, cols], 1.0 / grid[g])
             coef, intercept = np.asarray(X.T @ A), A.sum(axis=0)
             models = {int(k): Linear(coef[:, c], intercept[c]) for c, k in enumerate(fit_cols)}
     return out, vecs, models

@@ -89,7 +89,9 @@ class StackedCoder(BaseEstimator):
                  balanced: bool = False, char_ngrams: tuple[int, int] | None = (2, 5), char_max_df: float = 0.5,
                  relative: float | None = None, fill: float | None = None,
                  conversation: str = "auto", per_code: bool = True, per_code_min_positives: int = 5,
-                 embeddings: str | None = None, embedding_weight: float = 1.0, exclusive: bool = True):
+                 embeddings: str | None = None, embedding_weight: float = 1.0, exclusive: bool = True,
+                 definitions_weight: float = 0.0, dependencies: bool = False, zero_shot: str = "unit",
+                 C_grid: tuple[float, ...] | None = None):
         self.codebook = codebook
         self.rule_coder = rule_coder
         self.context = context
@@ -117,6 +119,10 @@ class StackedCoder(BaseEstimator):
         self.embeddings = embeddings
         self.embedding_weight = embedding_weight
         self.exclusive = exclusive
+        self.definitions_weight = definitions_weight
+        self.dependencies = dependencies
+        self.zero_shot = zero_shot
+        self.C_grid = C_grid
 
     @property
     def coder_id(self) -> str:
@@ -133,7 +139,7 @@ class StackedCoder(BaseEstimator):
     # -- level 2 ----------------------------------------------------------------------------
     def _pairs(self, P, R, QR, knn, exs, T, adjacent, ZS=None) -> np.ndarray:  # noqa: ANN001
         return meta.pairs(P, R, QR, knn, exs, T, adjacent, self.theme_col_, len(self.themes_), self.prior_,
-                          ZS if self.semantic_ is not None else None, self.adjacent_)
+                          ZS if self.semantic_ is not None else None, self.adjacent_, self.dependencies)
 
     # -- fit --------------------------------------------------------------------------------
     def fit(self, segments: pd.DataFrame, codings: pd.DataFrame) -> "StackedCoder":
@@ -171,7 +177,7 @@ class StackedCoder(BaseEstimator):
         if self.embeddings:
             from pipeline.stages.coding.coders.semantic import Semantic
 
-            self.semantic_ = Semantic(book, self.embeddings)
+            self.semantic_ = Semantic(book, self.embeddings, zero_shot=self.zero_shot)
         self.codes_ = list(book.code_ids)
         self.themes_ = list(book.theme_ids)
         self.theme_col_ = np.array([self.themes_.index(book.theme_of(c)) for c in self.codes_])
@@ -181,11 +187,9 @@ class StackedCoder(BaseEstimator):
         codes = self.codes_
         Y, M = label_matrix(segments, codings, codes)
         n = len(segments)
-        examples, EY = codebook_examples(self.codebook) if self.examples_weight > 0 else (None, None)
         self.rule_.fit()
-        if examples is not None:  # examples in languages the coder does not use are left out
-            keep = examples["language"].isin(self.rule_.languages_).to_numpy()
-            examples, EY = examples[keep].reset_index(drop=True), EY[keep]
+        examples, EY, ex_weights = features.codebook_rows(self.codebook, self.examples_weight,
+                                                          self.definitions_weight, self.rule_.languages_)
         frame = segments if examples is None else pd.concat(
             [segments.assign(context=segments["context"] if "context" in segments.columns else "",
                              position=segments["position"] if "position" in segments.columns else np.nan),
@@ -201,7 +205,7 @@ class StackedCoder(BaseEstimator):
         self.prior_ = (Y.sum(axis=0) + 0.5) / (n + 1.0)
         return SimpleNamespace(
             data=data, n=n, Y=Y, M=M, Yall=Yall, TY=TY, groups=_doc_ids(segments).to_numpy(),
-            weights=np.r_[np.ones(n), np.full(n_ex, float(self.examples_weight))],
+            weights=np.r_[np.ones(n), ex_weights],
             seg_rows=np.arange(n), ex_rows=np.arange(n, len(frame)), n_frame=len(frame),
             EY=EY if n_ex else np.zeros((0, len(codes)), dtype=bool))
 
