@@ -120,8 +120,10 @@ class CodingSettings(StrictModel):
         (2, 5), description="stacked: also use character n-grams of these lengths (within words) of "
         "the turn's text as features; they catch inflections, compounds and spelling variants the "
         "lemmas miss; null leaves them out (faster)")
-    balanced: bool = Field(False, description="stacked: weigh the classes of the first-level models "
-                           "inversely to their frequency (off: the meta-model and threshold handle it)")
+    balanced: bool | Literal["codes"] = Field(
+        False, description="stacked: weigh the classes of the first-level models inversely to their "
+        "frequency (codes: the code models only, not the theme models; off: the meta-model and "
+        "threshold handle it)")
     conversation: Literal["auto", "on", "off"] = Field(
         "auto", description="stacked: use the conversation features (context, position, adjacent) "
         "on turns of conversations only; auto: on when in at least half of the documents a speaker "
@@ -136,10 +138,13 @@ class CodingSettings(StrictModel):
         "encoder, pipeline.text.embeddings) and their zero-shot similarity to each code's definition "
         "and examples as features; null leaves them out")
     embedding_weight: float = Field(1.0, gt=0, description="stacked: scale of the embedding features")
+    embedding_choice: bool = Field(False, description="stacked, with embeddings: each first-level model "
+                                   "uses the embedding features only where its out-of-fold log-loss is lower "
+                                   "with them")
     zero_shot: Literal["unit", "sentences", "both"] = Field(
-        "unit", description="stacked, with embeddings: the zero-shot similarity of a unit to a code is "
-        "that of the whole unit (unit), of its closest sentence (sentences: a long passage often holds "
-        "the code in one sentence), or both side by side")
+        "sentences", description="stacked, with embeddings: the zero-shot similarity of a unit to a code "
+        "is that of its closest sentence (sentences: a long turn often holds the code in one sentence; "
+        "chosen by cross-validation), of the whole unit (unit), or both side by side")
     definitions_weight: float = Field(0.0, ge=0, description="stacked: weight of each code's description "
                                       "(label, definition, when to use) as an extra training row, a "
                                       "positive of its code; 0 leaves them out")

@@ -83,15 +83,25 @@ def _primal(X, T: np.ndarray, w: np.ndarray, lam: float) -> tuple[np.ndarray, np
     return coef[:-1], coef[-1]
 
 
-def _targets(Y: np.ndarray, weights: np.ndarray, balanced: bool) -> tuple[np.ndarray, np.ndarray]:
+def _targets(Y: np.ndarray, weights: np.ndarray, balanced) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
     """+-1 targets and the rows x targets weights (each class of a column weighing as much as the
-    other with ``balanced``)."""
+    other with ``balanced``: a bool for all columns, or one per column)."""
     T = np.where(Y, 1.0, -1.0)
     w = np.repeat(np.asarray(weights, dtype=float)[:, None], Y.shape[1], axis=1)
-    if balanced:
+    cols = np.broadcast_to(np.asarray(balanced, dtype=bool), (Y.shape[1],))
+    if cols.any():
         n_pos = Y.sum(axis=0)
-        w = w * np.where(Y, len(Y) / (2.0 * n_pos), len(Y) / (2.0 * (len(Y) - n_pos)))
+        scale = np.where(Y, len(Y) / (2.0 * np.maximum(n_pos, 1)), len(Y) / (2.0 * np.maximum(len(Y) - n_pos, 1)))
+        w = np.where(cols[None, :], w * scale, w)
     return T, w
+
+
+def balanced_columns(coder, n_targets: int) -> np.ndarray:  # noqa: ANN001
+    """Which targets (codes, then themes) get balanced class weights: all with ``balanced`` true,
+    the codes only with ``"codes"``, none with false."""
+    if coder.balanced == "codes":
+        return np.arange(n_targets) < len(coder.codes_)
+    return np.full(n_targets, bool(coder.balanced))
 
 
 def ridge(X, Y: np.ndarray, weights: np.ndarray, C: float, balanced: bool = False,  # noqa: ANN001
@@ -119,7 +129,8 @@ def level1(coder, data: dict, train: np.ndarray, test: np.ndarray, Y: np.ndarray
     fit_cols = np.nonzero(~const)[0]
     models: dict[int, Linear] = {}
     if len(fit_cols):
-        coef, intercept = ridge(X_tr, y[:, fit_cols], weights[train], coder.C, coder.balanced)
+        coef, intercept = ridge(X_tr, y[:, fit_cols], weights[train], coder.C,
+                                balanced_columns(coder, Y.shape[1])[fit_cols])
         models = {int(k): Linear(coef[:, j], intercept[j]) for j, k in enumerate(fit_cols)}
         if len(test):
             out[:, fit_cols] = np.asarray(coder._matrix(vecs, data, test) @ coef) + intercept
@@ -127,7 +138,7 @@ def level1(coder, data: dict, train: np.ndarray, test: np.ndarray, Y: np.ndarray
 
 
 def _oof(K: np.ndarray, at: np.ndarray, splits: list, Y: np.ndarray, weights: np.ndarray, lam: float,
-         balanced: bool, out: np.ndarray) -> np.ndarray:
+         balanced: np.ndarray, out: np.ndarray) -> np.ndarray:
     """``out`` with each split's test rows filled with their out-of-fold decision values at ``lam``."""
     for tr, te in splits:
         i, j = at[tr], at[te]
@@ -135,7 +146,7 @@ def _oof(K: np.ndarray, at: np.ndarray, splits: list, Y: np.ndarray, weights: np
         fit_cols = np.nonzero(y.any(axis=0) & ~y.all(axis=0))[0]
         out[te] = np.where(y.all(axis=0), 10.0, -10.0)[None, :]
         if len(fit_cols) and len(te):
-            T, w = _targets(y[:, fit_cols], weights[tr], balanced)
+            T, w = _targets(y[:, fit_cols], weights[tr], balanced[fit_cols])
             out[np.ix_(te, fit_cols)] = K[np.ix_(j, i)] @ _solve(K[np.ix_(i, i)], T, w, lam)
     return out
 
@@ -169,13 +180,17 @@ def cross_fit(coder, data: dict, rows: np.ndarray, splits: list[tuple[np.ndarray
 
     With ``coder.C_grid`` (several values of C) each target takes the C whose out-of-fold scores
     have the lowest Platt-calibrated log-loss (:func:`choose_lambda`); the kernel is shared, so a
-    value costs one Cholesky per split. ``coder.C_`` holds the chosen C per target.
+    value costs one Cholesky per split. ``coder.C_`` holds the chosen C per target. With
+    ``coder.embedding_choice`` (and embeddings) each target also chooses, the same way, whether
+    to use the embedding columns (their kernel is subtracted: no second matrix product);
+    ``coder.embedding_used_`` says which do.
     """
     from threadpoolctl import threadpool_limits
 
     out = np.full((len(data["lemmas"]), Y.shape[1]), -10.0)
     grid = [float(c) for c in (getattr(coder, "C_grid", None) or (coder.C,))]
     coder.C_ = np.full(Y.shape[1], grid[0])
+    coder.embedding_used_ = np.full(Y.shape[1], data["E"] is not None)
     if len(rows) > KERNEL_MAX_ROWS:
         for tr, te in splits:
             out[te] = level1(coder, data, tr, te, Y, weights)[0]
@@ -185,24 +200,42 @@ def cross_fit(coder, data: dict, rows: np.ndarray, splits: list[tuple[np.ndarray
     X = coder._matrix(vecs, data, rows)
     at = np.full(len(data["lemmas"]), -1)
     at[rows] = np.arange(len(rows))
+    with_e = data["E"] is not None and getattr(coder, "embedding_choice", False)
     with threadpool_limits(1):
         K = kernel(X)
-        outs = [_oof(K, at, splits, Y, weights, 1.0 / c, coder.balanced, out.copy()) for c in grid]
+        kernels = [K]
+        if with_e:  # the same features without the embedding columns: their kernel is K minus theirs
+            e_cols = features.embedding_columns(vecs, data, coder.context_, coder.position_, X.shape[1])
+            Xe = X[:, np.nonzero(e_cols)[0]]
+            kernels = [K - (Xe @ Xe.T).toarray(), K]
+        options = [(k, c) for k in range(len(kernels)) for c in grid]
+        balanced = balanced_columns(coder, Y.shape[1])
+        outs = [_oof(kernels[k], at, splits, Y, weights, 1.0 / c, balanced, out.copy()) for k, c in options]
         pick = np.zeros(Y.shape[1], dtype=int)
         tested = np.unique(np.concatenate([te for _, te in splits])) if splits else np.zeros(0, dtype=int)
-        if len(grid) > 1 and len(tested):
+        if len(options) > 1 and len(tested):
             pick = choose_lambda(outs, tested, Y)
-        out = np.choose(pick[None, :], outs) if len(grid) > 1 else outs[0]
-        coder.C_ = np.array(grid)[pick]
-        y = Y[rows]
-        fit_cols = np.nonzero(y.any(axis=0) & ~y.all(axis=0))[0]
-        models: dict[int, Linear] = {}
-        if len(fit_cols):
-            T, w = _targets(y[:, fit_cols], weights[rows], coder.balanced)
-            A = np.empty_like(T)
-            for g in np.unique(pick[fit_cols]):
-                cols = np.nonzero(pick[fit_cols] == g)[0]
-                A[:, cols] = _solve(K, T[:, cols], w[:, cols], 1.0 / grid[g])
-            coef, intercept = np.asarray(X.T @ A), A.sum(axis=0)
-            models = {int(k): Linear(coef[:, c], intercept[c]) for c, k in enumerate(fit_cols)}
+        out = np.choose(pick[None, :], outs) if len(options) > 1 else outs[0]
+        coder.C_ = np.array([options[p][1] for p in pick])
+        coder.embedding_used_ = np.array([options[p][0] == len(kernels) - 1 for p in pick]) & (data["E"] is not None)
+        models = _final(X, kernels, options, pick, Y[rows], weights[rows], balanced,
+                        e_cols if with_e else None, coder.embedding_used_)
     return out, vecs, models
+
+
+def _final(X, kernels: list, options: list, pick: np.ndarray, y: np.ndarray, weights: np.ndarray,  # noqa: ANN001
+           balanced: np.ndarray, e_cols: np.ndarray | None, used: np.ndarray) -> dict:
+    """The final model of each target on all training rows, with its chosen kernel and penalty
+    (``options[pick[k]]``); a model that learned without the embeddings (``e_cols``) gives them no weight."""
+    fit_cols = np.nonzero(y.any(axis=0) & ~y.all(axis=0))[0]
+    if not len(fit_cols):
+        return {}
+    T, w = _targets(y[:, fit_cols], weights, balanced[fit_cols])
+    A = np.empty_like(T)
+    for g in np.unique(pick[fit_cols]):
+        cols = np.nonzero(pick[fit_cols] == g)[0]
+        A[:, cols] = _solve(kernels[options[g][0]], T[:, cols], w[:, cols], 1.0 / options[g][1])
+    coef, intercept = np.asarray(X.T @ A), A.sum(axis=0)
+    if e_cols is not None:
+        coef[np.ix_(e_cols, ~used[fit_cols])] = 0.0
+    return {int(k): Linear(coef[:, c], intercept[c]) for c, k in enumerate(fit_cols)}

