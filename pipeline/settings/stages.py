@@ -138,9 +138,6 @@ class CodingSettings(StrictModel):
         "encoder, pipeline.text.embeddings) and their zero-shot similarity to each code's definition "
         "and examples as features; null leaves them out")
     embedding_weight: float = Field(1.0, gt=0, description="stacked: scale of the embedding features")
-    embedding_choice: bool = Field(False, description="stacked, with embeddings: each first-level model "
-                                   "uses the embedding features only where its out-of-fold log-loss is lower "
-                                   "with them")
     zero_shot: Literal["unit", "sentences", "both"] = Field(
         "sentences", description="stacked, with embeddings: the zero-shot similarity of a unit to a code "
         "is that of its closest sentence (sentences: a long turn often holds the code in one sentence; "

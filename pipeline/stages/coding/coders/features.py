@@ -180,22 +180,9 @@ def fit_vectorizers(data: dict, rows: np.ndarray, char_max_df: float) -> tuple:
     return vec, ctx, chars
 
 
-def embedding_columns(vecs: tuple, data: dict, context: bool, position: bool, n_columns: int) -> np.ndarray:
-    """Which of the ``n_columns`` columns of :func:`matrix` hold the embeddings and zero-shot scores."""
-    vec, ctx, _ = vecs
-    start = len(vec.keep_) + data["R"].shape[1]
-    if context:
-        start += (len(ctx.keep_) if ctx is not None else 0) + data["QR"].shape[1]
-    if position:
-        start += data["POS"].shape[1]
-    width = 0 if data["E"] is None else data["E"].shape[1] + data["ZS"].shape[1]
-    return (np.arange(n_columns) >= start) & (np.arange(n_columns) < start + width)
-
-
 def matrix(vecs: tuple, data: dict, rows: np.ndarray, context: bool, position: bool,
-           embedding_weight: float = 1.0, embeddings: bool = True):  # noqa: ANN201
-    """The sparse level-1 feature matrix of ``rows`` (without the embedding columns when
-    ``embeddings`` is false)."""
+           embedding_weight: float = 1.0):  # noqa: ANN201
+    """The sparse level-1 feature matrix of ``rows``."""
     from scipy import sparse
 
     vec, ctx, chars = vecs
@@ -206,7 +193,7 @@ def matrix(vecs: tuple, data: dict, rows: np.ndarray, context: bool, position: b
         parts.append(sparse.csr_matrix(data["QR"][rows]))
     if position:
         parts.append(sparse.csr_matrix(data["POS"][rows]))
-    if data["E"] is not None and embeddings:  # sentence embeddings and zero-shot scores (coding.embeddings)
+    if data["E"] is not None:  # sentence embeddings and zero-shot scores (coding.embeddings)
         w = float(embedding_weight)
         parts += [sparse.csr_matrix(data["E"][rows] * w), sparse.csr_matrix(data["ZS"][rows])]
     if chars is not None:  # last, so the word features keep their column numbers (evidence)

@@ -180,17 +180,13 @@ def cross_fit(coder, data: dict, rows: np.ndarray, splits: list[tuple[np.ndarray
 
     With ``coder.C_grid`` (several values of C) each target takes the C whose out-of-fold scores
     have the lowest Platt-calibrated log-loss (:func:`choose_lambda`); the kernel is shared, so a
-    value costs one Cholesky per split. ``coder.C_`` holds the chosen C per target. With
-    ``coder.embedding_choice`` (and embeddings) each target also chooses, the same way, whether
-    to use the embedding columns (their kernel is subtracted: no second matrix product);
-    ``coder.embedding_used_`` says which do.
+    value costs one Cholesky per split. ``coder.C_`` holds the chosen C per target.
     """
     from threadpoolctl import threadpool_limits
 
     out = np.full((len(data["lemmas"]), Y.shape[1]), -10.0)
     grid = [float(c) for c in (getattr(coder, "C_grid", None) or (coder.C,))]
     coder.C_ = np.full(Y.shape[1], grid[0])
-    coder.embedding_used_ = np.full(Y.shape[1], data["E"] is not None)
     if len(rows) > KERNEL_MAX_ROWS:
         for tr, te in splits:
             out[te] = level1(coder, data, tr, te, Y, weights)[0]
@@ -200,33 +196,23 @@ def cross_fit(coder, data: dict, rows: np.ndarray, splits: list[tuple[np.ndarray
     X = coder._matrix(vecs, data, rows)
     at = np.full(len(data["lemmas"]), -1)
     at[rows] = np.arange(len(rows))
-    with_e = data["E"] is not None and getattr(coder, "embedding_choice", False)
     with threadpool_limits(1):
         K = kernel(X)
-        kernels = [K]
-        if with_e:  # the same features without the embedding columns: their kernel is K minus theirs
-            e_cols = features.embedding_columns(vecs, data, coder.context_, coder.position_, X.shape[1])
-            Xe = X[:, np.nonzero(e_cols)[0]]
-            kernels = [K - (Xe @ Xe.T).toarray(), K]
-        options = [(k, c) for k in range(len(kernels)) for c in grid]
         balanced = balanced_columns(coder, Y.shape[1])
-        outs = [_oof(kernels[k], at, splits, Y, weights, 1.0 / c, balanced, out.copy()) for k, c in options]
+        outs = [_oof(K, at, splits, Y, weights, 1.0 / c, balanced, out.copy()) for c in grid]
         pick = np.zeros(Y.shape[1], dtype=int)
         tested = np.unique(np.concatenate([te for _, te in splits])) if splits else np.zeros(0, dtype=int)
-        if len(options) > 1 and len(tested):
+        if len(grid) > 1 and len(tested):
             pick = choose_lambda(outs, tested, Y)
-        out = np.choose(pick[None, :], outs) if len(options) > 1 else outs[0]
-        coder.C_ = np.array([options[p][1] for p in pick])
-        coder.embedding_used_ = np.array([options[p][0] == len(kernels) - 1 for p in pick]) & (data["E"] is not None)
-        models = _final(X, kernels, options, pick, Y[rows], weights[rows], balanced,
-                        e_cols if with_e else None, coder.embedding_used_)
+        out = np.choose(pick[None, :], outs) if len(grid) > 1 else outs[0]
+        coder.C_ = np.array(grid)[pick]
+        models = _final(X, K, grid, pick, Y[rows], weights[rows], balanced)
     return out, vecs, models
 
 
-def _final(X, kernels: list, options: list, pick: np.ndarray, y: np.ndarray, weights: np.ndarray,  # noqa: ANN001
-           balanced: np.ndarray, e_cols: np.ndarray | None, used: np.ndarray) -> dict:
-    """The final model of each target on all training rows, with its chosen kernel and penalty
-    (``options[pick[k]]``); a model that learned without the embeddings (``e_cols``) gives them no weight."""
+def _final(X, K: np.ndarray, grid: list[float], pick: np.ndarray, y: np.ndarray, weights: np.ndarray,  # noqa: ANN001
+           balanced: np.ndarray) -> dict:
+    """The final model of each target on all training rows, with its chosen C (``grid[pick[k]]``)."""
     fit_cols = np.nonzero(y.any(axis=0) & ~y.all(axis=0))[0]
     if not len(fit_cols):
         return {}
@@ -234,8 +220,6 @@ def _final(X, kernels: list, options: list, pick: np.ndarray, y: np.ndarray, wei
     A = np.empty_like(T)
     for g in np.unique(pick[fit_cols]):
         cols = np.nonzero(pick[fit_cols] == g)[0]
-        A[:, cols] = _solve(kernels[options[g][0]], T[:, cols], w[:, cols], 1.0 / options[g][1])
+        A[:, cols] = _solve(K, T[:, cols], w[:, cols], 1.0 / grid[g])
     coef, intercept = np.asarray(X.T @ A), A.sum(axis=0)
-    if e_cols is not None:
-        coef[np.ix_(e_cols, ~used[fit_cols])] = 0.0
     return {int(k): Linear(coef[:, c], intercept[c]) for c, k in enumerate(fit_cols)}

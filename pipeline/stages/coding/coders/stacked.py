@@ -91,7 +91,7 @@ class StackedCoder(BaseEstimator):
                  conversation: str = "auto", per_code: bool = True, per_code_min_positives: int = 5,
                  embeddings: str | None = None, embedding_weight: float = 1.0, exclusive: bool = True,
                  definitions_weight: float = 0.0, dependencies: bool = False, zero_shot: str = "sentences",
-                 C_grid: tuple[float, ...] | None = None, embedding_choice: bool = False):
+                 C_grid: tuple[float, ...] | None = None):
         self.codebook = codebook
         self.rule_coder = rule_coder
         self.context = context
@@ -123,7 +123,6 @@ class StackedCoder(BaseEstimator):
         self.dependencies = dependencies
         self.zero_shot = zero_shot
         self.C_grid = C_grid
-        self.embedding_choice = embedding_choice
 
     @property
     def coder_id(self) -> str:
@@ -134,8 +133,8 @@ class StackedCoder(BaseEstimator):
         return features.inputs(segments, self.rule_, self.semantic_, self.position_, self.context_, self.max_ngram,
                                self.char_ngrams)
 
-    def _matrix(self, vecs: tuple, data: dict, rows: np.ndarray, embeddings: bool = True):  # noqa: ANN202
-        return features.matrix(vecs, data, rows, self.context_, self.position_, self.embedding_weight, embeddings)
+    def _matrix(self, vecs: tuple, data: dict, rows: np.ndarray):  # noqa: ANN202
+        return features.matrix(vecs, data, rows, self.context_, self.position_, self.embedding_weight)
 
     # -- level 2 ----------------------------------------------------------------------------
     def _pairs(self, P, R, QR, knn, exs, T, adjacent, ZS=None) -> np.ndarray:  # noqa: ANN001
