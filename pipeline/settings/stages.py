@@ -145,9 +145,14 @@ class CodingSettings(StrictModel):
     definitions_weight: float = Field(0.0, ge=0, description="stacked: weight of each code's description "
                                       "(label, definition, when to use) as an extra training row, a "
                                       "positive of its code; 0 leaves them out")
+    shared_vocabulary: bool = Field(
+        False, description="stacked: make the out-of-fold scores of the training turns with one "
+        "vocabulary and idf for all of them, so the first-level kernel is computed once for all folds "
+        "(about half the training time; measured on the sample's 6 held-out transcripts: theme / code "
+        "micro F1 0.805 / 0.678 instead of 0.821 / 0.686); off: each fold its own")
     regularisation_grid: list[float] | None = Field(
         None, description="stacked: values of C (see inverse_regularisation) each first-level model "
-        "chooses from by the log-loss of its out-of-fold scores; null: one C for all")
+        "chooses from by the log-loss of its out-of-fold scores (with the shared vocabulary); null: one C for all")
     dependencies: bool = Field(False, description="stacked: give the meta-model the other codes of the "
                                "same turn (the highest probability and cue score among the other codes "
                                "of the theme, and the sum of the turn's other probabilities)")

@@ -125,6 +125,7 @@ def _stacked_coder(codebook: Codebook, settings: CodingSettings):  # noqa: ANN20
                         zero_shot=settings.zero_shot,
                         definitions_weight=settings.definitions_weight, dependencies=settings.dependencies,
                         C_grid=tuple(settings.regularisation_grid) if settings.regularisation_grid else None,
+                        shared_vocabulary=settings.shared_vocabulary,
                         **_regularisation(settings))
 
 

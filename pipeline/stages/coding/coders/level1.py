@@ -172,22 +172,24 @@ def cross_fit(coder, data: dict, rows: np.ndarray, splits: list[tuple[np.ndarray
     ``(decision values of each split's test rows, in data rows x targets, vectorizers, {column: Linear})``.
 
     ``rows`` are all training rows (the final models learn from them); each split is
-    ``(train rows, test rows)`` among them. The features of every row are made once, by the
+    ``(train rows, test rows)`` among them. With ``coder.shared_vocabulary`` false (and one C)
+    each split is fitted on its own by :func:`level1`, with its own vocabulary and idf (a
+    kernel per split). Otherwise the features of every row are made once, by the
     vectorizers of all ``rows`` (an n-gram counts when enough training rows have it, test rows of a
     split included: no labels are read), so the kernel ``X X'`` is computed once and each split's
     models are solved on its slice (one Cholesky per split); above :data:`KERNEL_MAX_ROWS` rows
     each split is fitted on its own by :func:`level1`. Rows of no test set keep -10.
 
     With ``coder.C_grid`` (several values of C) each target takes the C whose out-of-fold scores
-    have the lowest Platt-calibrated log-loss (:func:`choose_lambda`); the kernel is shared, so a
-    value costs one Cholesky per split. ``coder.C_`` holds the chosen C per target.
+    have the lowest Platt-calibrated log-loss (:func:`choose_lambda`); the kernel is shared (so
+    the vocabulary is), and a value costs one Cholesky per split. ``coder.C_`` holds the chosen C per target.
     """
     from threadpoolctl import threadpool_limits
 
     out = np.full((len(data["lemmas"]), Y.shape[1]), -10.0)
     grid = [float(c) for c in (getattr(coder, "C_grid", None) or (coder.C,))]
     coder.C_ = np.full(Y.shape[1], grid[0])
-    if len(rows) > KERNEL_MAX_ROWS:
+    if len(rows) > KERNEL_MAX_ROWS or not (getattr(coder, "shared_vocabulary", True) or len(grid) > 1):
         for tr, te in splits:
             out[te] = level1(coder, data, tr, te, Y, weights)[0]
         _, vecs, models = level1(coder, data, rows, rows[:0], Y, weights)

@@ -91,7 +91,7 @@ class StackedCoder(BaseEstimator):
                  conversation: str = "auto", per_code: bool = True, per_code_min_positives: int = 5,
                  embeddings: str | None = None, embedding_weight: float = 1.0, exclusive: bool = True,
                  definitions_weight: float = 0.0, dependencies: bool = False, zero_shot: str = "sentences",
-                 C_grid: tuple[float, ...] | None = None):
+                 C_grid: tuple[float, ...] | None = None, shared_vocabulary: bool = False):
         self.codebook = codebook
         self.rule_coder = rule_coder
         self.context = context
@@ -123,6 +123,7 @@ class StackedCoder(BaseEstimator):
         self.dependencies = dependencies
         self.zero_shot = zero_shot
         self.C_grid = C_grid
+        self.shared_vocabulary = shared_vocabulary
 
     @property
     def coder_id(self) -> str:
