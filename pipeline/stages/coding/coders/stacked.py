@@ -39,6 +39,13 @@ and the theme's highest rule score in the **previous and the next segment of the
 a conversation carries a topic over several turns. On the training segments these features come
 from out-of-fold scores, so the meta-model learns how far to trust each source on unseen documents.
 
+Options measured and left off by default (README, "What was tried"): ``definitions_weight`` (each
+code's description as a training row), ``dependencies`` (:func:`~pipeline.stages.coding.coders.meta.pairs`
+sees the theme's other codes), ``C_grid`` (each level-1 model picks its C by out-of-fold log-loss,
+with ``shared_vocabulary``: the out-of-fold scores from one vocabulary and kernel for all folds);
+with ``embeddings``, ``zero_shot`` says whether the zero-shot similarity is the turn's or its
+closest sentence's (:mod:`~pipeline.stages.coding.coders.semantic`).
+
 Decision (:func:`decide`): a code applies where its meta probability reaches the threshold, one
 for all codes (never below ``min_threshold``; ``thresholds`` fixes a code's own); with
 ``relative`` only where it also reaches that share of the segment's best probability, and with
