@@ -287,6 +287,16 @@ def test_char_ngrams_setting_is_validated():
     assert CodingSettings(char_ngrams=None).char_ngrams is None
 
 
+def test_new_coding_settings_are_validated_with_a_message_naming_the_fix():
+    with pytest.raises(ValueError, match="values of C above 0"):
+        CodingSettings(regularisation_grid=[0.3, 0])
+    with pytest.raises(ValueError, match="zero_shot"):
+        CodingSettings(zero_shot="paragraphs")
+    with pytest.raises(ValueError, match="definitions_weight"):
+        CodingSettings(definitions_weight=-1)
+    assert CodingSettings(balanced="codes").balanced == "codes" and CodingSettings().zero_shot == "sentences"
+
+
 def _choose_one_by_one(score, Y, M, fixed_col, fixed_val, floor, relative=None, fill=None):
     """The decision search as it was written first: every candidate through decide()."""
     from pipeline.stages.coding.coders.decision import FILL_GRID, RELATIVE_GRID, decide

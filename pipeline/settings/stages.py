@@ -141,7 +141,8 @@ class CodingSettings(StrictModel):
     zero_shot: Literal["unit", "sentences", "both"] = Field(
         "sentences", description="stacked, with embeddings: the zero-shot similarity of a unit to a code "
         "is that of its closest sentence (sentences: a long turn often holds the code in one sentence; "
-        "chosen by cross-validation), of the whole unit (unit), or both side by side")
+        "measured at least as good as unit on the sample study and FastingLLMPub, see the README), of "
+        "the whole unit (unit), or both side by side")
     definitions_weight: float = Field(0.0, ge=0, description="stacked: weight of each code's description "
                                       "(label, definition, when to use) as an extra training row, a "
                                       "positive of its code; 0 leaves them out")
@@ -164,6 +165,14 @@ class CodingSettings(StrictModel):
         if value is not None and not 1 <= value[0] <= value[1] <= 10:
             raise ValueError(f"expected [shortest, longest] with 1 <= shortest <= longest <= 10, got "
                              f"{list(value)}; e.g. [2, 5], or null to leave character n-grams out")
+        return value
+
+    @field_validator("regularisation_grid")
+    @classmethod
+    def _grid(cls, value: list[float] | None) -> list[float] | None:
+        if value is not None and (not value or min(value) <= 0):
+            raise ValueError(f"expected one or more values of C above 0, got {value}; e.g. [0.3, 1, 3], "
+                             "or null for one C")
         return value
 
 
