@@ -123,10 +123,9 @@ def _stacked_coder(codebook: Codebook, settings: CodingSettings):  # noqa: ANN20
                         char_ngrams=settings.char_ngrams, conversation=settings.conversation,
                         per_code=settings.per_code, per_code_min_positives=settings.per_code_min_positives,
                         embeddings=settings.embeddings, embedding_weight=settings.embedding_weight,
-                        zero_shot=settings.zero_shot,
-                        definitions_weight=settings.definitions_weight, dependencies=settings.dependencies,
+                        zero_shot=settings.zero_shot, definitions_weight=settings.definitions_weight,
+                        dependencies=settings.dependencies, shared_vocabulary=settings.shared_vocabulary,
                         C_grid=tuple(settings.regularisation_grid) if settings.regularisation_grid else None,
-                        shared_vocabulary=settings.shared_vocabulary,
                         **_regularisation(settings))
 
 
