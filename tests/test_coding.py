@@ -224,3 +224,46 @@ def test_rule_threshold_setting(book):
     per_code = code(seg, book, CodingSettings(coder="rule", thresholds={"motives.network": 0.75}))
     assert list(per_code.codings.query("code == 'motives.network'")["segment_id"]) == ["d:2"]
     assert "process.stalled" in set(per_code.codings["code"])  # "meet" (0.5) still counts there
+
+
+def _integer_ids(seg: pd.DataFrame, cod: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The same tables as a user's spreadsheet gives them: doc ids and segment ids as numbers."""
+    number = {s: 100 * (2000 + int(s[3:5])) + int(s.split(":")[1]) for s in seg["segment_id"]}
+    seg = seg.assign(segment_id=seg["segment_id"].map(number), doc_id=seg["doc_id"].str[3:].astype(int) + 2000)
+    return seg, cod.assign(segment_id=cod["segment_id"].map(number))
+
+
+@pytest.mark.parametrize("coder", ["rule", "combined", "stacked"])
+def test_integer_ids_code_as_their_text(book, coder):
+    """A user's tables with integer doc_ids / segment_ids (as pandas reads a CSV of numbers) are
+    coded exactly as the same tables with the ids as text: same codings, same coded segments, ids text."""
+    seg, cod = interviews()
+    full = cod[cod["segment_id"].str[:5] < "doc06"]  # six documents coded whole, plus review decisions
+    review = cod[cod["segment_id"].str[:5] >= "doc09"].head(6).assign(decision=["accept", "reject"] * 3)
+    human = pd.concat([full, review], ignore_index=True)
+    int_seg, int_human = _integer_ids(seg, human)
+    assert int_seg["segment_id"].dtype.kind == "i" and int_seg["doc_id"].dtype.kind == "i"
+    text_seg, text_human = (t.assign(**{c: t[c].astype(str) for c in ("segment_id", "doc_id") if c in t})
+                            for t in (int_seg, int_human))
+    settings = CodingSettings(coder=coder, min_positives=4, negation_exempt=["process.stalled"])
+    as_numbers = code(int_seg, book, settings, human_codings=int_human)
+    as_text = code(text_seg, book, settings, human_codings=text_human)
+    pd.testing.assert_frame_equal(as_numbers.codings, as_text.codings)
+    pd.testing.assert_frame_equal(as_numbers.coded_segments, as_text.coded_segments)
+    assert as_numbers.coder == as_text.coder and as_numbers.notes == as_text.notes
+    assert set(as_numbers.codings["segment_id"]) <= set(text_seg["segment_id"])
+    assert (as_numbers.codings["source"] == "human").any() and (~as_numbers.codings["final"]).any()
+
+
+def test_a_coder_fitted_on_integer_ids_predicts_as_on_text(book):
+    """The coders' own fit/predict take a user's DataFrame with integer ids too."""
+    from pipeline.stages.coding.coders import LearnedCoder, add_context
+
+    seg, cod = interviews()
+    int_seg, int_cod = _integer_ids(seg, cod)
+    text_seg, text_cod = int_seg.astype({"segment_id": str, "doc_id": str}), int_cod.astype({"segment_id": str})
+    fitted = [LearnedCoder(book, min_positives=4, must_beat_rule=False).fit(add_context(s), c)
+              for s, c in ((int_seg, int_cod), (text_seg, text_cod))]
+    pd.testing.assert_frame_equal(fitted[0].code_status_, fitted[1].code_status_)
+    pd.testing.assert_frame_equal(fitted[0].predict(add_context(int_seg)), fitted[1].predict(add_context(text_seg)))
+    pd.testing.assert_frame_equal(fitted[0].predict_proba(int_seg), fitted[1].predict_proba(text_seg))

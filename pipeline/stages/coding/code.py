@@ -68,7 +68,7 @@ import pandas as pd
 from pipeline.codebook import NO_CODE, Codebook
 from pipeline.stages.coding.coders._common import CODING_COLUMNS, check_segments, codebook_version
 from pipeline.errors import InputError, Note, Problem
-from pipeline.schemas import join_codes, split_codes
+from pipeline.schemas import as_ids, join_codes, split_codes
 from pipeline.parallel import SERIAL, Serial, join_frames, split_frame
 from pipeline.registry import registry
 from pipeline.settings import CodingSettings  # noqa: F401  (re-exported)
@@ -172,10 +172,9 @@ def code(segments: pd.DataFrame, codebook: Codebook, settings: CodingSettings | 
     from pipeline.stages.coding.coders import add_context
 
     settings = settings or CodingSettings()
-    check_segments(segments, ("segment_id", "doc_id", "text"))
-    segments = segments.reset_index(drop=True)
+    segments = check_segments(segments, ("segment_id", "doc_id", "text")).reset_index(drop=True)  # ids: text
     with_context = add_context(segments)  # the coder sees the preceding question; outputs do not
-    seg_ids = segments["segment_id"].astype(str)
+    seg_ids = segments["segment_id"]
     codable = _codable(segments, settings)
     notes: list[str] = []
 
@@ -238,9 +237,9 @@ def _training_codings(training, with_context: pd.DataFrame, seg_ids: pd.Series, 
 
     if isinstance(training, tuple):
         train_segments, train_codings = training
-        check_segments(train_segments, ("segment_id", "doc_id", "text"), where="training segments")
+        train_segments = check_segments(train_segments, ("segment_id", "doc_id", "text"), where="training segments")
         train_segments = add_context(train_segments.reset_index(drop=True))
-        train_codings = _check_codings(train_codings, train_segments["segment_id"].astype(str),
+        train_codings = _check_codings(train_codings, train_segments["segment_id"],
                                        codebook, "training codings")
     else:
         train_segments = with_context
@@ -269,10 +268,10 @@ def _fitted_coder(codebook: Codebook, settings: CodingSettings, with_context: pd
 def _all_codings(machine: pd.DataFrame, human: pd.DataFrame | None, other_human: pd.DataFrame | None,
                  segments: pd.DataFrame, seg_ids: pd.Series, codebook: Codebook) -> pd.DataFrame:
     """Machine and human codings in one table, ``final`` marked, in segment order (human rows first)."""
-    doc_of = dict(zip(seg_ids, segments["doc_id"].astype(str)))
+    doc_of = dict(zip(seg_ids, segments["doc_id"]))
     human_docs, decided = _human_cover(human, doc_of)
     machine.insert(1, "doc_id", machine["segment_id"].map(doc_of).astype("string"))
-    pairs = zip(machine["segment_id"].astype(str), machine["code"].astype(str))
+    pairs = zip(machine["segment_id"], machine["code"])
     machine["final"] = (~machine["doc_id"].isin(human_docs).to_numpy(dtype=bool)
                         & np.array([p not in decided for p in pairs], dtype=bool))
     frames = [machine]
@@ -309,11 +308,10 @@ def _check_codings(codings: pd.DataFrame | None, seg_ids: pd.Series, codebook: C
         if col not in codings.columns:
             raise InputError(Problem(where, f"missing column '{col}'.",
                                      "Human codings need the columns segment_id, code, coder."))
-    codings = codings.copy()
+    codings = as_ids(codings.copy())  # the one cast of codings passed in: their ids are text below
     codings["decision"] = decisions(codings, where)
-    codings["segment_id"] = codings["segment_id"].astype(str)
-    codings["code"] = codings["code"].astype(str).str.strip()
-    codings["coder"] = (codings["coder"].astype("object").fillna("human").astype(str)
+    codings["code"] = codings["code"].str.strip()
+    codings["coder"] = (codings["coder"].astype("object").fillna("human")
                         if "coder" in codings.columns else "human")
     known, leaves = set(seg_ids), set(codebook.code_ids)
     for seg, code_id in zip(codings["segment_id"], codings["code"]):
@@ -331,10 +329,10 @@ def _check_codings(codings: pd.DataFrame | None, seg_ids: pd.Series, codebook: C
 def _training_set(segments: pd.DataFrame, codings: pd.DataFrame,
                   settings: CodingSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The codable turns of fully coded documents, plus every turn that carries a coding."""
-    ids = segments["segment_id"].astype(str)
+    ids = segments["segment_id"]
     full = codings.loc[codings["decision"] == "", "segment_id"]
-    docs = set(segments.loc[ids.isin(set(full)), "doc_id"].astype(str))
-    keep = ((segments["doc_id"].astype(str).isin(docs) & _codable(segments, settings))
+    docs = set(segments.loc[ids.isin(set(full)), "doc_id"])
+    keep = ((segments["doc_id"].isin(docs) & _codable(segments, settings))
             | ids.isin(set(codings["segment_id"])))
     return segments[keep].reset_index(drop=True), codings
 
@@ -373,7 +371,7 @@ def _coded_segments(segments: pd.DataFrame, codable: pd.Series, codings: pd.Data
                     proba: pd.DataFrame | None, codebook: Codebook, coder_id: str,
                     human: pd.DataFrame | None) -> pd.DataFrame:
     out = segments.copy()
-    seg_ids = out["segment_id"].astype(str)
+    seg_ids = out["segment_id"]
     final = codings[codings["final"]]
     codes = final.groupby("segment_id")["code"].agg(join_codes)
     out["codes"] = seg_ids.map(codes).fillna("").astype("string")
@@ -381,7 +379,7 @@ def _coded_segments(segments: pd.DataFrame, codable: pd.Series, codings: pd.Data
         lambda c: join_codes(codebook.theme_of(x) for x in c)).astype("string")
     by = pd.Series(np.where(codable, coder_id, ""), index=out.index, dtype="object")
     if human is not None:
-        doc_of = dict(zip(seg_ids, out["doc_id"].astype(str)))
+        doc_of = dict(zip(seg_ids, out["doc_id"]))
         full = human[human["decision"] == ""]
         who = full.assign(doc=full["segment_id"].map(doc_of)).groupby("doc")["coder"].agg(
             lambda c: "human:" + ",".join(sorted(set(c))))
@@ -389,7 +387,7 @@ def _coded_segments(segments: pd.DataFrame, codable: pd.Series, codings: pd.Data
             lambda c: "+review:" + ",".join(sorted(set(c))))
         extra = seg_ids.map(reviewed).astype("object").fillna("")
         by = by.where(~seg_ids.isin(reviewed.index), by + extra)
-        in_human = out["doc_id"].astype(str).map(who)
+        in_human = out["doc_id"].map(who)
         by = in_human.where(in_human.notna() & (codable | seg_ids.isin(set(full["segment_id"]))), by)
     out["coded_by"] = by.astype("string")
     for code_id in codebook.code_ids:

@@ -48,6 +48,7 @@ import pandas as pd
 
 from pipeline.codebook import NO_CODE
 from pipeline.errors import InputError, Problem, where
+from pipeline.schemas import as_ids
 from pipeline.settings import ReviewSettings  # noqa: F401  (re-exported)
 from pipeline.stages.coding.sheets import (_cell, filled_decisions, read_table,  # noqa: F401  (re-exported)
                                            write_review_sheet)
@@ -153,7 +154,7 @@ def read_human_codings(path: str | Path, codebook=None, segments: pd.DataFrame |
         raise InputError(errors)
     for p in problems:
         log.warning(str(p))
-    out = frame[HUMAN_COLUMNS].astype(str).reset_index(drop=True)
+    out = as_ids(frame[HUMAN_COLUMNS]).reset_index(drop=True)  # every cell was read as text (sheets._cell)
     out.attrs["problems"] = problems
     return out
 
@@ -162,6 +163,7 @@ def coverage(human: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
     """Which coder fully coded which document: ``coder, doc_id`` from rows with a blank decision
     (rows from review sheets decide one segment+code only). Machine coders (``source`` rule or
     model) cover every document of ``segments``."""
+    human, segments = as_ids(human), as_ids(segments)  # tables passed in: ids as text
     doc_of = dict(zip(segments["segment_id"], segments["doc_id"]))
     decision = human["decision"].fillna("") if "decision" in human.columns else pd.Series("", index=human.index)
     full = human[decision.astype(str).str.strip() == ""]
@@ -198,7 +200,7 @@ def merge_human(existing: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
                 problems.append(p)
                 log.warning(str(p))
                 merged[key] = rec
-    out = pd.DataFrame(list(merged.values()), columns=HUMAN_COLUMNS).astype(str)
+    out = as_ids(pd.DataFrame(list(merged.values()), columns=HUMAN_COLUMNS))  # cells: text (_cell)
     out.attrs["problems"] = problems
     return out
 
@@ -220,6 +222,8 @@ def review_sheet(codings: pd.DataFrame, segments: pd.DataFrame, n: int | None = 
     (in ``human`` or as ``source == "human"`` rows of ``codings``) and every document a person coded
     fully. One row per segment+code; when several machine coders suggest it, the most uncertain
     score is shown and ``source`` lists them all."""
+    codings, segments = as_ids(codings), as_ids(segments)  # tables passed in: ids as text
+    human = None if human is None else as_ids(human)
     human_rows = [h for h in (human, codings[codings["source"] == "human"] if "source" in codings.columns
                               else None) if h is not None and len(h)]
     decided: set = set()
@@ -290,7 +294,7 @@ def read_review_sheet(path: str | Path, codebook=None, reviewer: str | None = No
         raise InputError([p for p in problems if p.severity == "error"])
     if n_blank:
         log.info("%s: %d suggestion(s) without a decision were skipped.", source, n_blank)
-    result = result[HUMAN_COLUMNS].astype(str)
+    result = as_ids(result[HUMAN_COLUMNS])  # every cell was read as text (sheets._cell)
     result.attrs["n_blank"] = n_blank
     result.attrs["problems"] = problems
     return result

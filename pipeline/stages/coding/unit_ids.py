@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pipeline.schemas import as_ids
+
 
 def unit_index(segments: pd.DataFrame) -> tuple[dict[str, str], dict[str, str]]:
     """``(by_unit, by_doc_unit)``: unit id -> segment id (units unique over the study only) and
     ``doc_id:unit`` -> segment id, for speakers who speak exactly once in their document."""
     if "speaker" not in segments.columns or "doc_id" not in segments.columns:
         return {}, {}  # a table without speakers: no unit ids to map
+    segments = as_ids(segments)  # ids as text (a table passed in); none is cast below
     resp = segments[segments.get("speaker_role", "respondent") == "respondent"] if len(segments) else segments
     once = resp.groupby(["doc_id", "speaker"])["segment_id"].transform("size") == 1
     units = resp[once]
-    by_doc = {f"{d}:{s}": sid for d, s, sid in zip(units["doc_id"].astype(str), units["speaker"].astype(str),
-                                                   units["segment_id"])}
-    counts = units["speaker"].astype(str).value_counts()
-    by_unit = {s: sid for s, sid in zip(units["speaker"].astype(str), units["segment_id"]) if counts[s] == 1}
+    by_doc = {f"{d}:{s}": sid for d, s, sid in zip(units["doc_id"], units["speaker"], units["segment_id"])}
+    counts = units["speaker"].value_counts()
+    by_unit = {s: sid for s, sid in zip(units["speaker"], units["segment_id"]) if counts[s] == 1}
     return by_unit, by_doc
 
 
@@ -30,7 +32,8 @@ def map_unit_ids(codings: pd.DataFrame, segments: pd.DataFrame | None) -> pd.Dat
     """``codings`` with unit ids in ``segment_id`` replaced by segment ids (see the module docstring)."""
     if segments is None or "segment_id" not in codings.columns or not len(codings):
         return codings
-    known = set(segments["segment_id"].astype(str))
+    segments = as_ids(segments)  # ids as text (a table passed in)
+    known = set(segments["segment_id"])
     by_unit, by_doc = unit_index(segments)
 
     def resolve(value):

@@ -9,7 +9,7 @@ import pandas as pd
 
 from pipeline.codebook import Codebook
 from pipeline.errors import InputError, Problem
-from pipeline.schemas import format_terms, join_evidence
+from pipeline.schemas import as_ids, format_terms, join_evidence
 
 #: Version of the coders; recorded in every coding row as ``<coder>@<version>``.
 CODER_VERSION = "0.1.0"
@@ -28,8 +28,10 @@ def codebook_version(codebook: Codebook) -> str:
 
 
 def check_segments(segments: pd.DataFrame, needed: tuple[str, ...] = ("segment_id", "text"),
-                   where: str = "segments") -> None:
-    """Raise :class:`InputError` when ``segments`` misses a column or repeats a segment id."""
+                   where: str = "segments") -> pd.DataFrame:
+    """``segments`` with its id columns as text (:func:`pipeline.schemas.as_ids`: the one cast of a
+    table a coder is given; every id behind it is text); raise :class:`InputError` when it misses a
+    column or repeats a segment id."""
     if not isinstance(segments, pd.DataFrame):
         raise InputError(Problem(where, f"expected a pandas DataFrame, got {type(segments).__name__}.",
                                  "Pass the segments table from the ingest stage."))
@@ -38,11 +40,13 @@ def check_segments(segments: pd.DataFrame, needed: tuple[str, ...] = ("segment_i
         raise InputError(Problem(where, f"missing column(s) {', '.join(missing)}.",
                                  "Pass the segments table from the ingest stage (one row per "
                                  "speaker turn with segment_id, doc_id, text, ...)."))
+    segments = as_ids(segments)
     dup = segments["segment_id"][segments["segment_id"].duplicated()]
     if len(dup):
         raise InputError(Problem(f"{where}[segment_id]",
                                  f"segment id {dup.iloc[0]!r} occurs more than once.",
                                  "Segment ids must be unique ('{doc_id}:{turn}')."))
+    return segments
 
 
 def long_codings(proba: pd.DataFrame, decide: np.ndarray, sources: list[str], coders: list[str],
@@ -115,12 +119,12 @@ def add_context(segments: pd.DataFrame) -> pd.DataFrame:
     place in its document, 0 (first turn) to 1 (last), over the turns in the table (NaN without
     ``doc_id``/``turn``). Columns already present are kept as given. Respondent turns of a focus
     group after one question share its text; turns of other documents never leak in."""
-    out = segments.copy()
+    out = as_ids(segments).copy()  # ids as text (a table passed in); none is cast below
     if "position" not in out.columns:
         position = np.full(len(out), np.nan)
         if len(out) and {"doc_id", "turn"} <= set(out.columns):
             turn = pd.to_numeric(out["turn"], errors="coerce")
-            grouped = turn.groupby(out["doc_id"].astype(str))
+            grouped = turn.groupby(out["doc_id"])
             low, high = grouped.transform("min"), grouped.transform("max")
             position = ((turn - low) / (high - low).where(high > low, 1.0)).to_numpy(dtype=float)
         out["position"] = position
@@ -129,8 +133,8 @@ def add_context(segments: pd.DataFrame) -> pd.DataFrame:
     context = np.array([""] * len(out), dtype=object)
     if len(out) and {"speaker_role", "doc_id", "turn"} <= set(out.columns):
         order = np.lexsort((pd.to_numeric(out["turn"], errors="coerce").fillna(-1).to_numpy(),
-                            out["doc_id"].astype(str).to_numpy()))
-        docs = out["doc_id"].astype(str).to_numpy()
+                            out["doc_id"].to_numpy()))
+        docs = out["doc_id"].to_numpy()
         roles = out["speaker_role"].astype("object").fillna("").astype(str).str.lower().to_numpy()
         texts = out["text"].astype("object").fillna("").astype(str).to_numpy()
         last_doc, last_question = None, ""

@@ -114,7 +114,7 @@ def adjacent(segments: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     if not n or not {"doc_id", "turn"} <= set(segments.columns):
         return prev, nxt
     turn = pd.to_numeric(segments["turn"], errors="coerce").to_numpy(dtype=float)
-    docs = segments["doc_id"].astype("object").fillna("").astype(str).to_numpy()
+    docs = segments["doc_id"].astype("object").fillna("").to_numpy()  # ids are text (check_segments)
     order = [i for i in np.lexsort((np.nan_to_num(turn, nan=-1.0), docs)) if not np.isnan(turn[i])]
     for a, b in zip(order[:-1], order[1:]):
         if docs[a] == docs[b]:

@@ -38,6 +38,7 @@ from pipeline.stages.coding.coders._common import (CODER_VERSION, add_model_term
                                      platt, sigmoid)
 from pipeline.stages.coding.coders.rule import RuleCoder
 from pipeline.errors import InputError, Problem
+from pipeline.schemas import as_ids
 
 
 class LearnedCoder(BaseEstimator):
@@ -100,7 +101,7 @@ class LearnedCoder(BaseEstimator):
     # -- fit ------------------------------------------------------------------------------
     def fit(self, segments: pd.DataFrame, codings: pd.DataFrame) -> "LearnedCoder":
         """Train on ``segments`` (all taken as fully coded) and their human ``codings``."""
-        check_segments(segments)
+        segments = check_segments(segments)
         self.rule_ = clone(self.rule_coder) if self.rule_coder is not None else RuleCoder(self.codebook)
         self.rule_.fit(segments)
         codes = self.codes_ = list(self.codebook.code_ids)
@@ -117,7 +118,7 @@ class LearnedCoder(BaseEstimator):
                      & (n_pos < M.sum(axis=0)))  # a code on every segment has nothing to learn
         self.trainable_ = trainable
         oof = self._out_of_fold(texts, R, Y, M, groups, trainable, n_docs)
-        self.oof_proba_ = pd.DataFrame(R.copy(), index=pd.Index(segments["segment_id"].astype(str),
+        self.oof_proba_ = pd.DataFrame(R.copy(), index=pd.Index(segments["segment_id"],
                                                                 name="segment_id"), columns=codes)
         self.platt_ = np.zeros((len(codes), 2))
         self.thresholds_ = self.rule_.thresholds_.copy()
@@ -207,7 +208,7 @@ class LearnedCoder(BaseEstimator):
             from sklearn.exceptions import NotFittedError
 
             raise NotFittedError(f"{type(self).__name__} is not fitted: call fit(segments, codings).")
-        check_segments(segments)
+        segments = check_segments(segments)
         rule_proba, evidence, tokens = self.rule_.score(segments, return_tokens=True)
         proba = rule_proba.copy()
         X = None
@@ -256,14 +257,15 @@ def label_matrix(segments: pd.DataFrame, codings: pd.DataFrame, codes: list[str]
         if col not in codings.columns:
             raise InputError(Problem(where, f"missing column '{col}'.",
                                      "Human codings need the columns segment_id, code, coder."))
+    codings = as_ids(codings)  # the codings a coder is given: ids as text once (segments: check_segments)
     decision = decisions(codings, where)
-    pos = {s: i for i, s in enumerate(segments["segment_id"].astype(str))}
+    pos = {s: i for i, s in enumerate(segments["segment_id"])}
     col = {c: j for j, c in enumerate(codes)}
     Y = np.zeros((len(segments), len(codes)), dtype=bool)
     M = np.zeros_like(Y)
     docs = _doc_ids(segments).to_numpy()
     full_docs, reviewed_docs = set(), set()
-    for seg, code, dec in zip(codings["segment_id"].astype(str), codings["code"].astype(str), decision):
+    for seg, code, dec in zip(codings["segment_id"], codings["code"], decision):
         if seg not in pos:
             raise InputError(Problem(f"{where}[{seg}]", f"segment id {seg!r} is not among the segments.",
                                      "Check that the codings belong to this study's transcripts "
@@ -298,8 +300,8 @@ def decisions(codings: pd.DataFrame, where: str = "human codings") -> pd.Series:
 
 def _doc_ids(segments: pd.DataFrame) -> pd.Series:
     if "doc_id" in segments.columns:
-        return segments["doc_id"].astype(str).reset_index(drop=True)
-    return segments["segment_id"].astype(str).str.rsplit(":", n=1).str[0].reset_index(drop=True)
+        return segments["doc_id"].reset_index(drop=True)
+    return segments["segment_id"].str.rsplit(":", n=1).str[0].reset_index(drop=True)
 
 
 def _reason(n_pos: int, n_docs_pos: int, n_docs: int, coder: LearnedCoder) -> str:

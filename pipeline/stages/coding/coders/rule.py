@@ -109,7 +109,7 @@ class RuleCoder(BaseEstimator):
                               stacklevel=2)
         self.index_: dict[str, CueIndex] = {}
         if segments is not None:
-            check_segments(segments)
+            segments = check_segments(segments)
             self._segment_languages(segments)
         for lang in self.languages_:  # every language now, so scoring never writes state
             self.index_[lang] = self._compile_index(lang)
@@ -204,13 +204,13 @@ class RuleCoder(BaseEstimator):
 
         if not hasattr(self, "index_"):
             return self._fitted().score(segments, return_tokens)
-        check_segments(segments)
+        segments = check_segments(segments)
         langs, lang_series = self._segment_languages(segments)
         codes = self.codes_
         col = {c: j for j, c in enumerate(codes)}
         weights = np.zeros((len(segments), len(codes)))
         evidence: dict[tuple[str, str], str] = {}
-        seg_ids = segments["segment_id"].astype(str).to_numpy()
+        seg_ids = segments["segment_id"].to_numpy()
         texts = segments["text"].astype("object").where(segments["text"].notna(), "").to_numpy()
         allowed = self._allowed(segments)
         positions = np.arange(len(segments))

@@ -107,11 +107,11 @@ def conversational(segments) -> bool:  # noqa: ANN001
     ``speaker`` column the units are taken to be turns."""
     if "speaker" not in segments.columns or not len(segments):
         return True
-    frame = segments[["doc_id", "speaker"]].astype(str)
+    frame = segments[["doc_id", "speaker"]]  # ids are text (check_segments)
     repeated = frame.groupby("doc_id")["speaker"].agg(lambda s: s.duplicated().any())
     if "context" in segments.columns:
         asked = segments.assign(_q=segments["context"].astype("object").fillna("").astype(str).str.strip() != "")
-        repeated = repeated | asked.groupby(asked["doc_id"].astype(str))["_q"].any().reindex(repeated.index,
+        repeated = repeated | asked.groupby(asked["doc_id"])["_q"].any().reindex(repeated.index,
                                                                                            fill_value=False)
     return bool(repeated.mean() >= 0.5)
 

@@ -152,13 +152,13 @@ class StackedCoder(BaseEstimator):
     # -- fit --------------------------------------------------------------------------------
     def fit(self, segments: pd.DataFrame, codings: pd.DataFrame) -> "StackedCoder":
         """Train on ``segments`` (all taken as fully coded) and their human ``codings``."""
-        check_segments(segments)
+        segments = check_segments(segments)
         segments = segments.reset_index(drop=True)
         self._setup(segments)
         train = self._training_data(segments, codings)
         P, T = self._out_of_fold(train)
         score = self._fit_meta(train, P, T)
-        self.oof_proba_ = pd.DataFrame(score, index=pd.Index(segments["segment_id"].astype(str),
+        self.oof_proba_ = pd.DataFrame(score, index=pd.Index(segments["segment_id"],
                                                              name="segment_id"), columns=self.codes_)
         self._choose(train, score)
         self.trainable_ = np.ones(len(self.codes_), dtype=bool)
@@ -348,7 +348,7 @@ class StackedCoder(BaseEstimator):
             from sklearn.exceptions import NotFittedError
 
             raise NotFittedError(f"{type(self).__name__} is not fitted: call fit(segments, codings).")
-        check_segments(segments)
+        segments = check_segments(segments)
         segments = segments.reset_index(drop=True)
         data = self._inputs(segments)
         features.compact(data, self.columns_)
@@ -363,7 +363,7 @@ class StackedCoder(BaseEstimator):
         pos_rows = n_new + np.arange(tr["n"])
         ex_rows = n_new + tr["ex_rows"]
         knn, exs = meta.neighbours(both, np.arange(n_new), pos_rows, tr["Y"],
-                                   np.array([""] * n_new, dtype=object).astype(str),
+                                   np.full(n_new, ""),
                                    np.asarray(tr["groups"]).astype(str), ex_rows, tr["EY"], self.n_neighbours)
         F = self._pairs(P, data["R"], data["QR"], knn, exs, T, (data["prev"], data["next"]), data["ZS"])
         score = self.meta_.predict_proba(F)[:, 1].reshape(P.shape) if n_new else P
