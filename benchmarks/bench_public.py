@@ -28,6 +28,7 @@ import json
 import os
 import re
 import sys
+import shutil
 import tempfile
 import time
 import warnings
@@ -151,13 +152,22 @@ def main() -> None:
     ap.add_argument("--embedding-cache", type=Path, help="keep coding.embeddings' vectors in this folder")
     args = ap.parse_args()
     warnings.filterwarnings("ignore", category=UserWarning)
-    import pipeline
     from pipeline.text.embeddings import set_cache_dir
 
     set_cache_dir(args.embedding_cache)
 
     units = load_units(args.data)
     folder = args.keep or Path(tempfile.mkdtemp(prefix="qualpipe-fasting-"))
+    try:
+        _run(args, units, folder)
+    finally:
+        if args.keep is None:  # the temporary study (and its cache) goes; --keep keeps it
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run(args, units, folder: Path) -> None:
+    import pipeline
+
     study_path = write_study(units, folder, json.loads(args.coding), args.folds, not args.no_empty_marker)
     segments = pipeline.ingest(study_path, write=False).segments
     write_codings(units, segments, folder, not args.no_empty_marker)
@@ -185,7 +195,8 @@ def main() -> None:
     print(f"machine micro F1 {micro['f1']:.3f}, micro kappa {micro['kappa']:.3f}; units scored "
           f"{int(table['n_units'].iloc[0])} of {len(units)}; codes with >= 15 positives never predicted: "
           f"{', '.join(never) or 'none'}")
-    print(f"study folder: {folder}")
+    if args.keep is not None:
+        print(f"study folder: {folder}")
 
 
 if __name__ == "__main__":
