@@ -81,21 +81,29 @@ def enable_numba_caching() -> int:
     global _NUMBA_CACHING
     if _NUMBA_CACHING:
         return 0
+    count = 0
+    for _, _, obj in _dispatchers():
+        if type(obj._cache).__name__ != "FunctionCache":
+            try:
+                obj.enable_caching()
+                count += 1
+            except Exception:  # no writable cache location, or a function numba cannot cache
+                continue
+    _NUMBA_CACHING = True
+    return count
+
+
+def _dispatchers():
+    """``(module name, attribute, function)`` for each numba function that UMAP's and pynndescent's
+    loaded modules hold, in a fixed order."""
     import sys
 
     from numba.core.registry import CPUDispatcher
 
-    count = 0
     for name in sorted(m for m in list(sys.modules) if m.split(".")[0] in ("umap", "pynndescent")):
-        for obj in list(vars(sys.modules[name]).values()):
-            if isinstance(obj, CPUDispatcher) and type(obj._cache).__name__ != "FunctionCache":
-                try:
-                    obj.enable_caching()
-                    count += 1
-                except Exception:  # no writable cache location, or a function numba cannot cache
-                    continue
-    _NUMBA_CACHING = True
-    return count
+        for attr, obj in sorted(vars(sys.modules[name]).items()):
+            if isinstance(obj, CPUDispatcher):
+                yield name, attr, obj
 
 
 def stable_pickle_ids() -> int:
@@ -107,19 +115,14 @@ def stable_pickle_ids() -> int:
     process that loads the pickle; a name-derived id does that as well (a module-level function is
     one per name). Functions that already have an id, and closures, are left alone. Returns how
     many functions got one."""
-    import sys
     import uuid
 
-    from numba.core.registry import CPUDispatcher
-
     count = 0
-    for name in sorted(m for m in list(sys.modules) if m.split(".")[0] in ("umap", "pynndescent")):
-        module = sys.modules[name]
-        for attr, obj in sorted(vars(module).items()):
-            if (isinstance(obj, CPUDispatcher) and getattr(obj, "_MemoMixin__uuid", "") is None
-                    and getattr(obj.py_func, "__module__", None) == name and obj.py_func.__qualname__ == attr):
-                obj._set_uuid(str(uuid.uuid5(uuid.NAMESPACE_URL, f"numba:{name}.{attr}")))
-                count += 1
+    for name, attr, obj in _dispatchers():
+        if (getattr(obj, "_MemoMixin__uuid", "") is None and getattr(obj.py_func, "__module__", None) == name
+                and obj.py_func.__qualname__ == attr):
+            obj._set_uuid(str(uuid.uuid5(uuid.NAMESPACE_URL, f"numba:{name}.{attr}")))
+            count += 1
     return count
 
 
