@@ -246,12 +246,7 @@ def test_a_killed_ingest_leaves_consistent_outputs_and_a_rerun_is_identical(tmp_
                lambda: any(out.glob("*.csv")) or any(out.glob(".*.tmp")),  # writing the tables
                lambda: (out / "provenance.json").exists()]  # writing the last files
     for moment in moments:
-        process = _ingest_process(path)
-        started = time.monotonic()
-        while process.poll() is None and not moment() and time.monotonic() - started < 120:
-            time.sleep(0.002)
-        process.send_signal(signal.SIGKILL)
-        process.wait(30)
+        _kill_when(lambda: _ingest_process(path), moment, 120)
         for name in ("documents.csv", "segments.csv", "provenance.json"):  # whole files or none
             if (out / name).exists():
                 assert (out / name).read_bytes() == (tmp_path / "ref" / "reports" / "small" / name).read_bytes()
@@ -259,6 +254,16 @@ def test_a_killed_ingest_leaves_consistent_outputs_and_a_rerun_is_identical(tmp_
     assert digests(out) == expected
     key = tmp_path / "killed" / ".private" / "small.pseudonym_key.csv"
     assert key.read_bytes() == (tmp_path / "ref" / ".private" / "small.pseudonym_key.csv").read_bytes()
+
+
+def _kill_when(start, moment, limit: float) -> None:
+    """Start a process and SIGKILL it as soon as ``moment()`` holds (or it ended, or ``limit`` s passed)."""
+    process = start()
+    started = time.monotonic()
+    while process.poll() is None and not moment() and time.monotonic() - started < limit:
+        time.sleep(0.002)
+    process.send_signal(signal.SIGKILL)
+    process.wait(30)
 
 
 def _run_process(path: Path) -> subprocess.Popen:
@@ -286,12 +291,7 @@ def test_a_killed_run_leaves_whole_files_and_a_rerun_is_identical(tmp_path):
     moments = [lambda: (out / "coded_segments.csv").exists(),  # (a killed ingest: the test above)
                lambda: (out / "topics.csv").exists(), lambda: (out / "differences.csv").exists()]
     for moment in moments:
-        process = _run_process(path)
-        started = time.monotonic()
-        while process.poll() is None and not moment() and time.monotonic() - started < 600:
-            time.sleep(0.002)
-        process.send_signal(signal.SIGKILL)
-        process.wait(30)
+        _kill_when(lambda: _run_process(path), moment, 600)
         for name, value in _visible(out).items():
             if name == "provenance.json":
                 json.loads((out / name).read_text())  # whole, if not yet holding every stage
