@@ -151,7 +151,7 @@ def test_identifiers_are_masked_as_by_running_every_detector():
 
 
 def test_compact_word_probabilities_keep_the_words_above_the_floor():
-    from pipeline.stages.ingest.wordprob import FLOOR, WordProbabilities
+    from pipeline.text.wordprob import FLOOR, WordProbabilities
 
     words = {"station": -9.5, "Station": -12.25, "Oliver": -11.0, "zzqx": FLOOR, "rare": FLOOR - 0.1, "é": -14.0,
              "naïve": -13.0, "": -15.0}
@@ -165,7 +165,7 @@ def test_compact_word_probabilities_keep_the_words_above_the_floor():
 def test_the_compact_word_probabilities_answer_as_the_json_file():
     """The name detector's English word probabilities, read from a compact sorted file, give every
     word above the floor its probability and every other word none, as the JSON file does."""
-    from pipeline.stages.ingest.wordprob import FLOOR, WordProbabilities, _read_json, _source, english
+    from pipeline.text.wordprob import FLOOR, WordProbabilities, _read_json, _source, english
 
     probabilities = _read_json(_source())
     table = english()

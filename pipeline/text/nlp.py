@@ -19,6 +19,9 @@ built once per process and language (:func:`get_nlp`).
                 ``?",``; a cue's words must fall in one of these sentences, so changing the
                 splitter would change the codings)
     is_punct    True for punctuation tokens
+
+A word an export glued together ("thefasting") comes out as its pieces, each a token of its own
+that is a slice of the written word (:mod:`pipeline.text.glued`; English words in lower case only).
 """
 from __future__ import annotations
 
@@ -147,7 +150,11 @@ def tokenize(texts: Iterable[str], language: str) -> list[list[Token]]:
 def _tokenize(texts: list[str], language: str) -> list[list[Token]]:
     from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LENGTH, LOWER, SENT_START
 
+    from pipeline.text import glued
+
     nlp = get_nlp(language)
+    lemma_of = nlp.get_pipe(LEMMATIZER).lemma
+    cut = glued.split_points if glued.has_table(language) else None
     strings = nlp.vocab.strings
     names: dict[int, str] = {}
     attrs = [IDX, LENGTH, IS_SPACE, IS_PUNCT, SENT_START, LEMMA, LOWER]
@@ -165,10 +172,22 @@ def _tokenize(texts: list[str], language: str) -> list[list[Token]]:
                 names[lemma] = strings[lemma]
             if lower not in names:
                 names[lower] = strings[lower]
-            tokens.append(_new(Token, (text[start:start + length], names[lemma], names[lower], start,
-                                       start + length, sent_id, bool(is_punct))))
+            written = text[start:start + length]
+            cuts = cut(written) if cut is not None and length >= glued.MIN_LENGTH and written.islower() else ()
+            if cuts:
+                tokens.extend(_pieces(written, cuts, start, sent_id, lemma_of))
+                continue
+            tokens.append(_new(Token, (written, names[lemma], names[lower], start, start + length, sent_id,
+                                       bool(is_punct))))
         out.append(tokens)
     return out
+
+
+def _pieces(written: str, cuts: tuple[int, ...], start: int, sent_id: int, lemma_of) -> list[Token]:  # noqa: ANN001
+    """The tokens of a glued word cut at ``cuts`` (offsets in the word)."""
+    bounds = (0, *cuts, len(written))
+    return [_new(Token, (written[a:b], lemma_of(written[a:b]), written[a:b], start + a, start + b, sent_id, False))
+            for a, b in zip(bounds[:-1], bounds[1:])]
 
 
 def lemmatize_word(word: str, language: str) -> str:

@@ -23,7 +23,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from pipeline.stages.ingest.wordprob import FLOOR as _FLOOR  # at or below it a word counts as unseen
+from pipeline.text.wordprob import FLOOR as _FLOOR  # at or below it a word counts as unseen
 
 #: surname particles kept inside a name: "van der Berg", "El Amrani", "ten Brink", "da Silva"
 PARTICLES = frozenset(
@@ -98,8 +98,8 @@ INTERJECTIONS = frozenset(
 
 
 def _en_prob():  # noqa: ANN202 - WordProbabilities, or the dictionary where it cannot be kept
-    """English word log probabilities, ``.get(word)`` (:mod:`pipeline.stages.ingest.wordprob`)."""
-    from pipeline.stages.ingest.wordprob import english
+    """English word log probabilities, ``.get(word)`` (:mod:`pipeline.text.wordprob`)."""
+    from pipeline.text.wordprob import english
 
     return english()  # the same answers as the JSON dictionary: see the test of wordprob
 
