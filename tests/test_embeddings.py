@@ -24,12 +24,36 @@ def test_rows_are_unit_float32_and_do_not_depend_on_the_batch(tmp_path):
 def test_disk_cache_is_used_and_keyed_by_content(tmp_path):
     embeddings.clear_memory()
     first = embeddings.embed(["hallo wereld", "hello world"], cache_dir=tmp_path)
-    files = sorted(tmp_path.rglob("*.npy"))
-    assert len(files) == 2
+    keys = {embeddings.text_key(t) for t in ("hallo wereld", "hello world")}
+    assert embeddings.stored(tmp_path) == keys
+    assert len(list((tmp_path / "usem3").glob("shard-*.npz"))) == 1  # one file for the call, not one per text
     embeddings.clear_memory()
     again = embeddings.embed(["hello world"], cache_dir=tmp_path)
     assert np.array_equal(again[0], first[1])
-    assert len(sorted(tmp_path.rglob("*.npy"))) == 2
+    assert embeddings.stored(tmp_path) == keys  # read from the disk, nothing written again
+    assert len(list((tmp_path / "usem3").glob("shard-*.npz"))) == 1
+
+
+def test_shards_hold_at_most_shard_size_vectors_and_files_of_one_vector_are_still_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(embeddings, "SHARD_SIZE", 2)
+    texts = ["one text", "two texts", "three texts", "four texts", "five texts"]
+    embeddings.clear_memory()
+    first = embeddings.embed(texts, cache_dir=tmp_path)
+    assert len(list((tmp_path / "usem3").glob("shard-*.npz"))) == 3
+    # the layout before shards: one .npy per text; such a cache is read, not encoded again
+    old = tmp_path / "old"
+    key = embeddings.text_key("one text")
+    (old / "usem3" / key[:2]).mkdir(parents=True)
+    np.save(old / "usem3" / key[:2] / f"{key}.npy", first[0])
+    embeddings.clear_memory()
+    def never(texts, *args):
+        assert not texts, f"encoded again: {texts}"
+        return iter(())
+
+    monkeypatch.setattr(embeddings, "_encode_all", never)
+    assert np.array_equal(embeddings.embed(["one text"], cache_dir=old)[0], first[0])
+    embeddings.clear_memory()
+    assert np.array_equal(embeddings.embed(texts, cache_dir=tmp_path), first)
 
 
 def test_translation_is_nearer_than_an_unrelated_sentence():

@@ -68,10 +68,10 @@ def test_vectors_are_kept_in_the_cache_folder_set_for_every_caller(tmp_path):
     embeddings.clear_memory()
     with embeddings.default_cache_dir(tmp_path):  # as the code stage runs the coder
         first = embeddings.embed(["De mentor hielp me.", "The mentor helped me."])
-    assert len(list((tmp_path / "usem3").rglob("*.npy"))) == 2
+    assert len(embeddings.stored(tmp_path)) == 2
     assert embeddings.set_cache_dir(None) is None  # the default is back to memory only
     embeddings.clear_memory()
-    (next((tmp_path / "usem3").rglob("*.npy"))).write_bytes(b"damaged")  # a damaged entry is recomputed
+    (next((tmp_path / "usem3").glob("shard-*.npz"))).write_bytes(b"damaged")  # a damaged shard is recomputed
     again = embeddings.embed(["De mentor hielp me.", "The mentor helped me."], cache_dir=tmp_path)
     assert again.tobytes() == first.tobytes()
 

