@@ -185,3 +185,27 @@ def test_run_tells_what_ingest_found(tmp_path):
     assert result.exit_code == 0, result.output
     assert "gazette.csv:10[text]" in result.output and "has no text" in result.output
     assert "no two coders coded a document in common (coders: coder_a)" in result.output  # one coder: said
+
+
+def test_an_export_that_glued_words_together_is_named_and_coded_as_if_spaced(tmp_path):
+    """Passages whose export dropped the spaces around a word ("therain") get one ingest warning that
+    names a file, examples and the fix; the rule coder still finds the cue "rain*" in them. A study
+    written with spaces gets no such warning."""
+    path = make_study(tmp_path, {"gazette": "local", "herald": "local"})
+    assert not [w for w in pipeline.ingest(path, write=False).warnings if "glued" in str(w)]
+    glued = ["Floods came after therain and closed theroad.", "Prices rose andinflation hurt thefamilies.",
+             "The town was quiet after therain stopped.", "Many lost theirjobs when the plant closed.",
+             "A drought and theheat ruined theharvest.", "The cost ofbread doubled this year.",
+             "We waited for therain all spring.", "Work stopped during theheat of August."]
+    for doc in ("gazette", "herald"):
+        table = tmp_path / "passages" / f"{doc}.csv"
+        pd.DataFrame({"id": [f"{doc}-p{i}" for i in range(1, 9)], "text": glued}).to_csv(table, index=False)
+    result = pipeline.ingest(path, write=False)
+    (warning,) = [w for w in result.warnings if "glued" in str(w)]
+    assert warning.where.endswith(".csv") and "'therain' (the|rain)" in warning.message
+    assert warning.message.startswith("22 words in 2 document(s)") and "Export the transcripts again" in warning.fix
+    text = "".join(result.segments["text"])
+    assert "therain" in text and "the rain" not in text  # the text is kept as written
+    coded = pipeline.code(path, write=False).codings
+    rain = set(coded.loc[coded["code"] == "climate.flood", "segment_id"])
+    assert {f"{doc}:{i}" for doc in ("gazette", "herald") for i in (1, 3, 7)} <= rain

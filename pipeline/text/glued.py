@@ -20,6 +20,8 @@ English words. Dutch compounds (werkervaring) are never cut: there is no Dutch t
 """
 from __future__ import annotations
 
+import re
+from collections import Counter
 from functools import lru_cache
 
 #: words shorter than this are never cut
@@ -83,3 +85,20 @@ def split_points(lower: str) -> tuple[int, ...]:
         return ()
     score, k, cuts = max(choices)
     return cuts if score / k >= MIN_MEAN else ()
+
+
+_WORD = re.compile(r"(?<![\w'\-])[a-z]{%d,40}(?![\w'\-])" % MIN_LENGTH)
+
+
+def glued_words(texts) -> Counter:  # noqa: ANN001
+    """The lower-case words of English ``texts`` that :func:`split_points` cuts, with their counts."""
+    counts: Counter = Counter()
+    for text in texts:
+        counts.update(w for w in _WORD.findall(str(text)) if split_points(w))
+    return counts
+
+
+def shown(word: str) -> str:
+    """``word`` with its cuts marked: "thefasting" -> "the|fasting"."""
+    bounds = (0, *split_points(word), len(word))
+    return "|".join(word[a:b] for a, b in zip(bounds[:-1], bounds[1:]))

@@ -21,6 +21,7 @@ segments (one row per speaker turn)
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -233,6 +234,7 @@ def ingest(study: "Study", pseudonymise: bool = True, skip_invalid: bool = False
         raise QualpipeError(Problem(str(study.manifest_path), "no document could be read.",
                                     "Correct the errors listed, then ingest again."))
     documents, segments = build_tables(study, read)
+    warnings += _warn_glued(study, documents, segments)
     if pseudonymise:
         from pipeline.stages.ingest.partitions import pseudonymise_partitions
         from pipeline.stages.ingest.pseudonymise import Pseudonymiser
@@ -242,3 +244,28 @@ def ingest(study: "Study", pseudonymise: bool = True, skip_invalid: bool = False
         # warnings are printed and cached: no raw names or identifiers in them
         warnings = [pseudo.scrub(w) for w in warnings] + pseudo.warnings_
     return Corpus(documents=documents, segments=segments, warnings=warnings)
+
+
+def _warn_glued(study: "Study", documents: pd.DataFrame, segments: pd.DataFrame) -> list[Problem]:
+    """One warning when an export glued many words together ("thefasting"): at least 20 such words
+    and one per 20 turns of a language with a word table (:mod:`pipeline.text.glued`)."""
+    from pipeline.text import glued
+
+    if segments.empty or "language" not in segments.columns:
+        return []
+    own = segments[segments["language"].map(glued.has_table).astype(bool)]
+    per_doc = {doc: glued.glued_words(part["text"]) for doc, part in own.groupby("doc_id", sort=True)}
+    counts = sum(per_doc.values(), Counter())
+    total = sum(counts.values())
+    if total < 20 or total < 0.05 * len(own):
+        return []
+    worst = sorted(per_doc, key=lambda d: (-sum(per_doc[d].values()), d))[:3]
+    files = dict(zip(documents["doc_id"], documents["file"])) if "file" in documents.columns else {}
+    examples = ", ".join(f"'{w}' ({glued.shown(w)})" for w, _ in counts.most_common(4))
+    return [Problem(str(study.transcripts_dir / str(files.get(worst[0], worst[0]))),
+                    f"{total:,} words in {sum(1 for c in per_doc.values() if c)} document(s) look glued together "
+                    f"by the export, e.g. {examples}; most in {', '.join(worst)}. The coders read them as "
+                    "separate words; quotes and the texts keep them as written.",
+                    "Export the transcripts again with spaces kept (eHRAF, PDF and Word exports drop them "
+                    "around highlighted or italic words), or leave them: coding is not affected.",
+                    severity="warning")]
