@@ -23,8 +23,8 @@ Vectors are cached by a hash of (model, text): in memory for the process, and on
 that gives none, so the topics stage and the coder compute each text's vector once. On disk the
 vectors of one call go into shards of up to :data:`SHARD_SIZE` (``<cache_dir>/<model>/shard-<hash>.npz``:
 the keys and the vectors), read all at once the first time a process looks in the folder. One file
-per text, as before, cost about 1.8 ms a vector to write and 1 ms to read on this machine (14 CPU s
-for the sample's 8,042 turns and sentences); such files are still read.
+per text, as before, meant 8,042 files for the sample's turns and sentences, and writing them took
+about 14 s of a cold code stage with embeddings on this machine; such files are still read.
 """
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def languages_mixed(languages, min_share: float = AUTO_MIN_SHARE) -> list[str]: 
     most frequent first, when there are two or more of them; ``[]`` otherwise."""
     values, counts = np.unique(np.asarray(list(languages), dtype=str), return_counts=True)
     shares = counts / max(1, counts.sum())
-    kept = [str(v) for v, _ in sorted(zip(values, shares), key=lambda x: (-x[1], x[0])) if _ >= min_share]
+    kept = [str(v) for v, share in sorted(zip(values, shares), key=lambda x: (-x[1], x[0])) if share >= min_share]
     return kept if len(kept) >= 2 else []
 
 
@@ -172,21 +172,29 @@ def _disk_path(cache_dir: Path, model: str, key: str) -> Path:
     return cache_dir / model / key[:2] / f"{key}.npy"
 
 
+def _shard(path: Path) -> tuple[np.ndarray, np.ndarray] | None:
+    """``(keys, vectors)`` of one shard file, or None when it cannot be read (it is then ignored)."""
+    import zipfile
+
+    try:
+        with np.load(path) as data:
+            return data["keys"], data["vectors"]
+    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile):
+        return None
+
+
 def _read_shards(cache_dir: Path, model: str) -> None:
     """Every shard of ``cache_dir`` for ``model`` into memory, once per process (a damaged shard is
     skipped: its texts are encoded again)."""
-    import zipfile
-
     mark = (str(cache_dir), model)
     if mark in _SHARDS_READ:
         return
     _SHARDS_READ.add(mark)
     for path in sorted((cache_dir / model).glob("shard-*.npz")):
-        try:
-            with np.load(path) as data:
-                keys, vectors = data["keys"], data["vectors"]
-        except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile):
+        read = _shard(path)
+        if read is None:
             continue
+        keys, vectors = read
         if vectors.dtype == np.float32 and vectors.shape == (len(keys), MODELS[model][1]):
             for key, vector in zip(keys.tolist(), vectors):
                 _MEMORY.setdefault(key, vector)
@@ -194,15 +202,11 @@ def _read_shards(cache_dir: Path, model: str) -> None:
 
 def stored(cache_dir: str | Path, model: str = "usem3") -> set[str]:
     """The keys (:func:`text_key`) of the vectors kept on disk under ``cache_dir``."""
-    import zipfile
-
     keys: set[str] = set()
     for path in (Path(cache_dir) / model).glob("shard-*.npz"):
-        try:
-            with np.load(path) as data:
-                keys.update(data["keys"].tolist())
-        except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile):
-            continue
+        read = _shard(path)
+        if read is not None:
+            keys.update(read[0].tolist())
     return keys | {p.stem for p in (Path(cache_dir) / model).glob("??/*.npy")}
 
 

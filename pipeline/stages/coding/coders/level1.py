@@ -78,7 +78,8 @@ def kernel(X) -> np.ndarray:  # noqa: ANN001
 
     A sparse product of columns that most rows fill (the 512 of sentence embeddings) costs far more
     than the same product in BLAS: with :data:`DENSE_BLOCK_MIN` or more such columns they are
-    multiplied as a dense block and the rest as sparse (on the sample with embeddings 6.3 -> under 1 s).
+    multiplied as a dense block and the rest as sparse (the code stage of the sample with embeddings,
+    vectors cached: 20.9 -> 14.6 CPU s). Without such columns the product is the plain sparse one.
     """
     from scipy import sparse
 
