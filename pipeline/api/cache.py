@@ -47,6 +47,12 @@ def cache_dir(study: "Study") -> Path:
     return study.root / ".qualpipe-cache" / study.name
 
 
+def embedding_dir(study: "Study") -> Path:
+    """Where the study's sentence vectors are kept: one folder for topics, code and evaluate, so each
+    text is embedded once (:mod:`pipeline.text.embeddings`)."""
+    return cache_dir(study) / "embeddings"
+
+
 def _file_hash(path: Path | None) -> str | None:
     if path is None or not path.exists():
         return None

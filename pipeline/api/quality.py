@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.api.agreement_table import explain_empty
-from pipeline.api.cache import cache_dir, cached_stage
+from pipeline.api.cache import cached_stage, embedding_dir
 from pipeline.api.inputs import files_hash, human_codings, read_split
 from pipeline.api.io import update_provenance, write_table
 from pipeline.api.keys import digest, stage_code_hash
@@ -69,7 +69,7 @@ def _evaluate(study: Study, write: bool = True) -> tuple[EvaluationResult, str]:
            None if study.agreement.split is None else files_hash(study, [study.agreement.split]))
     from pipeline.text.embeddings import default_cache_dir
 
-    with default_cache_dir(cache_dir(study) / "embeddings"):  # coding.embeddings: vectors shared with code, topics
+    with default_cache_dir(embedding_dir(study)):  # coding.embeddings: vectors shared with code, topics
         (result, design, predictions), _ = cached_stage(
             study, "evaluate", lambda: _run_evaluation(study, codebook, segments, gold, split), *key)
     if write:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.api.cache import cache_dir, cached_stage
+from pipeline.api.cache import cached_stage, embedding_dir
 from pipeline.api.compute import partitions
 from pipeline.api.compute import stop as stop_cluster
 from pipeline.api.keys import codebook_hash, coding_view, digest, stage_code_hash
@@ -194,7 +194,7 @@ def _code(study: Study, write: bool = True) -> tuple[CodeResult, str]:
 
     from pipeline.text.embeddings import default_cache_dir
 
-    with default_cache_dir(cache_dir(study) / "embeddings"):  # coding.embeddings: the topics stage's vectors
+    with default_cache_dir(embedding_dir(study)):  # coding.embeddings: the topics stage's vectors
         result, hit = cached_stage(study, "code", compute, *key)
     stop_cluster(study)  # the last stage that runs in partitions
     # the coders were given the view; the codings name the version of the codebook as it is
@@ -276,7 +276,7 @@ def _fit_topics(study: Study, segments: pd.DataFrame, settings, key: tuple, writ
     process beside itself when the machine has a core for it (the numbers are the same)."""
     from pipeline.text.embeddings import auto_threads
 
-    embeddings = cache_dir(study) / "embeddings"
+    embeddings = embedding_dir(study)
     seeds = tuple(settings.stability_seeds) if with_stability else ()
     computed = {}  # the fit of this call, when it was computed: stability reuses it and its refits
 

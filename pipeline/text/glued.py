@@ -24,6 +24,8 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from pipeline.text.wordprob import FLOOR, english
+
 #: words shorter than this are never cut
 MIN_LENGTH = 6
 #: the most pieces a word is cut into
@@ -45,29 +47,20 @@ def has_table(language: str) -> bool:
     return language in _LANGUAGES
 
 
-@lru_cache(maxsize=None)
-def _table():  # noqa: ANN202 - WordProbabilities or dict, both with .get
-    from pipeline.text.wordprob import english
-
-    return english()
-
-
 def _known(piece: str) -> float | None:
     if len(piece) < 3:
-        return _table().get(piece) if piece in SHORT_PIECES else None
-    p = _table().get(piece)
+        return english().get(piece) if piece in SHORT_PIECES else None
+    p = english().get(piece)
     return p if p is not None and p >= (PIECE_FLOOR if len(piece) > 3 else SHORT_FLOOR) else None
 
 
 @lru_cache(maxsize=200_000)
 def split_points(lower: str) -> tuple[int, ...]:
     """Offsets (1..len-1) at which the lower-cased word ``lower`` is cut; ``()`` to leave it whole."""
-    from pipeline.text.wordprob import FLOOR
-
     n = len(lower)
     if n < MIN_LENGTH or n > 40 or not lower.isalpha():
         return ()
-    whole = _table().get(lower)
+    whole = english().get(lower)
     if whole is not None and whole > FLOOR:
         return ()
     # best[k][end]: (score, cuts) of the best split of lower[:end] into k known pieces
@@ -87,7 +80,8 @@ def split_points(lower: str) -> tuple[int, ...]:
     return cuts if score / k >= MIN_MEAN else ()
 
 
-_WORD = re.compile(r"(?<![\w'\-])[a-z]{%d,40}(?![\w'\-])" % MIN_LENGTH)
+#: the words :func:`glued_words` looks at: lower-case letters only, as the tokens the tokenizer cuts
+_WORD = re.compile(r"\b[a-z]{%d,40}\b" % MIN_LENGTH)
 
 
 def glued_words(texts) -> Counter:  # noqa: ANN001

