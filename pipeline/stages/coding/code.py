@@ -114,18 +114,18 @@ def _stacked_coder(codebook: Codebook, settings: CodingSettings):  # noqa: ANN20
     from pipeline.stages.coding.coders.stacked import StackedCoder
 
     return StackedCoder(codebook, rule_coder=_rule_coder(codebook, settings), context=settings.context,
-                        position=settings.position,
-                        examples_weight=settings.examples_weight, cv_folds=settings.cv_folds,
-                        meta_C=settings.meta_regularisation,
+                        position=settings.position, examples_weight=settings.examples_weight,
+                        cv_folds=settings.cv_folds, meta_C=settings.meta_regularisation,
                         max_ngram=settings.max_ngram, n_neighbours=settings.n_neighbours,
                         theme_models=settings.theme_models, thresholds=settings.thresholds,
-                        min_threshold=settings.min_threshold, seed=settings.seed,
-                        adjacent=settings.adjacent, balanced=settings.balanced,
-                        char_ngrams=settings.char_ngrams, conversation=settings.conversation,
+                        min_threshold=settings.min_threshold, seed=settings.seed, adjacent=settings.adjacent,
+                        balanced=settings.balanced, char_ngrams=settings.char_ngrams,
+                        conversation=settings.conversation,
                         per_code=settings.per_code, per_code_min_positives=settings.per_code_min_positives,
                         embeddings=settings.embeddings, embedding_weight=settings.embedding_weight,
                         zero_shot=settings.zero_shot, definitions_weight=settings.definitions_weight,
-                        dependencies=settings.dependencies, shared_vocabulary=settings.shared_vocabulary,
+                        embedding_neighbours=settings.embedding_neighbours, dependencies=settings.dependencies,
+                        shared_vocabulary=settings.shared_vocabulary,
                         C_grid=tuple(settings.regularisation_grid) if settings.regularisation_grid else None,
                         **_regularisation(settings))
 

