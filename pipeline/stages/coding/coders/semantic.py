@@ -125,7 +125,13 @@ class Semantic:
         for it. Each text is encoded alone, so the vectors are the same bits either way."""
         import threading
 
-        self._pending = threading.Thread(target=self.embed, args=([str(t) for t in texts],), daemon=True,
+        def work(texts: list[str]) -> None:
+            try:
+                self.embed(texts)
+            except Exception:  # noqa: BLE001 - features() encodes what is missing again, and raises there
+                pass
+
+        self._pending = threading.Thread(target=work, args=([str(t) for t in texts],), daemon=True,
                                          name="qualpipe-embed-prefetch")
         self._pending.start()
 
