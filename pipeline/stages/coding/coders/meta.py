@@ -21,23 +21,11 @@ def neighbours(data: dict, rows: np.ndarray, pos_rows: np.ndarray, Ypos: np.ndar
 
     vec = _unigrams().fit([data["lemmas"][i] for i in np.r_[pos_rows, ex_rows]])
     A = normalize(vec.transform([data["lemmas"][i] for i in rows]))
-    sim = (A @ normalize(vec.transform([data["lemmas"][i] for i in pos_rows])).T).toarray()
-    sim[docs_rows[:, None] == docs_pos[None, :]] = -1.0
-    n_codes = Ypos.shape[1]
-    knn = np.zeros((len(rows), n_codes))
-    for k in range(n_codes):
-        cols = np.nonzero(Ypos[:, k])[0]
-        if len(cols):
-            top = -np.sort(-sim[:, cols], axis=1)[:, :n_neighbours]
-            knn[:, k] = np.clip(top, 0, None).mean(axis=1)
-    exs = np.zeros((len(rows), n_codes))
-    if len(ex_rows):
-        es = (A @ normalize(vec.transform([data["lemmas"][i] for i in ex_rows])).T).toarray()
-        for k in range(n_codes):
-            cols = np.nonzero(EY[:, k])[0]
-            if len(cols):
-                exs[:, k] = es[:, cols].max(axis=1)
-    return knn, exs
+
+    def similarity(other: np.ndarray) -> np.ndarray:
+        return (A @ normalize(vec.transform([data["lemmas"][i] for i in other])).T).toarray()
+
+    return _nearest(similarity, pos_rows, Ypos, docs_rows, docs_pos, ex_rows, EY, n_neighbours)
 
 
 def embedding_neighbours(E: np.ndarray, rows: np.ndarray, pos_rows: np.ndarray, Ypos: np.ndarray,
@@ -45,23 +33,36 @@ def embedding_neighbours(E: np.ndarray, rows: np.ndarray, pos_rows: np.ndarray, 
                          n_neighbours: int) -> np.ndarray:
     """Per row and code, side by side: mean cosine similarity of the sentence embeddings to the
     ``n_neighbours`` nearest positives of other documents, and the highest to the code's examples."""
-    sim = np.asarray(E[rows], dtype=np.float64) @ np.asarray(E[pos_rows], dtype=np.float64).T
+    A = np.asarray(E[rows], dtype=np.float64)
+
+    def similarity(other: np.ndarray) -> np.ndarray:
+        return A @ np.asarray(E[other], dtype=np.float64).T
+
+    return np.hstack(_nearest(similarity, pos_rows, Ypos, docs_rows, docs_pos, ex_rows, EY, n_neighbours))
+
+
+def _nearest(similarity, pos_rows: np.ndarray, Ypos: np.ndarray, docs_rows: np.ndarray,  # noqa: ANN001
+             docs_pos: np.ndarray, ex_rows: np.ndarray, EY: np.ndarray, n_neighbours: int):  # noqa: ANN202
+    """``(knn, exs)`` from ``similarity(rows of other texts)``: per row and code the mean of the
+    ``n_neighbours`` highest similarities to positives of other documents (a missing one counts 0),
+    and the highest similarity to the code's examples."""
+    sim = similarity(pos_rows)
     sim[docs_rows[:, None] == docs_pos[None, :]] = -1.0
     n_codes = Ypos.shape[1]
-    knn = np.zeros((len(rows), n_codes))
+    knn = np.zeros((sim.shape[0], n_codes))
     for k in range(n_codes):
         cols = np.nonzero(Ypos[:, k])[0]
         if len(cols):
             top = -np.sort(-sim[:, cols], axis=1)[:, :n_neighbours]
             knn[:, k] = np.clip(top, 0, None).mean(axis=1)
-    exs = np.zeros((len(rows), n_codes))
+    exs = np.zeros((sim.shape[0], n_codes))
     if len(ex_rows):
-        es = np.asarray(E[rows], dtype=np.float64) @ np.asarray(E[ex_rows], dtype=np.float64).T
+        es = similarity(ex_rows)
         for k in range(n_codes):
             cols = np.nonzero(EY[:, k])[0]
             if len(cols):
                 exs[:, k] = es[:, cols].max(axis=1)
-    return np.hstack([knn, exs])
+    return knn, exs
 
 
 def theme_max(M: np.ndarray, theme_col: np.ndarray, n_themes: int) -> np.ndarray:
