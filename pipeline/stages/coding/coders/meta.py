@@ -92,13 +92,15 @@ def others_max(M: np.ndarray, theme_col: np.ndarray, n_themes: int) -> np.ndarra
 
 
 def pairs(P, R, QR, knn, exs, T, adjacent, theme_col: np.ndarray, n_themes: int, prior: np.ndarray,  # noqa: ANN001
-          ZS=None, use_adjacent: bool = False, dependencies: bool = False) -> np.ndarray:  # noqa: ANN001
+          ZS=None, use_adjacent: bool = False, dependencies: bool = False, EN=None) -> np.ndarray:  # noqa: ANN001
     """The meta-model's rows (segments x codes, flattened row by row) and their features: the
     code's calibrated probability (and its log), its rule score and the theme's best, the
     context's, the neighbours', the examples', the log prior, the theme model's probability, the
     theme's best probability and the code's share of the segment's best; with ``ZS`` the zero-shot
     similarity (raw and relative to the segment's mean; ``ZS`` may hold several blocks of codes
-    side by side, such as the unit's and its best sentence's); with ``use_adjacent`` the previous and
+    side by side, such as the unit's and its best sentence's); with ``EN`` the neighbours' and the
+    examples' similarity by embedding (:func:`embedding_neighbours`, two blocks, each raw and relative
+    to the segment's mean); with ``use_adjacent`` the previous and
     next turn's probabilities and the theme's rule score there; with ``dependencies`` the highest
     probability and rule score among the other codes of the code's theme, and the sum of all the
     segment's code probabilities (how much else the segment is about)."""
@@ -109,9 +111,12 @@ def pairs(P, R, QR, knn, exs, T, adjacent, theme_col: np.ndarray, n_themes: int,
 
     feats = [P, np.log(P + 1e-4), R, tmax(R), QR, tmax(QR), knn, tmax(knn), exs, np.tile(np.log(prior), (n, 1)),
              T[:, theme_col], tmax(P), P / (P.max(axis=1, keepdims=True) + 1e-9)]
-    if ZS is not None and ZS.shape[1]:  # zero-shot similarity, raw and within the turn (per block: unit, sentences)
-        for Z in np.split(ZS, ZS.shape[1] // P.shape[1], axis=1):
-            feats += [Z, Z - Z.mean(axis=1, keepdims=True)]
+    # zero-shot similarity (per block: unit, sentences) and the neighbours by embedding (knn, examples),
+    # raw and within the turn
+    for blocks in (ZS, EN):
+        if blocks is not None and blocks.shape[1]:
+            for Z in np.split(blocks, blocks.shape[1] // P.shape[1], axis=1):
+                feats += [Z, Z - Z.mean(axis=1, keepdims=True)]
     if dependencies:  # the other codes of the same segment: label dependencies
         feats += [others_max(P, theme_col, n_themes), others_max(R, theme_col, n_themes),
                   np.repeat(P.sum(axis=1, keepdims=True), P.shape[1], axis=1) - P]

@@ -137,14 +137,17 @@ class StackedCoder(BaseEstimator):
         return features.matrix(vecs, data, rows, self.context_, self.position_, self.embedding_weight)
 
     # -- level 2 ----------------------------------------------------------------------------
-    def _pairs(self, P, R, QR, knn, exs, T, adjacent, ZS=None) -> np.ndarray:  # noqa: ANN001
+    def _pairs(self, P, R, QR, near, T, adjacent, ZS=None) -> np.ndarray:  # noqa: ANN001
+        knn, exs, EN = near
         return meta.pairs(P, R, QR, knn, exs, T, adjacent, self.theme_col_, len(self.themes_), self.prior_,
-                          ZS if self.semantic_ is not None else None, self.adjacent_, self.dependencies)
+                          ZS if self.semantic_ is not None else None, self.adjacent_, self.dependencies, EN)
 
-    def _with_neighbours(self, ZS: np.ndarray, E, *where) -> np.ndarray:  # noqa: ANN001
-        """``ZS`` and, with embeddings and ``embedding_neighbours``, the neighbours by meaning beside it."""
+    def _neighbours(self, data: dict, E, *where) -> tuple:  # noqa: ANN001
+        """``(knn, exs, EN)``: the neighbours and examples by words, and with embeddings and
+        ``embedding_neighbours`` by meaning (else None); ``where`` as :func:`meta.neighbours` takes it."""
+        knn, exs = meta.neighbours(data, *where, n_neighbours=self.n_neighbours)
         on = E is not None and self.embedding_neighbours
-        return np.hstack([ZS, meta.embedding_neighbours(E, *where, n_neighbours=self.n_neighbours)]) if on else ZS
+        return knn, exs, meta.embedding_neighbours(E, *where, n_neighbours=self.n_neighbours) if on else None
 
     # -- fit --------------------------------------------------------------------------------
     def fit(self, segments: pd.DataFrame, codings: pd.DataFrame) -> "StackedCoder":
@@ -254,11 +257,10 @@ class StackedCoder(BaseEstimator):
         from sklearn.preprocessing import StandardScaler
 
         data, n, seg_rows = train.data, train.n, train.seg_rows
-        knn, exs = meta.neighbours(data, seg_rows, seg_rows, train.Y, train.groups, train.groups, train.ex_rows,
-                                   train.EY, self.n_neighbours)
-        ZS = self._with_neighbours(data["ZS"][:n], data["E"], seg_rows, seg_rows, train.Y, train.groups,
-                                   train.groups, train.ex_rows, train.EY)
-        F = self._pairs(P, data["R"][:n], data["QR"][:n], knn, exs, T, (data["prev"][:n], data["next"][:n]), ZS)
+        near = self._neighbours(data, data["E"], seg_rows, seg_rows, train.Y, train.groups, train.groups,
+                                train.ex_rows, train.EY)
+        F = self._pairs(P, data["R"][:n], data["QR"][:n], near, T, (data["prev"][:n], data["next"][:n]),
+                        data["ZS"][:n])
         mask, y = train.M.reshape(-1), train.Y.reshape(-1)
         # a few dozen features: Newton's method reaches the optimum in a handful of steps
         self.meta_ = make_pipeline(StandardScaler(), LogisticRegression(C=self.meta_C, solver="newton-cholesky",
@@ -362,13 +364,10 @@ class StackedCoder(BaseEstimator):
         n_new = len(segments)
         pos_rows = n_new + np.arange(tr["n"])
         ex_rows = n_new + tr["ex_rows"]
-        knn, exs = meta.neighbours(both, np.arange(n_new), pos_rows, tr["Y"],
-                                   np.full(n_new, ""),
-                                   np.asarray(tr["groups"]).astype(str), ex_rows, tr["EY"], self.n_neighbours)
         E = np.vstack([data["E"], tr["data"]["E"]]) if data["E"] is not None and n_new else None
-        ZS = self._with_neighbours(data["ZS"], E, np.arange(n_new), pos_rows, tr["Y"], np.full(n_new, ""),
-                                   np.asarray(tr["groups"]).astype(str), ex_rows, tr["EY"])
-        F = self._pairs(P, data["R"], data["QR"], knn, exs, T, (data["prev"], data["next"]), ZS)
+        near = self._neighbours(both, E, np.arange(n_new), pos_rows, tr["Y"], np.full(n_new, ""),
+                                np.asarray(tr["groups"]).astype(str), ex_rows, tr["EY"])
+        F = self._pairs(P, data["R"], data["QR"], near, T, (data["prev"], data["next"]), data["ZS"])
         score = self.meta_.predict_proba(F)[:, 1].reshape(P.shape) if n_new else P
         rule_mode = np.array([m == "rule" for m in self.modes_])
         score = np.where(rule_mode[None, :], data["R"], score) if n_new else score
